@@ -1,0 +1,3 @@
+"""Hustings: run a party leadership election end to end."""
+
+__version__ = "0.1.0"

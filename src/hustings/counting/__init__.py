@@ -1,0 +1,41 @@
+"""The counting core: pure Python and NumPy, no Django, no files, no clock.
+
+One deep entry point::
+
+    from hustings.counting import count, Rules, Ballots
+    result = count(rules, ballots)
+
+``Result`` is a tuple of immutable ``Round`` records; see ``result.py``.
+Errors: see ``errors.py`` (``CountingError`` and its subclasses).
+"""
+
+from hustings.counting.ballots import BLANK, OVERVOTE, OVERVOTE_SET_BASE, Ballots
+from hustings.counting.count import count
+from hustings.counting.errors import BallotsError, CountingError, RulesError
+from hustings.counting.result import (
+    EXHAUSTED,
+    RESIDUAL,
+    Result,
+    Round,
+    SectionRound,
+    TieBreakNote,
+    Transfer,
+)
+from hustings.counting.rules import (
+    BallotRules,
+    InactiveReason,
+    Method,
+    OvervoteRule,
+    Quota,
+    Rules,
+    Section,
+    TieBreak,
+    TieBreakMode,
+)
+
+__all__ = [
+    "BLANK", "OVERVOTE", "OVERVOTE_SET_BASE", "EXHAUSTED", "RESIDUAL",
+    "Ballots", "BallotRules", "BallotsError", "CountingError", "InactiveReason", "Method",
+    "OvervoteRule", "Quota", "Result", "Round", "Rules", "RulesError", "Section",
+    "SectionRound", "TieBreak", "TieBreakMode", "TieBreakNote", "Transfer", "count",
+]
