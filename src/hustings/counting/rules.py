@@ -57,6 +57,9 @@ class InactiveReason(enum.Enum):
     SKIPPED_RANKINGS = "skippedRankings"
     EXHAUSTED_CHOICES = "exhaustedChoices"
     REPEATED_RANKINGS = "repeatedRankings"
+    # STV only: ballots that leave the count in the surplus transfer after the last seat is
+    # filled (RCTab reports them apart, in the final round only).
+    FINAL_ROUND_SURPLUS = "finalRoundSurplus"
 
 
 @dataclass(frozen=True)
