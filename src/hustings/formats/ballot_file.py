@@ -30,6 +30,10 @@ class BallotFile:
     ballots: Ballots
     labels: tuple[str, ...] | None
     line_of: Callable[[int], int]
+    # What some formats declare besides ballots (BLT's header, withdrawn line and title).
+    seats: int | None = None
+    withdrawn: tuple[str, ...] = ()
+    title: str | None = None
 
     @property
     def candidates(self) -> tuple[str, ...]:
