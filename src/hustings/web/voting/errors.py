@@ -1,0 +1,59 @@
+"""Errors raised by the voting app (roll, credentials, casting, paper batches, ledger).
+
+The tree::
+
+    VotingError                 anything the voting app refuses
+    ├── RollError               a roll file line is wrong (file, line, what was expected);
+    │                           nothing is imported when any line is bad
+    ├── CredentialError         a security code is wrong, unknown or locked out
+    ├── BallotFormError         a ranking breaks the rule book (repeated rank, gap, ...)
+    ├── AlreadyVoted            a participation for this voter, section and contest exists
+    ├── NotOpen                 the contest is not in the state this action needs
+    ├── PaperBatchError         a paper batch is malformed, or its two keyings disagree
+    └── LedgerError             the hash chain does not verify (which entry, what differs)
+
+Messages say what is wrong, where and what was expected, in one line, so views and the CLI
+can show them as they are.
+"""
+
+from __future__ import annotations
+
+
+class VotingError(Exception):
+    """Base of every error the voting app raises."""
+
+
+class RollError(VotingError):
+    """The voter roll cannot be imported; ``problems`` lists every bad line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+class CredentialError(VotingError):
+    """A security code that does not open a ballot."""
+
+
+class BallotFormError(VotingError):
+    """A ranking the rule book does not accept; ``field_errors`` maps field -> message."""
+
+    def __init__(self, message: str, field_errors: dict[str, str] | None = None) -> None:
+        self.field_errors = dict(field_errors or {})
+        super().__init__(message)
+
+
+class AlreadyVoted(VotingError):
+    """The voter already has a ballot in this section of this contest."""
+
+
+class NotOpen(VotingError):
+    """The contest is not in the state the action needs (e.g. casting after close)."""
+
+
+class PaperBatchError(VotingError):
+    """A paper batch file is malformed or the two keyings disagree."""
+
+
+class LedgerError(VotingError):
+    """The ledger's hash chain does not verify."""

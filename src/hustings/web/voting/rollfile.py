@@ -1,0 +1,96 @@
+"""Parsing a voter roll CSV (no database): every bad line reported, or all lines returned.
+
+Columns (a header row is required; order free, names case-insensitive)::
+
+    reference, name, email, postal_address, sections
+
+``sections`` lists the sections a voter belongs to, separated by ``;``, spelled as the rule
+book's section names or labels (labour-2010.toml: "MP", "CLP", "Affiliate"…). A voter with
+no email gets a printed letter only. References must be unique in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from hustings.web.voting.errors import RollError
+
+REQUIRED = ("reference", "name", "sections")
+KNOWN = (*REQUIRED, "email", "postal_address")
+
+
+@dataclass(frozen=True)
+class RollLine:
+    line: int
+    reference: str
+    name: str
+    email: str
+    postal_address: str
+    sections: tuple[str, ...]
+
+
+def parse_roll(text: str, labels: Mapping[str, str], *, source: str = "roll.csv") -> list[RollLine]:
+    """Lines of a roll file. ``labels`` maps every accepted spelling (lower case) of a section
+    to its name in the rule book. Raises RollError listing every bad line."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise RollError(
+            [f"{source}, line 1: missing column(s) {', '.join(missing)}; "
+             f"expected a header with {', '.join(KNOWN)}"]
+        )
+    reader.fieldnames = header
+    problems: list[str] = []
+    lines: list[RollLine] = []
+    seen: dict[str, int] = {}
+    expected = ", ".join(sorted(set(labels.values())))
+    for row in reader:
+        n = reader.line_num
+        if None in row:
+            problems.append(f"{source}, line {n}: more fields than the header has")
+            continue
+        get = {k: (row.get(k) or "").strip() for k in KNOWN}
+        where = f"{source}, line {n}"
+        if not get["reference"]:
+            problems.append(f"{where}: the voter reference is empty")
+        elif get["reference"] in seen:
+            problems.append(
+                f"{where}: reference {get['reference']!r} already used on line "
+                f"{seen[get['reference']]}"
+            )
+        else:
+            seen[get["reference"]] = n
+        if not get["name"]:
+            problems.append(f"{where}: the name is empty")
+        if get["email"]:
+            try:
+                validate_email(get["email"])
+            except ValidationError:
+                problems.append(f"{where}: {get['email']!r} is not an email address")
+        if not get["email"] and not get["postal_address"]:
+            problems.append(f"{where}: neither an email nor a postal address to send the code to")
+        sections: list[str] = []
+        for part in filter(None, (p.strip() for p in get["sections"].split(";"))):
+            name = labels.get(part.lower())
+            if name is None:
+                problems.append(f"{where}: unknown section {part!r}; expected one of {expected}")
+            elif name not in sections:
+                sections.append(name)
+        if not get["sections"]:
+            problems.append(f"{where}: no section given; expected one or more of {expected}")
+        lines.append(
+            RollLine(n, get["reference"], get["name"], get["email"], get["postal_address"],
+                     tuple(sections))
+        )
+    if problems:
+        raise RollError(problems)
+    if not lines:
+        raise RollError([f"{source}: no voters in the file"])
+    return lines
