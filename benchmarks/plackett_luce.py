@@ -91,6 +91,13 @@ def iter_chunks(
         yield ranks
 
 
+def _check(n: int, weights: Sequence[float], candidates: Sequence[str]) -> None:
+    if n < 0:
+        raise ValueError(f"number of ballots must be >= 0, got {n}")
+    if len(candidates) != len(weights):
+        raise ValueError(f"{len(candidates)} candidates but {len(weights)} weights")
+
+
 def generate(
     n: int,
     *,
@@ -100,8 +107,7 @@ def generate(
     length_shares: Sequence[float] | None = LENGTH_SHARES,
 ) -> Ballots:
     """``n`` truncated Plackett–Luce ballots (weight 1, one section), built in memory."""
-    if len(candidates) != len(weights):
-        raise ValueError(f"{len(candidates)} candidates but {len(weights)} weights")
+    _check(n, weights, candidates)
     ranks = np.empty((n, len(weights)), dtype=RANK_DTYPE)
     at = 0
     for chunk in iter_chunks(n, seed=seed, weights=weights, length_shares=length_shares):
@@ -131,8 +137,7 @@ def write_csv(
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    if len(candidates) != len(weights):
-        raise ValueError(f"{len(candidates)} candidates but {len(weights)} weights")
+    _check(n, weights, candidates)
     for name in candidates:
         if any(ch in name for ch in ',"\r\n') or not name:
             raise ValueError(f"candidate name {name!r} would need CSV quoting")

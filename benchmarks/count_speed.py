@@ -1,0 +1,337 @@
+"""How fast does Hustings count? Wall time and peak memory of ``count()`` and of
+``hustings count`` end to end, on truncated Plackett–Luce ballots (13 candidates).
+
+The targets come from the issue "Counting engine" (on the project's 2-core machine):
+
+* ``count()`` IRV on 10M ballots, after loading: <= 1.0 s;
+* ``hustings count`` on a 10M-ballot CSV, end to end: <= 10 s;
+* peak memory of ``count()`` <= 3x the ballot array (the int16 ``ranks``);
+* >= 100x faster than pyrankvote (10.5 s for 1M ballots on that machine);
+* 3-seat STV: <= 1 s per 1M ballots.
+
+For each size the script prints a table, then one line per target: measured vs target, and
+MET / NOT MET / NOT MEASURED. Exit status 0 when every measurement ran (whether or not the
+targets were met), 1 when one failed (e.g. ``count()`` raised).
+
+Memory is measured two ways, around ``count()`` alone, in a run separate from the timed
+runs: ``tracemalloc`` (NumPy reports its array buffers to it, so this is the peak of the
+Python objects and arrays ``count()`` allocated; the verdict uses this figure), and the rise
+of the process's peak RSS (``VmHWM``, reset through ``/proc/self/clear_refs`` just before;
+Linux only; it can undercount when freed memory is reused). For the CLI it is the child
+process's own peak RSS (``os.wait4``), which includes the interpreter and libraries.
+
+Usage (from the repository root; generated CSVs are cached in ``benchmarks/data/``)::
+
+    .venv/bin/python benchmarks/count_speed.py --ballots 1000000 10000000 --stv
+    .venv/bin/python benchmarks/count_speed.py --ballots 1000000 --skip-csv --pyrankvote
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import plackett_luce  # noqa: E402 - the sibling module, found through the path above
+
+from hustings.counting import Ballots, Method, Rules, count  # noqa: E402
+
+DATA = Path(__file__).resolve().parent / "data"
+MB = 1e6
+PYRANKVOTE_REFERENCE = (1_000_000, 10.5)  # ballots, seconds: the issue's figure
+
+
+class Run:
+    """Collects the figures that the targets are judged on, and whether anything failed."""
+
+    def __init__(self) -> None:
+        self.figures: dict[tuple[str, int], float] = {}
+        self.failed: list[str] = []
+
+    def attempt(self, what: str, fn: Callable[[], object]) -> object | None:
+        """Run one measurement; a failure is printed and remembered, not raised, so the
+        other measurements still run (the count core may not be finished yet)."""
+        try:
+            return fn()
+        except Exception as e:  # noqa: BLE001 - report any failure of the measured code
+            msg = f"{type(e).__name__}: {e}".splitlines()[0]
+            row(what, "FAILED", msg)
+            self.failed.append(f"{what}: {msg}")
+            return None
+
+
+def row(label: str, value: str, note: str = "") -> None:
+    print(f"  {label:<36} {value:>14}   {note}".rstrip(), flush=True)
+
+
+def secs(t: float) -> str:
+    return f"{t:.3f} s"
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[list[float], object]:
+    """Wall times of ``repeat`` calls (garbage collected first, so a collection triggered
+    by earlier work is not charged to the call), and the last call's result."""
+    times, out = [], None
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return times, out
+
+
+def best(times: list[float]) -> str:
+    if len(times) == 1:
+        return "1 run"
+    return f"best of {len(times)}, median {statistics.median(times):.3f} s"
+
+
+def floor(ballots: Ballots) -> np.ndarray:
+    """The floor: one pass over the ballots, first preferences tallied with weights.
+
+    Blank first ranks land in bin 0 (-1 + 1); generated ballots have no overvotes."""
+    first = ballots.ranks[:, 0].astype(np.intp) + 1
+    return np.bincount(first, weights=ballots.weights, minlength=len(ballots.candidates) + 1)
+
+
+def _status_kb(key: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    raise OSError(f"{key} not in /proc/self/status")
+
+
+def peak_memory(fn: Callable[[], object]) -> tuple[int, int | None]:
+    """Peak bytes allocated while ``fn`` runs (tracemalloc), and the rise of the peak RSS
+    (None where /proc does not allow resetting it)."""
+    gc.collect()
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # resets VmHWM to the current RSS
+        rss0 = _status_kb("VmRSS")
+    except OSError:
+        rss0 = None
+    tracemalloc.start()
+    try:
+        fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    rss = None if rss0 is None else (_status_kb("VmHWM") - rss0) * 1024
+    return peak, rss
+
+
+def hustings_command() -> list[str]:
+    exe = Path(sys.executable).with_name("hustings")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "hustings"]
+
+
+def run_cli(args: list[str]) -> tuple[float, int]:
+    """Run the CLI as a child process: its wall time and its own peak RSS in bytes.
+
+    ``os.wait4`` gives this child's rusage alone (``RUSAGE_CHILDREN`` would report the
+    largest child so far)."""
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(hustings_command() + args, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            lines = err.read().decode(errors="replace").strip().splitlines() or ["(no output)"]
+            raise RuntimeError(f"exit {proc.returncode}: {lines[-1]}")
+    return wall, usage.ru_maxrss * 1024  # Linux reports kilobytes
+
+
+def csv_for(n: int, args: argparse.Namespace) -> Path:
+    """The cached CSV of ``n`` ballots for the seed, written first if missing."""
+    full = "-full" if args.lengths is None else ""
+    path = args.data_dir / f"plackett-luce-{n}-seed{args.seed}{full}.csv"
+    if not path.exists():
+        t0 = time.perf_counter()
+        plackett_luce.write_csv(path, n, seed=args.seed, length_shares=args.lengths)
+        row("write CSV (once, cached)", secs(time.perf_counter() - t0), str(path))
+    return path
+
+
+def describe(result: object) -> str:
+    winners = ", ".join(getattr(result, "winners", ()) or ("?",))
+    return f"winner {winners} after {len(getattr(result, 'rounds', ()))} rounds"
+
+
+def bench_size(n: int, args: argparse.Namespace, run: Run) -> None:
+    kind = "full rankings" if args.lengths is None else "truncated"
+    print(f"\n== {n:,} ballots x {len(plackett_luce.CANDIDATES)} candidates, {kind} (seed {args.seed}) ==")
+    t0 = time.perf_counter()
+    ballots = plackett_luce.generate(n, seed=args.seed, length_shares=args.lengths)
+    row("generate ballots in memory (info)", secs(time.perf_counter() - t0))
+    array = ballots.ranks.nbytes
+    whole = array + ballots.weights.nbytes + ballots.sections.nbytes
+    row("ballot array (int16 ranks)", f"{array / MB:.1f} MB", f"with weights+sections {whole / MB:.1f} MB")
+
+    times, _ = timed(lambda: floor(ballots), args.repeat)
+    row("floor: weighted 1st-pref bincount", secs(min(times)), best(times))
+    run.figures[("floor", n)] = min(times)
+
+    rules = Rules(candidates=ballots.candidates)  # IRV, one seat, one section
+    got = run.attempt("count() IRV", lambda: timed(lambda: count(rules, ballots), args.repeat))
+    if got is not None:
+        times, result = got
+        row("count() IRV", secs(min(times)), f"{best(times)}; {describe(result)}")
+        row("  ratio to floor", f"{min(times) / run.figures[('floor', n)]:.0f}x")
+        run.figures[("irv", n)] = min(times)
+        mem = run.attempt("count() peak memory", lambda: peak_memory(lambda: count(rules, ballots)))
+        if mem is not None:
+            peak, rss = mem
+            row("count() peak, tracemalloc", f"{peak / MB:.1f} MB", f"{peak / array:.2f}x ballot array")
+            run.figures[("mem", n)] = peak / array
+            if rss is not None:
+                row("count() peak RSS rise (VmHWM)", f"{rss / MB:.1f} MB", f"{rss / array:.2f}x ballot array")
+
+    if args.stv and n == args.stv_ballots:
+        bench_stv(ballots, args, run)
+    if args.pyrankvote and n == args.pyrankvote_ballots:
+        bench_pyrankvote(ballots, run)
+    del ballots
+    gc.collect()
+
+    if not args.skip_csv:
+        path = csv_for(n, args)
+        size = path.stat().st_size
+        got = run.attempt(
+            "hustings count CSV (subprocess)",
+            lambda: run_cli(["count", str(path), "--output", "json", "-o", os.devnull]),
+        )
+        if got is not None:
+            wall, rss = got
+            row("hustings count CSV, end to end", secs(wall), f"CSV {size / MB:.0f} MB, --output json")
+            row("  child peak RSS", f"{rss / MB:.1f} MB", f"{rss / array:.2f}x ballot array")
+            run.figures[("cli", n)] = wall
+
+
+def bench_stv(ballots: Ballots, args: argparse.Namespace, run: Run) -> None:
+    rules = Rules(candidates=ballots.candidates, method=Method.STV, seats=3)
+    got = run.attempt("count() STV 3 seats", lambda: timed(lambda: count(rules, ballots), args.repeat))
+    if got is not None:
+        times, result = got
+        row("count() STV, 3 seats", secs(min(times)), f"{best(times)}; {describe(result)}")
+        run.figures[("stv", len(ballots))] = min(times)
+
+
+def bench_pyrankvote(ballots: Ballots, run: Run) -> None:
+    """pyrankvote's instant-runoff count on the same ballots (building its Ballot objects
+    is not timed). Install it into the venv only: ``.venv/bin/pip install pyrankvote``."""
+    try:
+        import pyrankvote
+    except ImportError:
+        row("pyrankvote IRV", "SKIPPED", "not installed: .venv/bin/pip install pyrankvote")
+        return
+    people = [pyrankvote.Candidate(c) for c in ballots.candidates]
+    t0 = time.perf_counter()
+    votes = [
+        pyrankvote.Ballot(ranked_candidates=[people[c] for c in r if c >= 0])
+        for r in ballots.ranks.tolist()
+    ]
+    row("pyrankvote: build Ballot objects", secs(time.perf_counter() - t0), "info, not counted")
+    got = run.attempt(
+        "pyrankvote IRV", lambda: timed(lambda: pyrankvote.instant_runoff_voting(people, votes), 1)
+    )
+    if got is not None:
+        times, result = got
+        winners = ", ".join(c.name for c in result.get_winners())
+        row("pyrankvote IRV", secs(times[0]), f"1 run; winner {winners}")
+        run.figures[("pyrankvote", len(ballots))] = times[0]
+
+
+def verdicts(run: Run, args: argparse.Namespace) -> list[str]:
+    f = run.figures
+    out = []
+
+    def line(name: str, measured: str, target: str, ok: bool | None) -> None:
+        state = "NOT MEASURED" if ok is None else ("MET" if ok else "NOT MET")
+        out.append(f"TARGET {name:<52} measured {measured:<18} target {target:<14} {state}")
+
+    big = max(args.ballots)
+    irv = f.get(("irv", 10_000_000))
+    line("count() IRV, 10M ballots, after loading", secs(irv) if irv is not None else "-", "<= 1.0 s",
+         None if irv is None else irv <= 1.0)
+    cli = f.get(("cli", 10_000_000))
+    line("hustings count, 10M-ballot CSV, end to end", secs(cli) if cli is not None else "-", "<= 10 s",
+         None if cli is None else cli <= 10.0)
+    mem = f.get(("mem", big))
+    line(f"count() peak memory, {big:,} ballots", f"{mem:.2f}x array" if mem is not None else "-",
+         "<= 3x array", None if mem is None else mem <= 3.0)
+    # Against the issue's reference figure, and against pyrankvote timed here on the same
+    # ballots when it was run (its time depends on how many ballots move between piles,
+    # so it differs with the ballot distribution).
+    comparisons = [(*PYRANKVOTE_REFERENCE, "issue's 10.5 s")]
+    if ("pyrankvote", args.pyrankvote_ballots) in f:
+        pn = args.pyrankvote_ballots
+        comparisons.append((pn, f[("pyrankvote", pn)], "timed here"))
+    for pn, pt, src in comparisons:
+        ours = f.get(("irv", pn))
+        speedup = None if ours is None else pt / ours
+        line(f"speed-up over pyrankvote, {pn:,} ({src})",
+             f"{speedup:.0f}x" if speedup is not None else "-", ">= 100x",
+             None if speedup is None else speedup >= 100)
+    stv = f.get(("stv", args.stv_ballots))
+    per_m = None if stv is None else stv / (args.stv_ballots / 1e6)
+    line(f"count() STV 3 seats, {args.stv_ballots:,} ballots", f"{per_m:.3f} s per 1M" if per_m is not None else "-",
+         "<= 1 s per 1M", None if per_m is None else per_m <= 1.0)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ballots", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of count() (best is used)")
+    parser.add_argument("--skip-csv", action="store_true", help="skip hustings count on CSV")
+    parser.add_argument("--full-rankings", action="store_true",
+                        help="every ballot ranks all 13 (default: truncated, mostly short)")
+    parser.add_argument("--data-dir", type=Path, default=DATA, help="where CSVs are cached")
+    parser.add_argument("--stv", action="store_true", help="also time a 3-seat STV count")
+    parser.add_argument("--stv-ballots", type=int, default=None, help="default: smallest size")
+    parser.add_argument("--pyrankvote", action="store_true", help="also time pyrankvote's IRV")
+    parser.add_argument("--pyrankvote-ballots", type=int, default=None, help="default: smallest size")
+    args = parser.parse_args(argv)
+    if any(n < 1 for n in args.ballots) or args.repeat < 1:
+        parser.error("--ballots and --repeat must be positive")
+    sizes = sorted(set(args.ballots))
+    args.lengths = None if args.full_rankings else plackett_luce.LENGTH_SHARES
+    # STV and pyrankvote run on one of the sizes (ballots are generated once per size).
+    args.stv_ballots = args.stv_ballots or min(sizes)
+    args.pyrankvote_ballots = args.pyrankvote_ballots or min(sizes)
+    for extra, flag in ((args.stv_ballots, args.stv), (args.pyrankvote_ballots, args.pyrankvote)):
+        if flag and extra not in sizes:
+            sizes.append(extra)
+    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs, load average "
+          f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    run = Run()
+    for n in sorted(sizes):
+        bench_size(n, args, run)
+    print()
+    for text in verdicts(run, args):
+        print(text)
+    if run.failed:
+        print(f"\n{len(run.failed)} measurement(s) failed:", *run.failed, sep="\n  ")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
