@@ -94,3 +94,5 @@ class Result:
     undervotes: int  # ballots with no marks at all (never active)
     # Condorcet only: wins[i][j] = ballots preferring candidate i to j (rules.candidates order)
     pairwise: tuple[tuple[int, ...], ...] | None = None
+    # Multi-pass IRV only: each pass's rounds (``rounds`` holds them one after another)
+    passes: tuple[tuple[Round, ...], ...] | None = None

@@ -1,0 +1,193 @@
+"""The count's books: where every ballot is, and exact sums of what it is worth.
+
+A ``Ledger`` holds, per ballot, the candidate it counts for and its status (see
+``interpret``), and per section the running tally and the inactive totals by reason. It
+only ever touches the ballots that move, so a round costs what it moves, not what was cast.
+
+Vote figures are integers in *units*: whole votes (``scale`` 1) for IRV and the college,
+1/10^d of a vote for STV with ``decimal_places`` d (fixed point, exact), or Python
+``Fraction`` objects when the rules ask for exact fractions (``decimal_places=None``).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from hustings.counting.ballots import Ballots
+from hustings.counting.errors import BallotsError
+from hustings.counting.interpret import (
+    ACTIVE,
+    FINAL_SURPLUS,
+    NO_CANDIDATE,
+    UNDERVOTE,
+    BallotReader,
+)
+from hustings.counting.rules import Rules
+
+N_STATUS = 7
+_EXACT_FLOAT = 2**53  # float64 sums of integers are exact below this
+
+
+def section_index(rules: Rules, ballots: Ballots) -> np.ndarray | None:
+    """Map each ballot's section to the rules' section order (None when they agree)."""
+    declared = [s.name for s in rules.sections]
+    given = list(ballots.section_names)
+    if len(declared) == 1 and len(given) == 1:
+        return None  # one section each: the same electorate whatever it is called
+    missing = [g for g in given if g not in declared]
+    if missing:
+        raise BallotsError(
+            f"ballots are in section {missing[0]!r}, which the rules do not declare; "
+            f"expected one of {declared}"
+        )
+    if given == declared[: len(given)]:
+        return None
+    lookup = np.array([declared.index(g) for g in given], dtype=np.int16)
+    return lookup[ballots.sections]
+
+
+class Ledger:
+    """Per-ballot state and per-section sums for one count."""
+
+    def __init__(self, rules: Rules, ballots: Ballots, n_candidates: int, scale: int | None):
+        self.reader = BallotReader(ballots, rules.ballot_rules, n_candidates)
+        self.weights = ballots.weights
+        mapped = section_index(rules, ballots)
+        self.sections = ballots.sections if mapped is None else mapped
+        self.S = len(rules.sections)
+        self.C = n_candidates
+        self.scale = scale  # None: exact Fractions
+        n = len(ballots)
+        self.cur = np.full(n, NO_CANDIDATE, dtype=np.int16)
+        self.status = np.zeros(n, dtype=np.int8)
+        self.exact = scale is None
+        if self.exact:
+            self.values = np.array([Fraction(1)] * n, dtype=object)
+        elif scale == 1:
+            self.values = None  # every ballot is worth one vote: amounts are the weights
+        else:
+            if ballots.total * scale >= _EXACT_FLOAT:
+                raise BallotsError(
+                    f"{ballots.total} ballots at {scale} units per vote overflow exact "
+                    "fixed-point sums; use fewer decimal places or exact fractions"
+                )
+            self.values = np.full(n, scale, dtype=np.int64)
+        dtype = object if self.exact else np.int64
+        zero = Fraction(0) if self.exact else 0
+        self.tally = np.full((self.S, n_candidates), zero, dtype=dtype)
+        self.inactive = np.full((self.S, N_STATUS), zero, dtype=dtype)
+        self.undervotes = 0
+
+    # -- sums ---------------------------------------------------------------------------
+
+    def amounts(self, idx: np.ndarray) -> np.ndarray:
+        """What the ballots ``idx`` are worth now, in units (weight x value)."""
+        if self.values is None:
+            return self.weights[idx]
+        return self.weights[idx] * self.values[idx]
+
+    def group_sum(self, keys: np.ndarray, amounts: np.ndarray, size: int) -> np.ndarray:
+        """Sum ``amounts`` by integer ``keys`` in [0, size), exactly."""
+        if self.exact:
+            out = np.full(size, Fraction(0), dtype=object)
+            for k, a in zip(keys.tolist(), amounts.tolist()):
+                out[k] += a
+            return out
+        if keys.size == 0:
+            return np.zeros(size, dtype=np.int64)
+        sums = np.bincount(keys, weights=amounts.astype(np.float64), minlength=size)
+        return np.rint(sums).astype(np.int64)  # exact: every partial sum is below 2**53
+
+    def frac(self, units) -> Fraction:
+        if self.exact:
+            return Fraction(units)
+        return Fraction(int(units), self.scale)
+
+    # -- moving ballots ----------------------------------------------------------------
+
+    def first_count(self, continuing: np.ndarray) -> None:
+        """Round 1: read every ballot up to its first continuing choice."""
+        n = self.cur.size
+        idx = np.arange(n)
+        cand, status = self.reader.advance(idx, continuing)
+        self.cur[:] = cand
+        self.status[:] = status
+        under = status == UNDERVOTE
+        self.undervotes = int(self.weights[under].sum())
+        active = np.flatnonzero(status == ACTIVE)
+        if self.values is None and self.S == 1 and self.weights.size and (
+            (self.weights == 1).all()
+        ):
+            self.tally[0] = np.bincount(cand[active], minlength=self.C)
+        else:
+            keys = self.sections[active].astype(np.int64) * self.C + cand[active]
+            self.tally = self.group_sum(keys, self.amounts(active), self.S * self.C).reshape(
+                self.S, self.C
+            )
+        gone = np.flatnonzero((status != ACTIVE) & ~under)
+        keys = self.sections[gone].astype(np.int64) * N_STATUS + status[gone]
+        self.inactive = self.group_sum(keys, self.amounts(gone), self.S * N_STATUS).reshape(
+            self.S, N_STATUS
+        )
+
+    def move(
+        self, sources: list[int], continuing: np.ndarray, final_surplus: bool = False
+    ) -> np.ndarray:
+        """Move every ballot held by ``sources`` on; returns transfers (S, C, C+1) in units.
+
+        The last axis is the target candidate, or ``C`` for ballots that became inactive.
+        With ``final_surplus`` the ballots that leave are booked as the final-round surplus.
+        """
+        C, S = self.C, self.S
+        if not sources:
+            return np.zeros((S, C, C + 1), dtype=self.tally.dtype)
+        if len(sources) == 1:
+            held = self.cur == sources[0]
+        else:
+            lookup = np.zeros(C + 1, dtype=bool)
+            lookup[np.asarray(sources) + 1] = True  # +1: NO_CANDIDATE maps to slot 0
+            held = lookup[self.cur + 1]
+        idx = np.flatnonzero(held)
+        old = self.cur[idx].astype(np.int64)
+        cand, status = self.reader.advance(idx, continuing)
+        if final_surplus:
+            status = np.where(status == ACTIVE, ACTIVE, FINAL_SURPLUS).astype(np.int8)
+        self.cur[idx] = cand
+        self.status[idx] = status
+        amounts = self.amounts(idx)
+        sec = self.sections[idx].astype(np.int64)
+        target = np.where(cand >= 0, cand, C).astype(np.int64)
+        keys = (sec * C + old) * (C + 1) + target
+        transfers = self.group_sum(keys, amounts, S * C * (C + 1)).reshape(S, C, C + 1)
+        self.tally[:, sources] = 0 if not self.exact else Fraction(0)
+        self.tally += transfers[:, :, :C].sum(axis=1)
+        out = np.flatnonzero(status != ACTIVE)
+        keys = sec[out] * N_STATUS + status[out]
+        self.inactive = self.inactive + self.group_sum(
+            keys, amounts[out], S * N_STATUS
+        ).reshape(S, N_STATUS)
+        return transfers
+
+    def take_surplus(self, winner: int, fraction) -> Fraction:
+        """Cut the ballots held by ``winner`` to ``fraction`` of their value (rounded down).
+
+        ``fraction`` is in units (fixed point) or a Fraction. Returns what the winner keeps,
+        as votes: the part of each ballot that stays with them (RCTab's
+        ``recordCurrentRecipientAsWinner``: the transfer value is rounded *down*, so the
+        winner keeps the crumbs, later booked as residual surplus).
+        """
+        idx = np.flatnonzero(self.cur == winner)
+        before = self.values[idx]
+        if self.exact:
+            after = before * fraction
+        elif self.scale * max(int(fraction), 1) < 2**62:
+            after = before * int(fraction) // self.scale
+        else:  # very many decimal places: Python integers cannot overflow
+            after = np.array(
+                [v * int(fraction) // self.scale for v in before.tolist()], dtype=np.int64
+            )
+        self.values[idx] = after
+        kept = ((before - after) * self.weights[idx]).sum()
+        return self.frac(kept)

@@ -1,0 +1,64 @@
+"""What it takes to be elected: majorities, quotas and college shares.
+
+* Plain AV (one section): more than half the continuing votes, i.e. floor(votes/2) + 1
+  (Labour Rule Book 2010, Chapter 4, Clause II.4.B: "a candidate receiving more than 50%
+  of the votes cast ... shall be declared elected"; RCTab's ``singleWinnerMajority``).
+* Electoral college (several sections): more than 50% of the weighted total (Rule Book
+  2010, Chapter 4, Clause II.4.B.iii: each section's votes are "calculated as a percentage
+  of the total votes cast in that section" and weighted; "each round is published as 100%").
+* STV: Droop, floor(votes / (seats + 1)) + 1, or Hare, votes / seats rounded *up*, taken
+  once from the first round's active votes (RCTab ``setWinningThreshold``); with
+  ``non_integer_threshold`` the Droop quota is votes / (seats + 1) rounded down to the
+  declared decimal places plus one unit of the last place.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from hustings.counting.rules import Quota, Rules
+
+
+def floor_to(x: Fraction, places: int) -> Fraction:
+    unit = 10**places
+    return Fraction(math.floor(x * unit), unit)
+
+
+def ceil_to(x: Fraction, places: int) -> Fraction:
+    unit = 10**places
+    return Fraction(math.ceil(x * unit), unit)
+
+
+def college_threshold(rules: Rules) -> Fraction:
+    """Half the weighted total, in percent: strictly more is needed to win."""
+    return sum((s.weight for s in rules.sections), Fraction(0)) * 100 / 2
+
+
+def threshold(rules: Rules, active_votes: Fraction, seats: int) -> tuple[Fraction, bool]:
+    """(votes needed, strict): a candidate wins with ``votes >= t`` (``> t`` when strict)."""
+    if rules.bottoms_up_threshold is not None:
+        return active_votes * Fraction(rules.bottoms_up_threshold), False
+    hare = rules.quota is Quota.HARE
+    divisor = seats if hare else seats + 1
+    if rules.non_integer_threshold and rules.decimal_places is None:
+        # Exact arithmetic: "more than votes/(seats+1)" cannot be written as a figure.
+        return active_votes / divisor, not hare
+    places = rules.decimal_places if rules.non_integer_threshold else 0
+    if hare:
+        return ceil_to(active_votes / divisor, places), False
+    return floor_to(active_votes / divisor, places) + Fraction(1, 10**places), False
+
+
+def college_shares(
+    votes: dict[str, Fraction], weight: Fraction
+) -> dict[str, Fraction]:
+    """One section's weighted shares (percent of the whole college).
+
+    Exhausted ballots leave the section's denominator, so every round each section again
+    shares out its full weight among the continuing candidates.
+    """
+    total = sum(votes.values(), Fraction(0))
+    if total == 0:
+        return {c: Fraction(0) for c in votes}
+    return {c: v / total * weight * 100 for c, v in votes.items()}
