@@ -1,0 +1,187 @@
+"""Assembling cast-vote records from any provider into one ``hustings.counting.Ballots``.
+
+Every provider module turns its file into marks at rank numbers; this module owns what
+they share: matching a mark to a declared candidate (names, aliases, the undeclared
+write-in label), turning several marks at one rank into an overvote set, keeping skipped
+ranks as BLANK so the core can apply ``maxSkippedRanksAllowed``, and the precinct / batch
+labels that slice reports need. Ballot interpretation itself (overvote rules, duplicates,
+skipped ranks) is the counting core's job, never a reader's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from hustings.counting import BLANK, OVERVOTE, OVERVOTE_SET_BASE, Ballots
+from hustings.counting.ballots import RANK_DTYPE
+from hustings.formats.rctab.config import UWI, ContestConfig, CvrSource
+from hustings.formats.rctab.errors import UnknownCandidateError
+
+MISSING_PRECINCT = "missing_precinct_id"  # RCTab's slice id for a ballot with no precinct
+MISSING_BATCH = "missing_batch_id"
+
+
+class Resolver:
+    """Maps the text a CVR uses for a choice to a candidate index (or OVERVOTE)."""
+
+    def __init__(self, config: ContestConfig, builder: BallotBuilder) -> None:
+        self.names = config.alias_map()
+        self.builder = builder
+
+    def for_source(self, source: CvrSource) -> SourceResolver:
+        return SourceResolver(self, source)
+
+
+class SourceResolver:
+    """A resolver that knows one source's labels (UWI, overvote, skipped rank)."""
+
+    def __init__(self, parent: Resolver, source: CvrSource) -> None:
+        self.parent = parent
+        self.source = source
+        self.index = parent.builder.index
+
+    def candidate(self, text: str, position: int | str | None) -> int:
+        """The index of the candidate named (or aliased) by ``text``, trimmed as RCTab does."""
+        t = text.strip()
+        if self.source.uwi_label and t == self.source.uwi_label:
+            return self.index[UWI]
+        name = self.parent.names.get(t)
+        if name is None:
+            raise UnknownCandidateError(
+                self.source.path, position, f"unrecognised candidate {t!r}",
+                "a candidate name or alias declared in the config",
+            )
+        return self.index[name]
+
+    def overvote(self, marks: Iterable[int]) -> int:
+        """The rank code for several marks at one rank (a single mark stays itself)."""
+        members = frozenset(marks)
+        if len(members) == 1:
+            return next(iter(members))
+        if OVERVOTE in members:
+            return OVERVOTE
+        return self.parent.builder.overvote_code(members)
+
+
+@dataclass
+class _Chunk:
+    ranks: np.ndarray
+    precincts: np.ndarray | None  # object array of labels, or None
+    batches: np.ndarray | None
+    ids: Sequence[str] | None
+
+
+@dataclass
+class BallotBuilder:
+    """Collects chunks of ballots from every source of a contest, in config order."""
+
+    candidates: tuple[str, ...]
+    index: dict[str, int] = field(init=False)
+    sets: dict[frozenset[int], int] = field(default_factory=dict)
+    chunks: list[_Chunk] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.index = {c: i for i, c in enumerate(self.candidates)}
+
+    def overvote_code(self, members: frozenset[int]) -> int:
+        return OVERVOTE_SET_BASE - self.sets.setdefault(members, len(self.sets))
+
+    def add_ranks(
+        self,
+        ranks: np.ndarray,
+        *,
+        precincts: Sequence[str | None] | np.ndarray | None = None,
+        batches: Sequence[str | None] | np.ndarray | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> None:
+        """Add ballots already encoded (rows x rank positions, position 0 = rank 1)."""
+        ranks = np.asarray(ranks, dtype=RANK_DTYPE)
+        if ranks.ndim != 2:
+            ranks = ranks.reshape(len(ranks), -1)
+        self.chunks.append(_Chunk(ranks, _labels(precincts), _labels(batches), ids))
+
+    def add_ballots(
+        self,
+        ballots: Sequence[Mapping[int, int]],
+        *,
+        precincts: Sequence[str | None] | None = None,
+        batches: Sequence[str | None] | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> None:
+        """Add ballots given as {rank number (1-based): rank code}."""
+        width = max((max(b) for b in ballots if b), default=1)
+        ranks = np.full((len(ballots), width), BLANK, dtype=RANK_DTYPE)
+        for i, b in enumerate(ballots):
+            for rank, code in b.items():
+                ranks[i, rank - 1] = code
+        self.add_ranks(ranks, precincts=precincts, batches=batches, ids=ids)
+
+    def build(self, *, precinct_slices: bool = False, batch_slices: bool = False) -> Ballots:
+        width = max((c.ranks.shape[1] for c in self.chunks), default=1) or 1
+        parts = []
+        for c in self.chunks:
+            if c.ranks.shape[1] < width:
+                pad = np.full((c.ranks.shape[0], width - c.ranks.shape[1]), BLANK, RANK_DTYPE)
+                parts.append(np.hstack([c.ranks, pad]))
+            else:
+                parts.append(c.ranks)
+        ranks = np.vstack(parts) if parts else np.full((0, 1), BLANK, RANK_DTYPE)
+        n = ranks.shape[0]
+        slices: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
+        if precinct_slices:
+            slices["precinct"] = _codes([c.precincts for c in self.chunks], self.chunks,
+                                        MISSING_PRECINCT)
+        if batch_slices:
+            slices["batch"] = _codes([c.batches for c in self.chunks], self.chunks, MISSING_BATCH)
+        ordered = sorted(self.sets, key=self.sets.__getitem__)
+        return Ballots(
+            candidates=self.candidates,
+            ranks=ranks,
+            weights=np.ones(n, dtype=np.int64),
+            sections=np.zeros(n, dtype=np.int16),
+            overvote_sets=tuple(ordered),
+            slices=slices,
+        )
+
+    def has_labels(self, kind: str) -> bool:
+        """True when some source gave a precinct (or batch) label for its ballots."""
+        attr = "precincts" if kind == "precinct" else "batches"
+        return any(getattr(c, attr) is not None for c in self.chunks)
+
+    def ids(self) -> list[str | None]:
+        out: list[str | None] = []
+        for c in self.chunks:
+            out.extend(c.ids if c.ids is not None else [None] * c.ranks.shape[0])
+        return out
+
+
+def _labels(values: Sequence[str | None] | np.ndarray | None) -> np.ndarray | None:
+    if values is None:
+        return None
+    return np.asarray(values, dtype=object)
+
+
+def _codes(
+    per_chunk: list[np.ndarray | None], chunks: list[_Chunk], missing: str
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """Slice labels -> (sorted names, int32 code per ballot); blank labels are ``missing``."""
+    arrays = []
+    for labels, c in zip(per_chunk, chunks, strict=True):
+        if labels is None:
+            labels = np.full(c.ranks.shape[0], missing, dtype=object)
+        else:
+            labels = np.array([missing if (x is None or str(x).strip() == "") else str(x)
+                               for x in labels], dtype=object)
+        arrays.append(labels)
+    allv = np.concatenate(arrays) if arrays else np.array([], dtype=object)
+    names, codes = np.unique(allv.astype(str), return_inverse=True)
+    return tuple(str(x) for x in names), codes.astype(np.int32)
+
+
+def source_label(path: Path, position: int | str | None) -> str:
+    """``file:position`` for messages built outside an exception."""
+    return str(path) if position is None else f"{path}:{position}"

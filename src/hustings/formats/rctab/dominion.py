@@ -1,0 +1,113 @@
+"""Dominion Democracy Suite JSON exports (RCTab provider ``dominion``).
+
+The source is a folder holding ``CvrExport.json`` or ``CvrExport_<n>.json`` files (read in
+``n`` order) and ``*Manifest.json`` files. Each ``Sessions[]`` entry is one ballot: its
+``Modified`` record when there is one (adjudicated), else ``Original``; the ballot's
+``Cards[].Contests[]`` with ``Id`` equal to the source's ``contestId`` hold ``Marks[]`` of
+``CandidateId`` at ``Rank``. A session that does not carry the contest is not a ballot of it.
+As RCTab does, candidates are matched by their Dominion id (configs list ids as aliases),
+``undeclaredWriteInLabel`` is the write-in candidate's id, and ambiguous marks
+(``IsAmbiguous``) are not marks.
+
+Precincts come from ``PrecinctPortionManifest.json`` -> ``PrecinctManifest.json``; a folder
+without the precinct manifest has no precinct data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from hustings.formats.rctab.config import CvrSource
+from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver
+from hustings.formats.rctab.errors import CvrError
+
+_EXPORT = re.compile(r"^CvrExport(?:_(\d+))?\.json$")
+
+
+def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
+         max_rankings: int) -> None:
+    folder = source.path
+    if not folder.is_dir():
+        raise CvrError(folder, None, "not a folder", "a Dominion export folder with CvrExport*.json")
+    exports = sorted(
+        (p for p in folder.iterdir() if _EXPORT.match(p.name)),
+        key=lambda p: int(_EXPORT.match(p.name).group(1) or -1),  # type: ignore[union-attr]
+    )
+    if not exports:
+        raise CvrError(folder, None, "no CvrExport.json or CvrExport_<n>.json",
+                       "Dominion CVR export files in the folder")
+    precinct_of = _precincts(folder)
+    try:
+        contest_id = int(source.contest_id)
+    except ValueError:
+        raise CvrError(folder, None, f"contestId {source.contest_id!r}",
+                       "a Dominion numeric contest id") from None
+    ballots: list[dict[int, int]] = []
+    precincts: list[str | None] = []
+    ids: list[str] = []
+    cache: dict[int, int] = {}
+    for path in exports:
+        doc = _json(path)
+        for i, session in enumerate(doc.get("Sessions", [])):
+            where = f"Sessions[{i}]"
+            record = session.get("Modified") or session.get("Original")
+            if not isinstance(record, dict):
+                raise CvrError(path, where, "no Original or Modified record",
+                               "a session with an Original record")
+            marks: dict[int, list[int]] = {}
+            found = False
+            for c_no, card in enumerate(record.get("Cards", [])):
+                for k_no, contest in enumerate(card.get("Contests", [])):
+                    if contest.get("Id") != contest_id:
+                        continue
+                    found = True
+                    for m_no, mark in enumerate(contest.get("Marks", [])):
+                        if mark.get("IsAmbiguous"):
+                            continue
+                        at = f"{where}.Cards[{c_no}].Contests[{k_no}].Marks[{m_no}]"
+                        try:
+                            cand_id = int(mark["CandidateId"])
+                            rank = int(mark["Rank"])
+                        except (KeyError, TypeError, ValueError):
+                            raise CvrError(path, at, f"mark {mark!r}",
+                                           "CandidateId and Rank as whole numbers") from None
+                        if cand_id not in cache:
+                            cache[cand_id] = resolver.candidate(str(cand_id), at)
+                        marks.setdefault(rank, []).append(cache[cand_id])
+            if not found:
+                continue
+            ballots.append({r: resolver.overvote(m) for r, m in marks.items()})
+            portion = record.get("PrecinctPortionId")
+            precincts.append(precinct_of.get(portion) if precinct_of is not None else None)
+            ids.append(f"{session.get('TabulatorId')}-{session.get('BatchId')}-"
+                       f"{session.get('RecordId')}")
+    builder.add_ballots(ballots, ids=ids,
+                        precincts=precincts if precinct_of is not None else None)
+
+
+def _json(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as e:
+        raise CvrError(path, e.lineno, f"malformed JSON at column {e.colno} ({e.msg})",
+                       "a Dominion JSON export") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise CvrError(path, None, f"cannot read ({e})", "a Dominion JSON export") from None
+    if not isinstance(doc, dict):
+        raise CvrError(path, "$", "top level is not an object", "a Dominion JSON object")
+    return doc
+
+
+def _precincts(folder: Path) -> dict[int, str] | None:
+    """PrecinctPortionId -> precinct name, or None when the export has no precinct data."""
+    portions_path = folder / "PrecinctPortionManifest.json"
+    precincts_path = folder / "PrecinctManifest.json"
+    if not (portions_path.exists() and precincts_path.exists()):
+        return None
+    names = {p["Id"]: p.get("Description", str(p["Id"]))
+             for p in _json(precincts_path).get("List", [])}
+    return {p["Id"]: names.get(p.get("PrecinctId"), p.get("Description", str(p["Id"])))
+            for p in _json(portions_path).get("List", [])}
