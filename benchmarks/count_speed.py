@@ -221,6 +221,17 @@ def bench_size(n: int, args: argparse.Namespace, run: Run) -> None:
             row("hustings count CSV, end to end", secs(wall), f"CSV {size / MB:.0f} MB, --output json")
             row("  child peak RSS", f"{rss / MB:.1f} MB", f"{rss / array:.2f}x ballot array")
             run.figures[("cli", n)] = wall
+            run.attempt("read_csv (in-process)", lambda: breakdown(path, array))
+
+
+def breakdown(path: Path, array: int) -> None:
+    """Where the end-to-end time goes: the CSV reader alone, in this process (info)."""
+    from hustings.formats.csv import read_csv
+
+    times, _ = timed(lambda: read_csv(path), 1)
+    row("  of which read_csv (in-process)", secs(times[0]), "hustings.formats.csv, 1 run")
+    peak, _ = peak_memory(lambda: read_csv(path))
+    row("  read_csv peak, tracemalloc", f"{peak / MB:.1f} MB", f"{peak / array:.2f}x ballot array")
 
 
 def bench_stv(ballots: Ballots, args: argparse.Namespace, run: Run) -> None:

@@ -90,3 +90,17 @@ def test_bad_arguments_are_refused():
         pl.generate(10, candidates=("A", "B"))
     with pytest.raises(ValueError, match="would need CSV quoting"):
         pl.write_csv("unused.csv", 10, weights=(1, 2), candidates=("A, B", "C"))
+
+
+def test_the_cli_reader_reads_the_csv_as_the_same_ballots(tmp_path):
+    """What `hustings count FILE.csv` counts is what count() was timed on in memory (the
+    candidates are declared in alphabetical order, the order the reader sorts them in)."""
+    from hustings.formats.csv import read_csv
+
+    assert list(pl.CANDIDATES) == sorted(pl.CANDIDATES)
+    path = pl.write_csv(tmp_path / "b.csv", 4000, seed=9)
+    read = read_csv(path).ballots
+    made = pl.generate(4000, seed=9)
+    assert read.candidates == made.candidates
+    assert np.array_equal(read.ranks, made.ranks)
+    assert read.total == 4000
