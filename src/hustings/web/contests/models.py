@@ -1,0 +1,292 @@
+"""Contests, their candidates, their lifecycle and the append-only audit log.
+
+ARCHITECTURE (for the apps built on these models, e.g. voting):
+
+- ``Contest`` is one election for one office. Its rule book is a TOML document
+  (``rule_book``) copied from a preset (``labour-2010`` ...) and editable per contest; the
+  counting tables are read by ``hustings.config``, the ``[nominations]`` table by
+  ``hustings.rulebook``.
+- ``Contest.stage`` moves only through the transition methods below, one step forward at a
+  time (``open_nominations``, ``close_nominations``, ``open_ballot``, ``close_ballot``,
+  ``mark_counted``, ``publish``), or back to an earlier stage with ``go_back(to, by=,
+  reason=)``. Each locks the contest row, checks the stage and the actor's permission,
+  and writes one ``AuditEntry``. Nothing else writes ``stage``.
+- ``Candidate.on_ballot`` is fixed when nominations close, with the reason in
+  ``qualification``; a voting app should take ``contest.ballot()``.
+- Permissions: ``contests.run_contest`` (returning officers) for every transition.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from hustings.rulebook import NominationRules, load_nominations, preset_text
+from hustings.web.errors import AuditLogError, TransitionError
+
+
+class Stage(models.TextChoices):
+    """The lifecycle, in order. Rule Book Chapter 4, Clause II: nominations, then ballot,
+    then the count and the declaration."""
+
+    DRAFT = "draft", "Draft"
+    NOMINATIONS_OPEN = "nominations_open", "Nominations open"
+    NOMINATIONS_CLOSED = "nominations_closed", "Nominations closed"
+    BALLOT_OPEN = "ballot_open", "Ballot open"
+    BALLOT_CLOSED = "ballot_closed", "Ballot closed"
+    COUNTED = "counted", "Counted"
+    PUBLISHED = "published", "Result published"
+
+
+STAGES = list(Stage)
+
+
+class Office(models.TextChoices):
+    LEADER = "leader", "Leader"
+    DEPUTY = "deputy", "Deputy leader"
+    BODY = "body", "Multi-seat body"
+
+
+class Contest(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    office = models.CharField(max_length=20, choices=Office.choices, default=Office.LEADER)
+    seats = models.PositiveSmallIntegerField(default=1)
+    vacancy = models.BooleanField(
+        default=True,
+        help_text="A vacancy (Clause II.2.B.i); untick for a challenge to a sitting holder (II.2.B.ii).",
+    )
+    rule_book_preset = models.CharField(max_length=50, default="labour-2010")
+    rule_book = models.TextField(
+        blank=True, help_text="The rule book as TOML (election.toml); filled from the preset when empty."
+    )
+    stage = models.CharField(max_length=30, choices=Stage.choices, default=Stage.DRAFT, editable=False)
+    notes = models.TextField(blank=True, help_text="Shown on the contest page (e.g. about placeholder data).")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    STAGE_CHOICES = Stage.choices  # for templates: the banner lists every stage
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("run_contest", "Can run a contest (returning officer)")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("contest-detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        if not self.rule_book.strip():
+            self.rule_book = preset_text(self.rule_book_preset)
+        super().save(*args, **kwargs)
+
+    # -- the rule book --------------------------------------------------------------
+
+    def nomination_rules(self) -> NominationRules:
+        return load_nominations(self.rule_book or preset_text(self.rule_book_preset), f"contest {self.slug}")
+
+    @property
+    def stage_index(self) -> int:
+        return STAGES.index(Stage(self.stage))
+
+    @property
+    def is_public(self) -> bool:
+        return self.stage != Stage.DRAFT
+
+    def ballot(self):
+        """The candidates on the ballot, in ballot order (after nominations close)."""
+        return self.candidates.filter(on_ballot=True).order_by("ballot_position", "name")
+
+    # -- lifecycle: the only writers of `stage` -------------------------------------
+
+    def open_nominations(self, *, by) -> AuditEntry:
+        return self._step(Stage.DRAFT, Stage.NOMINATIONS_OPEN, by, "open nominations")
+
+    def close_nominations(self, *, by) -> AuditEntry:
+        """Closing fixes the ballot: the rule book is applied to every candidate and the
+        reason recorded (Clause II.2.B)."""
+        from hustings.web.nominations.services import fix_ballot  # the next app in the journey
+
+        return self._step(
+            Stage.NOMINATIONS_OPEN, Stage.NOMINATIONS_CLOSED, by, "close nominations", then=fix_ballot
+        )
+
+    def open_ballot(self, *, by) -> AuditEntry:
+        return self._step(Stage.NOMINATIONS_CLOSED, Stage.BALLOT_OPEN, by, "open ballot")
+
+    def close_ballot(self, *, by) -> AuditEntry:
+        return self._step(Stage.BALLOT_OPEN, Stage.BALLOT_CLOSED, by, "close ballot")
+
+    def mark_counted(self, *, by) -> AuditEntry:
+        return self._step(Stage.BALLOT_CLOSED, Stage.COUNTED, by, "record count")
+
+    def publish(self, *, by) -> AuditEntry:
+        return self._step(Stage.COUNTED, Stage.PUBLISHED, by, "publish result")
+
+    def go_back(self, to: Stage | str, *, by, reason: str) -> AuditEntry:
+        """Return to an earlier stage: only with a stated reason, which the log keeps."""
+        to = Stage(to)
+        if not reason or not reason.strip():
+            raise TransitionError(
+                f"going back from {Stage(self.stage).label!r} to {to.label!r} needs a reason; none given"
+            )
+        then = None
+        if STAGES.index(to) < STAGES.index(Stage.NOMINATIONS_CLOSED):
+            from hustings.web.nominations.services import unfix_ballot
+
+            then = unfix_ballot  # nominations reopen: the ballot is no longer fixed
+        return self._step(None, to, by, f"go back to {to.label.lower()}", reason=reason.strip(), then=then)
+
+    FORWARD = {
+        Stage.DRAFT: "open_nominations",
+        Stage.NOMINATIONS_OPEN: "close_nominations",
+        Stage.NOMINATIONS_CLOSED: "open_ballot",
+        Stage.BALLOT_OPEN: "close_ballot",
+        Stage.BALLOT_CLOSED: "mark_counted",
+        Stage.COUNTED: "publish",
+    }
+
+    def next_step(self) -> str | None:
+        """The name of the one forward transition allowed now (None when published)."""
+        return self.FORWARD.get(Stage(self.stage))
+
+    def _step(self, expected, to: Stage, by, action: str, *, reason: str = "", then=None) -> AuditEntry:
+        if by is None or not by.has_perm("contests.run_contest"):
+            raise PermissionDenied(f"{action}: only a returning officer may do this")
+        with transaction.atomic():
+            # Lock the row so two officers pressing the button at once cannot both pass
+            # the guard; re-read the stage under the lock.
+            locked = Contest.objects.select_for_update().get(pk=self.pk)
+            current = Stage(locked.stage)
+            if expected is not None and current != expected:
+                raise TransitionError(
+                    f"cannot {action}: the contest is at {current.label!r}; "
+                    f"that step is only allowed from {Stage(expected).label!r}"
+                )
+            if expected is None and STAGES.index(to) >= STAGES.index(current):
+                raise TransitionError(
+                    f"cannot go back to {to.label!r} from {current.label!r}: "
+                    "it is not an earlier stage"
+                )
+            locked.stage = to
+            locked.save(update_fields=["stage"])
+            detail = then(locked) if then else {}
+            entry = AuditEntry.objects.create(
+                contest=locked,
+                actor=by,
+                actor_name=by.get_username(),
+                action=action,
+                from_stage=current,
+                to_stage=to,
+                reason=reason,
+                detail=detail or {},
+            )
+        self.stage = to
+        return entry
+
+
+class CandidateResponse(models.TextChoices):
+    PENDING = "pending", "Not yet answered"
+    ACCEPTED = "accepted", "Accepted nomination"
+    DECLINED = "declined", "Declined nomination"
+
+
+class Candidate(models.Model):
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="candidates")
+    name = models.CharField(max_length=120)
+    slug = models.SlugField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="candidacies",
+        help_text="The candidate's own login, to accept or decline nomination.",
+    )
+    response = models.CharField(
+        max_length=20, choices=CandidateResponse.choices, default=CandidateResponse.PENDING
+    )
+    on_ballot = models.BooleanField(null=True, editable=False, help_text="Fixed when nominations close.")
+    qualification = models.TextField(blank=True, editable=False)
+    ballot_position = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["contest", "slug"], name="candidate_slug_per_contest")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("candidate-detail", args=[self.contest.slug, self.slug])
+
+    def respond(self, *, accept: bool, by) -> AuditEntry:
+        """The candidate (or a returning officer for them) accepts or declines nomination,
+        while nominations are open."""
+        from hustings.web.errors import NominationError
+
+        if by is None or not (by == self.user or by.has_perm("contests.run_contest")):
+            raise PermissionDenied("only the candidate or a returning officer may answer for the candidate")
+        with transaction.atomic():
+            contest = Contest.objects.select_for_update().get(pk=self.contest_id)
+            if contest.stage != Stage.NOMINATIONS_OPEN:
+                raise NominationError(
+                    f"{self.name} cannot answer now: nominations are {Stage(contest.stage).label.lower()}"
+                )
+            self.response = CandidateResponse.ACCEPTED if accept else CandidateResponse.DECLINED
+            self.save(update_fields=["response"])
+            return AuditEntry.objects.create(
+                contest=contest,
+                actor=by,
+                actor_name=by.get_username(),
+                action=f"candidate {'accepts' if accept else 'declines'}",
+                detail={"candidate": self.name},
+            )
+
+
+class AuditQuerySet(models.QuerySet):
+    """Bulk changes would bypass ``AuditEntry.save``; refuse them too."""
+
+    def update(self, **kwargs):
+        raise AuditLogError("the audit log is append-only: bulk update refused")
+
+    def delete(self):
+        raise AuditLogError("the audit log is append-only: delete refused")
+
+
+class AuditEntry(models.Model):
+    """Who did what to a contest, when and why. Rows are only ever inserted: the model
+    refuses update and delete, and on PostgreSQL a trigger refuses them too (migration
+    0002)."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.PROTECT, related_name="audit_log")
+    # PROTECT: a user who appears in the log cannot be deleted (SET_NULL would be an UPDATE)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT)
+    actor_name = models.CharField(max_length=150, help_text="The username at the time.")
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=100)
+    from_stage = models.CharField(max_length=30, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=30, choices=Stage.choices, blank=True)
+    reason = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogError(f"the audit log is append-only: entry {self.pk} cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogError(f"the audit log is append-only: entry {self.pk} cannot be deleted")

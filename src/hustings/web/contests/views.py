@@ -1,0 +1,115 @@
+"""Contest pages and the returning officer's lifecycle controls. Thin: the work is in the
+model methods (``Contest.open_nominations`` ...)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hustings.web.contests.access import is_returning_officer, login_or_403, visible_contest
+from hustings.web.contests.models import STAGES, Contest, Stage
+from hustings.web.errors import TransitionError
+
+
+def contest_list(request):
+    contests = Contest.objects.all()
+    if not is_returning_officer(request.user):
+        contests = contests.exclude(stage=Stage.DRAFT)
+    return render(request, "hustings/contest_list.html", {"contests": contests})
+
+
+def contest_detail(request, slug):
+    contest = visible_contest(request, slug)
+    rules = contest.nomination_rules()
+    return render(
+        request,
+        "hustings/contest_detail.html",
+        {
+            "contest": contest,
+            "requirement": rules.requirement(vacancy=contest.vacancy),
+            "rules": rules,
+            "candidates": contest.candidates.all(),
+            "is_ro": is_returning_officer(request.user),
+        },
+    )
+
+
+def candidate_detail(request, slug, candidate):
+    contest = visible_contest(request, slug)
+    cand = contest.candidates.filter(slug=candidate).first()
+    if cand is None:
+        raise Http404("no such candidate")
+    nominations = cand.nominations.filter(withdrawn_at__isnull=True).select_related("body").order_by(
+        "body__kind", "body__name"
+    )
+    groups: dict[str, list] = {}
+    for n in nominations:
+        groups.setdefault(n.body.get_kind_display(), []).append(n.body)
+    return render(
+        request,
+        "hustings/candidate_detail.html",
+        {
+            "contest": contest,
+            "candidate": cand,
+            "groups": groups,
+            "endorsements": cand.endorsements.all(),
+            "may_respond": request.user.is_authenticated
+            and (request.user == cand.user or is_returning_officer(request.user)),
+        },
+    )
+
+
+def manage(request, slug):
+    contest = visible_contest(request, slug)
+    denied = login_or_403(request, is_returning_officer(request.user))
+    if denied:
+        return denied
+    earlier = STAGES[: contest.stage_index]
+    return render(
+        request,
+        "hustings/manage.html",
+        {"contest": contest, "next_step": contest.next_step(), "earlier": earlier, "is_ro": True},
+    )
+
+
+STEP_LABELS = {
+    "open_nominations": "Open nominations",
+    "close_nominations": "Close nominations and fix the ballot",
+    "open_ballot": "Open the ballot",
+    "close_ballot": "Close the ballot",
+    "mark_counted": "Record the count",
+    "publish": "Publish the result",
+}
+
+
+@require_POST
+def transition(request, slug):
+    contest = visible_contest(request, slug)
+    denied = login_or_403(request, is_returning_officer(request.user))
+    if denied:
+        return denied
+    step = request.POST.get("step", "")
+    try:
+        if step == "go_back":
+            contest.go_back(request.POST.get("to", ""), by=request.user, reason=request.POST.get("reason", ""))
+        elif step in STEP_LABELS:
+            getattr(contest, step)(by=request.user)
+        else:
+            raise TransitionError(f"unknown step {step!r}; expected one of {', '.join(STEP_LABELS)} or go_back")
+    except (TransitionError, ValueError) as e:
+        messages.error(request, str(e))
+        return redirect("contest-manage", slug=contest.slug)
+    messages.success(request, f"Done: the contest is now at “{Stage(contest.stage).label}”.")
+    return redirect("contest-manage", slug=contest.slug)
+
+
+def audit_log(request, slug):
+    contest = visible_contest(request, slug)
+    denied = login_or_403(request, is_returning_officer(request.user))
+    if denied:
+        return denied
+    return render(
+        request, "hustings/audit.html", {"contest": contest, "entries": contest.audit_log.all(), "is_ro": True}
+    )

@@ -1,0 +1,107 @@
+"""The public nominations table, and nominating for a body (MPs, union officers...)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hustings.web.contests.access import is_returning_officer, login_or_403, visible_contest
+from hustings.web.contests.models import CandidateResponse, Stage
+from hustings.web.errors import NominationError
+from hustings.web.nominations import services
+from hustings.web.nominations.models import NominatingBody, Nomination
+
+
+def nominations_table(request, slug):
+    contest = visible_contest(request, slug)
+    table = services.nominations_table(contest)
+    placeholders = contest.bodies.filter(placeholder=True).exists()
+    return render(
+        request,
+        "hustings/nominations_table.html",
+        {"contest": contest, "table": table, "placeholders": placeholders},
+    )
+
+
+def nominate(request, slug):
+    """GET: the bodies this user acts for and their nominations; POST: nominate."""
+    contest = visible_contest(request, slug)
+    bodies = (
+        NominatingBody.objects.filter(contest=contest, officers=request.user)
+        if request.user.is_authenticated
+        else NominatingBody.objects.none()
+    )
+    denied = login_or_403(request, bodies.exists())
+    if denied:
+        return denied
+    candidates = contest.candidates.exclude(response=CandidateResponse.DECLINED)
+    if request.method == "POST":
+        body = bodies.filter(pk=request.POST.get("body") or 0).first()
+        candidate = candidates.filter(pk=request.POST.get("candidate") or 0).first()
+        if body is None or candidate is None:
+            messages.error(request, "Choose one of your bodies and one of the candidates.")
+        else:
+            try:
+                services.nominate(body, candidate, by=request.user)
+                messages.success(request, f"{body.name} nominates {candidate.name}.")
+                return redirect("nominate", slug=contest.slug)
+            except NominationError as e:
+                messages.error(request, str(e))
+    live = {n.body_id: n for n in Nomination.objects.filter(body__in=bodies, withdrawn_at__isnull=True)}
+    return render(
+        request,
+        "hustings/nominate.html",
+        {
+            "contest": contest,
+            "rows": [(b, live.get(b.pk)) for b in bodies],
+            "candidates": candidates,
+            "open": contest.stage == Stage.NOMINATIONS_OPEN,
+        },
+        status=200 if request.method == "GET" else 400,
+    )
+
+
+@require_POST
+def withdraw(request, slug, pk):
+    contest = visible_contest(request, slug)
+    nomination = Nomination.objects.filter(pk=pk, body__contest=contest).select_related("body").first()
+    if nomination is None:
+        raise Http404("no such nomination")
+    denied = login_or_403(request, services.may_act_for(request.user, nomination.body))
+    if denied:
+        return denied
+    try:
+        services.withdraw(nomination, by=request.user)
+        messages.success(request, f"{nomination.body.name}'s nomination is withdrawn.")
+    except NominationError as e:
+        messages.error(request, str(e))
+    return redirect("nominate", slug=contest.slug)
+
+
+def respond(request, slug, candidate):
+    """The candidate accepts or declines nomination."""
+    contest = visible_contest(request, slug)
+    cand = contest.candidates.filter(slug=candidate).first()
+    if cand is None:
+        raise Http404("no such candidate")
+    allowed = request.user.is_authenticated and (request.user == cand.user or is_returning_officer(request.user))
+    denied = login_or_403(request, allowed)
+    if denied:
+        return denied
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        if answer not in ("accept", "decline"):
+            messages.error(request, "Choose accept or decline.")
+        else:
+            try:
+                cand.respond(accept=answer == "accept", by=request.user)
+                messages.success(request, f"{cand.name}: {cand.get_response_display().lower()}.")
+                return redirect(cand.get_absolute_url())
+            except NominationError as e:
+                messages.error(request, str(e))
+            except PermissionDenied:
+                raise
+    return render(request, "hustings/respond.html", {"contest": contest, "candidate": cand})

@@ -1,0 +1,29 @@
+"""URL map: public pages first, then the staff and nominator pages, then admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from hustings.web.contests import views as contests
+from hustings.web.endorsements import views as endorsements
+from hustings.web.nominations import views as nominations
+
+urlpatterns = [
+    path("", contests.contest_list, name="contest-list"),
+    path("contests/<slug:slug>/", contests.contest_detail, name="contest-detail"),
+    path("contests/<slug:slug>/nominations/", nominations.nominations_table, name="nominations-table"),
+    path("contests/<slug:slug>/candidates/<slug:candidate>/", contests.candidate_detail, name="candidate-detail"),
+    path("contests/<slug:slug>/endorsements/", endorsements.timeline, name="endorsements"),
+    # nominators and candidates
+    path("contests/<slug:slug>/nominate/", nominations.nominate, name="nominate"),
+    path("contests/<slug:slug>/nominations/<int:pk>/withdraw/", nominations.withdraw, name="withdraw"),
+    path("contests/<slug:slug>/candidates/<slug:candidate>/respond/", nominations.respond, name="respond"),
+    # returning officers
+    path("contests/<slug:slug>/manage/", contests.manage, name="contest-manage"),
+    path("contests/<slug:slug>/transition/", contests.transition, name="contest-transition"),
+    path("contests/<slug:slug>/audit/", contests.audit_log, name="audit-log"),
+    path("contests/<slug:slug>/endorsements/import/", endorsements.import_csv, name="endorsement-import"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]
