@@ -1,0 +1,152 @@
+"""A count as a newspaper table (Rich): candidates down, rounds across.
+
+Each round shows votes and the percentage of continuing votes; an eliminated candidate's
+last figures are struck through in red, then "—"; the winner is marked ✓ in green. Under
+the table: what each round's decision moved (transfers and exhausted ballots) and how any
+tie was broken. A college count adds a table of weighted shares (what the rule book
+compares: over 50% wins) before one table per section.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fractions import Fraction
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from hustings.counting import EXHAUSTED, RESIDUAL, Result, Round
+from hustings.formats.figures import decimal_text, percent, votes_text
+
+DASH = Text("—", style="dim")
+
+
+def render(result: Result, *, title: str | None = None) -> RenderableType:
+    """The whole report: tables, transfer lines and tie-break notes."""
+    parts: list[RenderableType] = []
+    order = standing(result)
+    places = result.rules.decimal_places
+    if result.rules.is_college:
+        parts.append(_table(
+            result, order, title or "Electoral college", "weighted % of the college",
+            lambda rnd, name: (decimal_text(rnd.tally[name], 2) + "%", None),
+            threshold=lambda rnd: f"over {decimal_text(rnd.threshold, 2)}%",
+        ))
+        for k, sec in enumerate(result.rounds[0].sections):
+            parts.append(_table(
+                result, order, f"{sec.name} (weight {sec.weight})", "votes and % of section",
+                lambda rnd, name, k=k: _votes_cells(rnd, k, name, places),
+                exhausted=lambda rnd, k=k: votes_text(rnd.sections[k].exhausted, places),
+            ))
+    else:
+        parts.append(_table(
+            result, order, title or "Count", "votes and % of continuing votes",
+            lambda rnd, name: _votes_cells(rnd, 0, name, places),
+            exhausted=lambda rnd: votes_text(rnd.sections[0].exhausted, places),
+            threshold=lambda rnd: votes_text(rnd.threshold, places),
+        ))
+    parts.extend(_transfer_lines(result))
+    parts.extend(_tie_lines(result))
+    parts.append(Text(_summary(result), style="bold"))
+    return Group(*parts)
+
+
+def standing(result: Result) -> list[str]:
+    """Candidates in finishing order: winners as elected, then those still standing at the
+    end by their last tally, then the eliminated, last-out first."""
+    last = result.rounds[-1].tally
+    eliminated = [c for rnd in result.rounds for c in rnd.eliminated]
+    rest = [c for c in result.rules.candidates
+            if c not in result.winners and c not in eliminated]
+    rest.sort(key=lambda c: -last.get(c, Fraction(0)))
+    return [*result.winners, *rest, *reversed(eliminated)]
+
+
+def _votes_cells(rnd: Round, k: int, name: str, places: int | None) -> tuple[str, str | None]:
+    sec = rnd.sections[k]
+    votes = sec.tally[name]
+    return votes_text(votes, places), decimal_text(percent(votes, sec.continuing), 2) + "%"
+
+
+def _table(result, order, title, caption, cells, *, exhausted=None, threshold=None) -> Table:
+    two = cells(result.rounds[0], next(iter(result.rounds[0].tally)))[1] is not None
+    table = Table(title=title, caption=caption, title_style="bold", show_lines=False)
+    table.add_column("Candidate", no_wrap=True)
+    for rnd in result.rounds:
+        table.add_column(f"Round {rnd.number}", justify="right", no_wrap=True)
+        if two:
+            table.add_column("%", justify="right", no_wrap=True, style="cyan")
+    table.add_column("", no_wrap=True)
+    for name in order:
+        row: list[Text] = [Text(name)]
+        note = Text("")
+        for rnd in result.rounds:
+            if name not in rnd.tally:
+                row.extend([DASH] * (1 + two))
+                continue
+            style = ""
+            if name in rnd.eliminated:
+                style, note = "strike red", Text(f"eliminated, round {rnd.number}", "red")
+            elif name in rnd.elected:
+                style, note = "bold green", Text(f"✓ elected, round {rnd.number}", "bold green")
+            first, second = cells(rnd, name)
+            row.append(Text(first, style=style))
+            if two:
+                row.append(Text(second, style=style))
+        table.add_row(*row, note)
+    if exhausted is not None:
+        table.add_section()
+        table.add_row(Text("Exhausted", "dim"),
+                      *_spread((Text(exhausted(rnd), "dim") for rnd in result.rounds), two=two))
+    if threshold is not None:
+        table.add_row(Text("To win", "dim"),
+                      *_spread((Text(threshold(rnd), "dim") for rnd in result.rounds), two=two))
+    return table
+
+
+def _spread(cells: Iterable[Text], *, two: bool = False) -> list[Text]:
+    out = []
+    for cell in cells:
+        out.append(cell)
+        if two:
+            out.append(Text(""))
+    return out
+
+
+def _transfer_lines(result: Result) -> list[Text]:
+    places = result.rules.decimal_places
+    lines = []
+    for rnd in result.rounds:
+        if not rnd.transfers:
+            continue
+        moved: dict[tuple[str, str], Fraction] = {}
+        for t in rnd.transfers:
+            moved[t.source, t.target] = moved.get((t.source, t.target), Fraction(0)) + t.votes
+        for source in dict.fromkeys(s for s, _ in moved):
+            parts = [
+                f"{'exhausted' if target == EXHAUSTED else target} "
+                f"{'' if target in (EXHAUSTED, RESIDUAL) else '+'}{votes_text(v, places)}"
+                for (s, target), v in sorted(moved.items(), key=lambda kv: -kv[1])
+                if s == source and v
+            ]
+            verb = "surplus" if source in rnd.elected else "votes"
+            lines.append(Text(
+                f"Round {rnd.number} → {rnd.number + 1}: {source}'s {verb}: {', '.join(parts)}"
+            ))
+    return lines
+
+
+def _tie_lines(result: Result) -> list[Text]:
+    return [
+        Text(f"Tie, round {n.round} ({n.purpose}): {', '.join(n.tied)}; {n.chosen} chosen: "
+             f"{n.reason}", style="yellow")
+        for rnd in result.rounds
+        for n in rnd.tie_breaks
+    ]
+
+
+def _summary(result: Result) -> str:
+    won = ", ".join(result.winners) or "nobody"
+    extra = f", {result.undervotes} with no marks" if result.undervotes else ""
+    return f"Elected: {won}. {result.total_ballots} ballots{extra}; {len(result.rounds)} rounds."
