@@ -17,7 +17,9 @@ XML is parsed with the standard library's ElementTree; namespaces are ignored.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -70,7 +72,7 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
                     if rank < 1:
                         raise CvrError(path, f"{where}.SelectionPosition.Rank", f"rank {rank}",
                                        "a whole number >= 1")
-                    marks.setdefault(rank, []).append(selections[sel_id])
+                    marks.setdefault(rank, []).append(selections[sel_id]())
         ballots.append({r: resolver.overvote(m) for r, m in marks.items()})
         ids.append(_text(cvr.get("UniqueId") or cvr.get("BallotPrePrintedId")
                          or snapshot.get("@id")) or str(i + 1))
@@ -152,8 +154,13 @@ def _current_snapshot(cvr: dict, path: Path, where: str) -> dict | None:
     return None
 
 
-def _selections(doc: dict, source: CvrSource, resolver: SourceResolver) -> tuple[str, dict[str, int]]:
-    """The contest's id and {ContestSelection id: candidate index}."""
+def _selections(
+    doc: dict, source: CvrSource, resolver: SourceResolver
+) -> tuple[str, dict[str, Callable[[], int]]]:
+    """The contest's id and {ContestSelection id: candidate index, looked up when marked}.
+
+    Lookup waits for a mark because RCTab only rejects an undeclared candidate that a
+    ballot actually ranks (a CDF file lists every selection of the contest)."""
     path = source.path
     names: dict[str, str] = {}
     contest = None
@@ -167,16 +174,21 @@ def _selections(doc: dict, source: CvrSource, resolver: SourceResolver) -> tuple
     if contest is None:
         raise CvrError(path, "Election[].Contest", f"no contest named {source.contest_id!r}",
                        "the config's contestId to equal a Contest Name or @id")
-    out: dict[str, int] = {}
+    out: dict[str, Callable[[], int]] = {}
     for j, sel in enumerate(_list(contest, "ContestSelection")):
         where = f"Election.Contest[{contest.get('@id')}].ContestSelection[{j}]"
         ids = [_text(x) for x in _list(sel, "CandidateIds")]
         name = names.get(ids[0], "") if ids else ""
-        if _text(sel.get("IsWriteIn")) == "true" or not name:
-            if UWI not in resolver.index:
-                raise CvrError(path, where, "a write-in selection",
-                               "an undeclaredWriteInLabel in the config")
-            out[sel.get("@id", "")] = resolver.index[UWI]
-        else:
-            out[sel.get("@id", "")] = resolver.candidate(name, where)
+        write_in = _text(sel.get("IsWriteIn")) == "true" or not name
+        out[sel.get("@id", "")] = functools.cache(
+            functools.partial(_lookup, resolver, path, where, None if write_in else name))
     return contest.get("@id", ""), out
+
+
+def _lookup(resolver: SourceResolver, path: Path, where: str, name: str | None) -> int:
+    if name is not None:
+        return resolver.candidate(name, where)
+    if UWI not in resolver.index:
+        raise CvrError(path, where, "a write-in selection is marked",
+                       "an undeclaredWriteInLabel in the config")
+    return resolver.index[UWI]

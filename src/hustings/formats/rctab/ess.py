@@ -133,23 +133,33 @@ def _csv_columns(path: Path, first_row: int) -> list[pa.Array]:
 
 
 def _xlsx_columns(path: Path, first_row: int) -> list[pa.Array]:
-    """The first worksheet's columns from ``first_row`` on, cells as RCTab reads them."""
+    """The first worksheet's columns from the ``first_row``-th ``<row>`` element on.
+
+    RCTab turns every ``<row>`` element into a ballot and nothing else: rows absent from the
+    sheet XML are not ballots, even when a sheet jumps from row 18 to row 1048575. openpyxl's
+    public readers fill such gaps, so its row parser is used directly (openpyxl 3.1).
+    """
     from openpyxl import load_workbook  # imported here: only .xlsx sources need it
+    from openpyxl.worksheet._reader import WorkSheetParser
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises several unrelated types for a bad file
         raise CvrError(path, None, f"cannot open workbook ({e})", "an .xlsx workbook") from None
+    rows: list[dict[int, object]] = []
     try:
         ws = wb.worksheets[0]
-        rows = [list(r) for r in ws.iter_rows(min_row=first_row, values_only=True)]
+        with ws._get_source() as src:
+            parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                     date_formats=wb._date_formats,
+                                     timedelta_formats=wb._timedelta_formats)
+            for k, (_, cells) in enumerate(parser.parse(), start=1):
+                if k >= first_row:
+                    rows.append({c["column"]: c["value"] for c in cells})
     finally:
         wb.close()
-    width = max((len(r) for r in rows), default=0)
-    cols: list[list[str]] = [[] for _ in range(width)]
-    for r in rows:
-        for j in range(width):
-            cols[j].append(_cell_text(r[j] if j < len(r) else None))
+    width = max((max(r, default=0) for r in rows), default=0)
+    cols = [[_cell_text(r.get(j)) for r in rows] for j in range(1, width + 1)]
     return [pa.array(c, type=pa.string()) for c in cols]
 
 

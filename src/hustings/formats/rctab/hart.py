@@ -2,7 +2,8 @@
 
 Each ``Cvr`` holds ``Contests/Contest`` with an ``Id`` (a GUID; the source's ``contestId``)
 and ``Options/Option`` with ``Id`` (the candidate, matched by id as RCTab does: configs list
-the GUIDs as aliases), ``Value`` (the rank). A ballot file without the contest is not a
+the GUIDs as aliases) and ``Value``, the ranks as a bit string read from the left
+(``1`` is rank 1, ``001000`` rank 3; several 1s rank the candidate several times). A ballot file without the contest is not a
 ballot of this contest. ``PrecinctSplit/Name`` is the precinct, ``BatchNumber`` the batch and
 ``CvrGuid`` the ballot id. Files are read in name order; namespaces are ignored.
 """
@@ -58,11 +59,14 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
             for k, opt in enumerate(options if options is not None else []):
                 at = f"Cvr/Contests/Contest[Id={source.contest_id}]/Options/Option[{k + 1}]"
                 value = _text(opt, "Value")
-                try:
-                    rank = int(value)
-                except ValueError:
-                    raise CvrError(path, at, f"Value {value!r}", "a rank (whole number)") from None
-                marks.setdefault(rank, []).append(resolver.candidate(_text(opt, "Id"), at))
+                if not value or set(value) - {"0", "1"}:
+                    raise CvrError(path, at, f"Value {value!r}",
+                                   "a rank bit string such as 1, 010000 (rank 2) or 101000")
+                cand = resolver.candidate(_text(opt, "Id"), at)
+                # Hart writes ranks as bits: the k-th character from the left is rank k.
+                for k, bit in enumerate(value, start=1):
+                    if bit == "1":
+                        marks.setdefault(k, []).append(cand)
         ballots.append({r: resolver.overvote(m) for r, m in marks.items()})
         split = _child(root, "PrecinctSplit")
         precincts.append(_text(split, "Name") if split is not None else None)
