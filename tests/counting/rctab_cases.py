@@ -70,6 +70,7 @@ def load(case_dir: Path) -> tuple[Rules, Ballots, dict]:
         first_row = int(src["firstVoteRowIndex"]) - 1
         first_col = int(src["firstVoteColumnIndex"]) - 1
         uwi_label = src.get("undeclaredWriteInLabel") or None
+        uwi_used |= uwi_label is not None
         if src["provider"] == "ess":
             rows = list(csv.reader(open(f"{path}.csv", newline="", encoding="utf-8")))
             for row in rows[first_row:]:
@@ -112,7 +113,7 @@ def load(case_dir: Path) -> tuple[Rules, Ballots, dict]:
     rules = Rules(
         candidates=tuple(declared),
         method=method,
-        seats=int(r["numberOfWinners"]),
+        seats=max(1, int(r["numberOfWinners"])),
         quota=Quota.HARE if r.get("hareQuota") else Quota.DROOP,
         tie_break=TieBreak(MODES[r["tiebreakMode"]], int(r.get("randomSeed") or 0)),
         ballot_rules=BallotRules(
@@ -130,6 +131,7 @@ def load(case_dir: Path) -> tuple[Rules, Ballots, dict]:
         excluded=frozenset(c["name"] for c in config["candidates"] if c.get("excluded")),
         stv_one_winner_per_round=r["winnerElectionMode"] == "multiWinnerAllowOnlyOneWinnerPerRound",
         bottoms_up_threshold=Fraction(pct) / 100 if pct else None,
+        cutoff_elimination=bool(r.get("cutoffElimination")),
         undeclared_write_in=UWI if uwi_used else None,
     )
     return rules, ballots, config

@@ -151,9 +151,13 @@ class Ledger:
             held = lookup[self.cur + 1]
         idx = np.flatnonzero(held)
         old = self.cur[idx].astype(np.int64)
-        cand, status = self.reader.advance(idx, continuing)
         if final_surplus:
-            status = np.where(status == ACTIVE, ACTIVE, FINAL_SURPLUS).astype(np.int8)
+            # Every seat is filled: the last surplus goes to no one (RCTab 2.0 books it as
+            # "finalRoundSurplus"), so the pointers need not move.
+            cand = np.full(idx.size, NO_CANDIDATE, dtype=np.int16)
+            status = np.full(idx.size, FINAL_SURPLUS, dtype=np.int8)
+        else:
+            cand, status = self.reader.advance(idx, continuing)
         self.cur[idx] = cand
         self.status[idx] = status
         amounts = self.amounts(idx)

@@ -17,7 +17,7 @@ the rules stop at.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 import numpy as np
@@ -83,6 +83,8 @@ def candidate_names(rules: Rules, ballots: Ballots) -> list[str]:
             )
     names = list(ballots.candidates)
     names += [c for c in rules.candidates if c not in set(names)]
+    if rules.undeclared_write_in is not None and rules.undeclared_write_in not in names:
+        names.append(rules.undeclared_write_in)  # RCTab shows it even when no one used it
     return names
 
 
@@ -140,8 +142,10 @@ class Tabulation:
             )
         if self.bu_threshold:
             return not self.winners
-        return len(self.winners) < self.seats or (
-            self.surplus and r in self.won_in.values()
+        # An STV count shows one more round, for the last surplus to move; and a count
+        # with seats left but no one continuing is over.
+        return (len(self.winners) < self.seats and bool(self.continuing.any())) or (
+            self.surplus and r in self.won_in.values() and len(self.winners) >= self.seats
         )
 
     def run(self) -> Result:
@@ -161,6 +165,14 @@ class Tabulation:
             self.rounds.append(rnd)
             self._set_threshold(rnd, r)
             pending = self._decide(rnd, r)
+        if self.surplus and self.rounds:
+            last = self.rounds[-1]
+            last.sections = tuple(
+                replace(sr, inactive=frozen_map(
+                    {**sr.inactive, InactiveReason.FINAL_ROUND_SURPLUS:
+                     sr.inactive.get(InactiveReason.FINAL_ROUND_SURPLUS, Fraction(0))}))
+                for sr in last.sections
+            )
         return Result(
             rules=self.rules,
             rounds=tuple(o.close() for o in self.rounds),
@@ -206,6 +218,8 @@ class Tabulation:
             for w, v in self.held.items():
                 votes[w] = v
             inactive = {reason: Fraction(0) for reason in _REPORTED}
+            if self.surplus and len(self.winners) >= self.seats:
+                inactive[InactiveReason.FINAL_ROUND_SURPLUS] = Fraction(0)
             for code, reason in STATUS_REASON.items():
                 v = led.frac(led.inactive[s, code])
                 if v or reason in inactive:
@@ -228,8 +242,11 @@ class Tabulation:
         if rules.is_college:
             self.threshold = college_threshold(rules)
         else:
+            # One seat: every round, until someone has won (RCTab then freezes it when the
+            # count goes on until two remain); several seats: round 1 only.
             recompute = r == 1 or (
                 not self.multi and not rules.first_round_determines_threshold
+                and not self.winners
             )
             if recompute:
                 active = sum(rnd.figures.values(), Fraction(0))
@@ -328,6 +345,10 @@ class Tabulation:
             )
         if self.uwi is not None and figures.get(self.uwi, 0) > 0:
             return [self.uwi]
+        if self.bu_threshold and self.rules.cutoff_elimination:
+            under = [c for c in figures if not self._meets(figures[c])]
+            if under:
+                return sorted(under, key=lambda c: (figures[c], c))
         if self.rules.batch_elimination:
             batch, previous = batch_losers(figures)
             if self.rules.continue_until_two_remain and (

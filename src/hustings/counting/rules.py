@@ -119,6 +119,9 @@ class Rules:
     excluded: frozenset[str] = frozenset()
     stv_one_winner_per_round: bool = False
     bottoms_up_threshold: Fraction | None = None  # a share of votes, e.g. Fraction(15, 100)
+    # bottoms-up-percentage: eliminate everyone under the threshold at once (RCTab 2's
+    # cutoffElimination) instead of one (or one batch) per round
+    cutoff_elimination: bool = False
     undeclared_write_in: str | None = None  # the pseudo-candidate eliminated first
 
     def __post_init__(self) -> None:
