@@ -369,6 +369,7 @@ def _rules(
             excluded=frozenset(c.name for c in cands if c.excluded),
             stv_one_winner_per_round=mode == "multiWinnerAllowOnlyOneWinnerPerRound",
             bottoms_up_threshold=Fraction(int(pct), 100) if isinstance(pct, int) else None,
+            cutoff_elimination=flags["cutoffElimination"],
             undeclared_write_in=UWI if UWI in names else None,
         )
     except RulesError as e:

@@ -1,0 +1,169 @@
+"""RCTab's detailed-report JSON, written from a ``hustings.counting.Result``.
+
+The format is RCTab 2.0's ``*_detailed_report.json`` (``jsonFormatVersion`` "1"), which the
+rcvis visualiser and US election offices exchange; ``hustings count --output json`` writes
+it for our own counts too. Shape (key names exactly as RCTab's)::
+
+    {"config": {"contest", "date", "generatedBy", "jurisdiction", "office"},
+     "jsonFormatVersion": "1",
+     "results": [{"round", "tally", "threshold", "inactiveBallots", "tallyResults"}, ...],
+     "summary": {"finalThreshold", "numCandidates", "numWinners", "totalNumBallots",
+                 "undervotes"}}
+
+* Vote figures are decimal strings (RCTab's ``BigDecimal``): whole numbers without a
+  decimal part, others in the count's declared decimal places (``Rules.decimal_places``).
+  ``round``, ``numCandidates``, ``numWinners`` and ``undervotes`` are JSON integers.
+* ``tallyResults``: the decisions at the end of the round, elected entries first, then
+  eliminated ones, each group sorted by name; ``transfers`` maps each target (a candidate,
+  ``"exhausted"`` or ``"residual surplus"``) to the votes that moved, omitting zeros.
+* A sectioned (electoral-college) count: each round's ``tally`` holds the weighted college
+  percentages, and the round also carries ``"sections": {NAME: {"tally", "exhausted",
+  "share"}}`` (votes, inactive votes, weighted percentage share).
+* Multi-pass IRV: RCTab writes one report per pass; :func:`render_passes` returns them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from hustings.counting import InactiveReason, Method, Result, Round
+from hustings.formats.figures import decimal_text, votes_text
+
+PERCENT_PLACES = 4  # weighted college shares are percentages, shown to 4 places
+
+INACTIVE_ORDER = (
+    InactiveReason.EXHAUSTED_CHOICES,
+    InactiveReason.FINAL_ROUND_SURPLUS,
+    InactiveReason.OVERVOTE,
+    InactiveReason.REPEATED_RANKINGS,
+    InactiveReason.SKIPPED_RANKINGS,
+)
+
+
+def generated_by() -> str:
+    try:
+        return f"Hustings {version('hustings')}"
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "Hustings"
+
+
+def render(
+    result: Result,
+    *,
+    contest: Mapping[str, str] | None = None,
+    num_candidates: int | None = None,
+) -> dict[str, Any]:
+    """The detailed report of a whole count (for multi-pass IRV: every pass's rounds in one
+    list; see :func:`render_passes` for RCTab's one file per pass).
+
+    ``contest`` fills the ``config`` block (``contest``, ``date``, ``jurisdiction``,
+    ``office``, and ``precinct`` / ``batch`` for slice reports); missing keys are "".
+    ``num_candidates`` defaults to every candidate of the rules (RCTab counts excluded ones
+    and the undeclared write-in pseudo-candidate too).
+    """
+    return _report(result, result.rounds, contest, num_candidates, _num_winners(result))
+
+
+def render_passes(
+    result: Result,
+    *,
+    contest: Mapping[str, str] | None = None,
+    num_candidates: int | None = None,
+) -> list[dict[str, Any]]:
+    """Multi-pass IRV: one report per pass (RCTab's ``<stem>_<k>_detailed_report.json``)."""
+    if not result.passes:
+        return [render(result, contest=contest, num_candidates=num_candidates)]
+    return [_report(result, rounds, contest, num_candidates, 1) for rounds in result.passes]
+
+
+def _num_winners(result: Result) -> int:
+    if result.rules.method is Method.BOTTOMS_UP_PERCENTAGE:
+        # RCTab's convention: the contest has no fixed seats (numberOfWinners is 0); the
+        # winners are however many clear the threshold.
+        return 0
+    return result.rules.seats
+
+
+def _report(
+    result: Result,
+    rounds: Iterable[Round],
+    contest: Mapping[str, str] | None,
+    num_candidates: int | None,
+    num_winners: int,
+) -> dict[str, Any]:
+    rounds = tuple(rounds)
+    places = result.rules.decimal_places
+    meta = dict(contest or {})
+    config = {
+        "contest": meta.pop("contest", ""),
+        "date": meta.pop("date", ""),
+        "generatedBy": generated_by(),
+        "jurisdiction": meta.pop("jurisdiction", ""),
+        "office": meta.pop("office", ""),
+        **{k: v for k, v in meta.items() if k in ("precinct", "batch")},
+    }
+    final = rounds[-1].threshold if rounds else Fraction(0)
+    return {
+        "config": config,
+        "jsonFormatVersion": "1",
+        "results": [_round(result, r, places) for r in rounds],
+        "summary": {
+            "finalThreshold": votes_text(final, places),
+            "numCandidates": len(result.rules.candidates) if num_candidates is None
+            else num_candidates,
+            "numWinners": num_winners,
+            "totalNumBallots": str(result.total_ballots),
+            "undervotes": int(result.undervotes),
+        },
+    }
+
+
+def _round(result: Result, rnd: Round, places: int | None) -> dict[str, Any]:
+    college = result.rules.is_college
+    if college:
+        tally = {c: decimal_text(v, PERCENT_PLACES) for c, v in rnd.tally.items()}
+        threshold = decimal_text(rnd.threshold, PERCENT_PLACES)
+    else:
+        tally = {c: votes_text(v, places) for c, v in rnd.tally.items()}
+        threshold = votes_text(rnd.threshold, places)
+    inactive: dict[str, Fraction] = {}
+    for s in rnd.sections:
+        for reason, v in s.inactive.items():
+            inactive[reason.value] = inactive.get(reason.value, Fraction(0)) + v
+    out: dict[str, Any] = {
+        "inactiveBallots": {
+            k.value: votes_text(inactive[k.value], places)
+            for k in INACTIVE_ORDER if k.value in inactive
+        },
+        "round": rnd.number,
+        "tally": tally,
+        "tallyResults": _decisions(rnd, places),
+        "threshold": threshold,
+    }
+    if college:
+        out["sections"] = {
+            s.name: {
+                "tally": {c: votes_text(v, places) for c, v in s.tally.items()},
+                "exhausted": votes_text(s.exhausted, places),
+                "share": {c: decimal_text(v, PERCENT_PLACES) for c, v in s.share.items()},
+            }
+            for s in rnd.sections
+        }
+    return out
+
+
+def _decisions(rnd: Round, places: int | None) -> list[dict[str, Any]]:
+    moved: dict[str, dict[str, Fraction]] = {}
+    for t in rnd.transfers:
+        into = moved.setdefault(t.source, {})
+        into[t.target] = into.get(t.target, Fraction(0)) + t.votes
+    out = []
+    for key, names in (("elected", rnd.elected), ("eliminated", rnd.eliminated)):
+        for name in sorted(names):
+            transfers = {target: votes_text(v, places)
+                         for target, v in sorted(moved.get(name, {}).items()) if v}
+            out.append({key: name, "transfers": transfers})
+    return out
