@@ -1,0 +1,192 @@
+"""The voting app's tables: roll, credentials, participations, ballots, paper, ledger.
+
+Secrecy is a property of the schema, checked by tests/voting/test_schema.py:
+
+* ``Ballot`` rows hold the contest, the section, the ranking and the channel, and nothing
+  else: no voter, no credential, no time, and a random UUID key (no sequence that could be
+  matched against the order of participations or ledger entries).
+* ``Participation`` (who has voted, per section) has a random UUID key and no time either,
+  so it cannot be lined up with the ballots or the ledger by order.
+* The receipt a voter is shown lives only in the ledger; it proves the vote was recorded
+  (its entry is in the published chain) without saying what it was.
+
+The participation's unique constraint (contest, voter, section) is what stops a second
+ballot: casting writes it in the same transaction as the ballot, so a repeated or
+concurrent submission fails on the constraint and its ballot is rolled back with it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", "online"
+    PAPER = "paper", "paper"
+
+
+class PaperRule(models.TextChoices):
+    """Which ballot counts when a voter voted both online and on paper."""
+
+    FIRST_RECEIVED = "first-received", "the first ballot received counts"
+    ONLINE = "online", "the online ballot counts (paper batches are merged at close)"
+
+
+class VotingSetup(models.Model):
+    """Per contest: roll freeze, the paper rule, the ledger head and the published files."""
+
+    contest = models.OneToOneField(
+        "contests.Contest", on_delete=models.PROTECT, related_name="voting"
+    )
+    roll_frozen_at = models.DateTimeField(null=True, blank=True)
+    paper_rule = models.CharField(
+        max_length=20, choices=PaperRule.choices, default=PaperRule.FIRST_RECEIVED
+    )
+    # the ledger head: locked FOR UPDATE by every append, so the chain is a single line
+    ledger_seq = models.PositiveIntegerField(default=0)
+    ledger_hash = models.CharField(max_length=64, default="0" * 64)
+    result_json = models.TextField(blank=True)  # RCTab-format JSON of the count
+    result_plain = models.JSONField(null=True, blank=True)  # resultdoc.plain_document: the page
+    election_toml = models.TextField(blank=True)  # the rules counted under
+    counted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"voting for {self.contest}"
+
+
+class Voter(models.Model):
+    contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="voters")
+    reference = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    postal_address = models.TextField(blank=True)
+    sections = models.JSONField(default=list)  # rule-book section names
+    excluded_reason = models.TextField(blank=True)
+    excluded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "reference"], name="voter_unique_reference")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name}"
+
+    @property
+    def excluded(self) -> bool:
+        return self.excluded_at is not None
+
+
+class Credential(models.Model):
+    """One security code per voter per contest; the secret is kept only as an HMAC."""
+
+    voter = models.OneToOneField(Voter, on_delete=models.CASCADE, related_name="credential")
+    ballot_id = models.CharField(max_length=16, unique=True)
+    secret_digest = models.CharField(max_length=64)
+    failed_attempts = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveIntegerField(default=0)
+
+
+class Participation(models.Model):
+    """That a voter has voted in a section: never what, never when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="+")
+    voter = models.ForeignKey(Voter, on_delete=models.PROTECT, related_name="participations")
+    section = models.CharField(max_length=100)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest", "voter", "section"], name="one_participation_per_section"
+            )
+        ]
+
+
+class Ballot(models.Model):
+    """An anonymous ranked ballot. Nothing here may lead back to a voter (see module doc)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="+")
+    section = models.CharField(max_length=100)
+    ranking = models.JSONField()  # candidate names, first preference first
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+
+
+class PaperBatch(models.Model):
+    """A batch of paper ballots for one section, keyed twice by different people.
+
+    The keyings link envelopes (voter references) to rankings, so they are kept only until
+    the batch is accepted and merged; then only their SHA-256 stays (in the ledger)."""
+
+    class Status(models.TextChoices):
+        AWAITING_SECOND = "awaiting-second", "awaiting second keying"
+        ACCEPTED = "accepted", "accepted"
+        MERGED = "merged", "merged into the count"
+
+    contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="+")
+    section = models.CharField(max_length=100)
+    label = models.CharField(max_length=100)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    first_keying = models.TextField(blank=True)
+    first_keyed_by = models.CharField(max_length=150)
+    second_keyed_by = models.CharField(max_length=150, blank=True)
+    keying_sha256 = models.CharField(max_length=64, blank=True)
+    counted = models.PositiveIntegerField(default=0)
+    set_aside = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "label"], name="paper_batch_unique_label")
+        ]
+
+
+class SetAside(models.Model):
+    """A paper ballot not counted (already voted, excluded, unknown voter): reported, its
+    ranking discarded."""
+
+    batch = models.ForeignKey(PaperBatch, on_delete=models.PROTECT, related_name="set_asides")
+    reference = models.CharField(max_length=64)
+    reason = models.CharField(max_length=200)
+
+
+class LedgerEntry(models.Model):
+    """One link of the contest's hash chain (see chain.py). Append-only: on PostgreSQL a
+    trigger refuses UPDATE and DELETE (migration 0002)."""
+
+    contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="+")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=40)
+    at = models.CharField(max_length=40)  # ISO 8601 UTC, exactly as hashed
+    payload = models.JSONField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["contest", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "seq"], name="ledger_unique_seq")
+        ]
+
+    def as_dict(self) -> dict:
+        return {"seq": self.seq, "kind": self.kind, "at": self.at, "payload": self.payload,
+                "prev_hash": self.prev_hash, "hash": self.hash}
+
+
+class PublishedFile(models.Model):
+    """A download published with the result: written once, hashed into the ledger."""
+
+    contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=120)
+    content = models.TextField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "name"], name="published_file_unique_name")
+        ]

@@ -1,0 +1,98 @@
+"""The returning officer's voting page: roll, codes, paper batches, close, count, publish.
+
+Every action needs the ``contests.run_contest`` permission (a returning officer), is a POST
+with a CSRF token, and reports refusals as a message on the page, never a traceback.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from hustings.web.contests.models import Contest
+from hustings.web.errors import PlatformError
+from hustings.web.voting import closing, credentials, ledger, paper, roll
+from hustings.web.voting.errors import VotingError
+from hustings.web.voting.models import PaperBatch, Participation, SetAside, Voter
+
+
+def _officer(request: HttpRequest, slug: str) -> Contest:
+    if not request.user.has_perm("contests.run_contest"):
+        raise PermissionDenied("only a returning officer may run the ballot")
+    return get_object_or_404(Contest, slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, slug: str) -> HttpResponse:
+    contest = _officer(request, slug)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            response = _act(request, contest, action)
+            if response is not None:
+                return response
+        except (VotingError, PlatformError) as e:
+            messages.error(request, str(e))
+        return redirect("voting:manage", contest.slug)
+    setup = ledger.setup_for(contest)
+    return render(request, "voting/manage.html", {
+        "contest": contest, "setup": setup,
+        "voters": Voter.objects.filter(contest=contest).count(),
+        "voted": Participation.objects.filter(contest=contest).values("voter").distinct().count(),
+        "batches": PaperBatch.objects.filter(contest=contest).order_by("label"),
+        "set_asides": SetAside.objects.filter(batch__contest=contest).select_related("batch"),
+    })
+
+
+def _act(request, contest, action):  # noqa: ANN001
+    base = request.build_absolute_uri("/")
+    if action == "roll":
+        upload = request.FILES.get("roll")
+        if upload is None:
+            raise VotingError("choose a roll CSV file to import")
+        n = roll.import_roll(contest, upload.read().decode("utf-8-sig"), source=upload.name)
+        messages.success(request, f"Imported {n} voters.")
+    elif action == "freeze":
+        roll.freeze(contest)
+        messages.success(request, "The roll is frozen.")
+    elif action == "exclude":
+        roll.exclude(contest, request.POST.get("reference", "").strip(), request.POST.get("reason", ""))
+        messages.success(request, "Voter excluded.")
+    elif action == "issue":
+        queued, letters = credentials.issue_all(contest, base_url=base)
+        response = HttpResponse(letters, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{contest.slug}-letters.csv"'
+        response["X-Emails-Queued"] = str(queued)
+        return response
+    elif action == "remind":
+        n = credentials.remind(contest, base_url=base)
+        messages.success(request, f"Queued {n} reminders (only to voters who have not voted).")
+    elif action == "paper":
+        upload = request.FILES.get("batch")
+        if upload is None:
+            raise VotingError("choose a batch CSV file")
+        batch = paper.submit_keying(
+            contest, section=request.POST.get("section", ""), label=request.POST.get("label", "").strip(),
+            text=upload.read().decode("utf-8-sig"), by=request.user,
+        )
+        messages.success(request, f"Batch {batch.label}: {batch.get_status_display()}.")
+    elif action == "open":
+        with ledger.transaction.atomic():
+            contest.open_ballot(by=request.user)
+            ledger.append(contest, ledger.Kind.BALLOT_OPENED, {})
+        messages.success(request, "The ballot is open.")
+    elif action == "close":
+        closing.close(contest, by=request.user)
+        closing.count_contest(contest, by=request.user)
+        messages.success(request, "The ballot is closed and counted.")
+    elif action == "publish":
+        closing.publish(contest, by=request.user)
+        return redirect("voting:results", contest.slug)
+    else:
+        raise VotingError(f"unknown action {action!r}")
+    return None

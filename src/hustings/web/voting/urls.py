@@ -1,0 +1,13 @@
+from django.urls import path
+
+from hustings.web.voting import officer, results, views
+
+app_name = "voting"
+urlpatterns = [
+    path("vote/<slug:slug>/", views.start, name="start"),
+    path("vote/<slug:slug>/review/", views.review, name="review"),
+    path("vote/<slug:slug>/cast/", views.cast, name="cast"),
+    path("contests/<slug:slug>/voting/", officer.manage, name="manage"),
+    path("contests/<slug:slug>/results/", results.page, name="results"),
+    path("contests/<slug:slug>/results/<str:name>", results.download, name="download"),
+]

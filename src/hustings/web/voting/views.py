@@ -1,0 +1,156 @@
+"""The voter's pages: enter the code → rank → review → cast → receipt. No JavaScript.
+
+State between steps travels in hidden fields of POSTed forms (never in the URL, never in a
+server session), and every step re-checks the security code, so no step can be skipped or
+forged. Opening a link (a GET, as mail scanners do) only shows the code form filled in: a
+code is used only by a cast. Wrong codes count against the IP (django-ratelimit, in the
+database cache) and against the credential (``casting.check_code``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+
+from hustings.web.contests.models import Contest
+from hustings.web.voting import casting, contest_info
+from hustings.web.voting.errors import AlreadyVoted, BallotFormError, CredentialError, NotOpen
+from hustings.web.voting.ranking import field_name, form_values, read_ranking
+
+RATE_GROUP = "voting.code"
+
+
+def _limited(request: HttpRequest, *, increment: bool = False) -> bool:
+    return is_ratelimited(
+        request, group=RATE_GROUP, key="ip", rate=settings.HUSTINGS_CODE_FAILURES,
+        method="POST", increment=increment,
+    )
+
+
+def _contest(slug: str) -> Contest:
+    contest = get_object_or_404(Contest, slug=slug)
+    if contest.stage in ("draft",):
+        raise Http404("no such contest")
+    return contest
+
+
+def _rows(contest, values: dict[str, str], errors: dict[str, str]) -> list[dict]:  # noqa: ANN001
+    cands = contest_info.candidates(contest)
+    return [
+        {"name": name, "field": field_name(i), "value": values.get(field_name(i), ""),
+         "error": errors.get(field_name(i), "")}
+        for i, name in enumerate(cands)
+    ]
+
+
+def _code_page(request, contest, *, code: str = "", error: str = "", status: int = 200):  # noqa: ANN001
+    return render(
+        request, "voting/code.html",
+        {"contest": contest, "code": code, "error": error, "open": contest_info.ballot_is_open(contest)},
+        status=status,
+    )
+
+
+def _ballot_page(request, contest, cred, section, values=None, errors=None, summary=""):  # noqa: ANN001
+    cands = contest_info.candidates(contest)
+    return render(
+        request, "voting/ballot.html",
+        {"contest": contest, "code": request.POST.get("code", ""), "section": section,
+         "sections": casting.remaining_sections(contest, cred.voter),
+         "rows": _rows(contest, values or {}, errors or {}), "ranks": range(1, len(cands) + 1),
+         "summary": summary, "errors": errors or {}},
+        status=400 if errors else 200,
+    )
+
+
+def _verified(request, contest):  # noqa: ANN001
+    """The credential of the POSTed code, or a response to send instead."""
+    if _limited(request):
+        return None, _code_page(
+            request, contest, error="Too many wrong security codes from your connection. "
+            "Try again later.", status=429,
+        )
+    try:
+        return casting.check_code(contest, request.POST.get("code", "")), None
+    except CredentialError as e:
+        _limited(request, increment=True)
+        return None, _code_page(request, contest, code=request.POST.get("code", ""),
+                                error=str(e), status=400)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    """The code form. A GET (an emailed link) only fills it in."""
+    contest = _contest(slug)
+    if request.method == "GET" or not contest_info.ballot_is_open(contest):
+        return _code_page(request, contest, code=request.GET.get("code", ""))
+    cred, response = _verified(request, contest)
+    if response:
+        return response
+    remaining = casting.remaining_sections(contest, cred.voter)
+    if not remaining:
+        return render(request, "voting/already.html", {"contest": contest}, status=409)
+    section = request.POST.get("section") or remaining[0]
+    if section not in remaining:
+        section = remaining[0]
+    return _ballot_page(request, contest, cred, section)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def review(request: HttpRequest, slug: str) -> HttpResponse:
+    """Check the ranking against the rule book; show it back, or the errors by the fields."""
+    contest = _contest(slug)
+    if not contest_info.ballot_is_open(contest):
+        return _code_page(request, contest)
+    cred, response = _verified(request, contest)
+    if response:
+        return response
+    section = request.POST.get("section", "")
+    if section not in casting.ballot_sections(contest, cred.voter):
+        return _code_page(request, contest, error="That ballot is not yours.", status=400)
+    cands = contest_info.candidates(contest)
+    values = {field_name(i): request.POST.get(field_name(i), "") for i in range(len(cands))}
+    rules = contest_info.rules(contest)
+    try:
+        ranking = read_ranking(cands, values, max_rankings=rules.ballot_rules.max_rankings)
+    except BallotFormError as e:
+        return _ballot_page(request, contest, cred, section, values, e.field_errors, str(e))
+    return render(request, "voting/review.html", {
+        "contest": contest, "code": request.POST["code"], "section": section,
+        "ranking": ranking, "values": values,
+        "sections": casting.ballot_sections(contest, cred.voter),
+    })
+
+
+@never_cache
+@require_http_methods(["POST"])
+def cast(request: HttpRequest, slug: str) -> HttpResponse:
+    """Cast (or go back to change the ranking). The receipt is shown after the commit."""
+    contest = _contest(slug)
+    if not contest_info.ballot_is_open(contest):
+        return _code_page(request, contest)
+    cred, response = _verified(request, contest)
+    if response:
+        return response
+    section = request.POST.get("section", "")
+    cands = contest_info.candidates(contest)
+    ranking = [c for c in request.POST.getlist("choice") if c in cands]
+    if request.POST.get("action") == "change" or not ranking or len(set(ranking)) != len(ranking):
+        return _ballot_page(request, contest, cred, section, form_values(cands, ranking))
+    try:
+        receipt = casting.cast(contest, cred.voter, section, ranking)
+    except AlreadyVoted as e:
+        return render(request, "voting/already.html", {"contest": contest, "message": str(e)},
+                      status=409)
+    except NotOpen as e:
+        return _code_page(request, contest, error=str(e), status=400)
+    return render(request, "voting/receipt.html", {
+        "contest": contest, "receipt": receipt, "section": section, "code": request.POST["code"],
+        "remaining": casting.remaining_sections(contest, cred.voter),
+    })

@@ -1,0 +1,95 @@
+"""Fixtures for the voting tests: personas, a contest at each stage, a roll with codes.
+
+Stages are set directly in fixtures (the platform's transitions are tested in tests/web);
+the tests themselves move a contest on only through ``Contest``'s methods.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hustings.web.settings")
+os.environ.setdefault("HUSTINGS_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+os.environ.setdefault("HUSTINGS_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var"))
+
+import django  # noqa: E402
+
+django.setup()  # the test modules import models at collection time
+
+CANDIDATES_2015 = ("Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendall")
+CANDIDATES_2010 = ("Diane Abbott", "Ed Balls", "Andy Burnham", "David Miliband", "Ed Miliband")
+
+
+def make_contest(slug: str, preset: str, candidates, stage: str = "ballot_open"):
+    from hustings.web.contests.models import Candidate, Contest
+
+    contest = Contest.objects.create(slug=slug, title=f"Test {slug}", rule_book_preset=preset)
+    for i, name in enumerate(candidates):
+        c = Candidate.objects.create(contest=contest, name=name, slug=f"c{i}")
+        Candidate.objects.filter(pk=c.pk).update(on_ballot=True, ballot_position=i + 1)
+    Contest.objects.filter(pk=contest.pk).update(stage=stage)
+    contest.refresh_from_db()
+    return contest
+
+
+def add_voters(contest, rows):
+    """rows: (reference, sections); returns {reference: code} with codes issued."""
+    from hustings.web.voting import codes, casting
+    from hustings.web.voting.models import Credential, Voter
+
+    out = {}
+    for ref, sections in rows:
+        v = Voter.objects.create(contest=contest, reference=ref, name=f"Voter {ref}",
+                                 email=f"{ref.lower()}@example.org", sections=list(sections))
+        bid, secret = codes.new_credential()
+        Credential.objects.create(voter=v, ballot_id=bid,
+                                  secret_digest=codes.digest(casting.credential_key(), secret))
+        out[ref] = codes.format_code(bid, secret)
+    return out
+
+
+@pytest.fixture
+def officer(django_user_model):
+    from django.contrib.auth.models import Permission
+
+    u = django_user_model.objects.create_user("officer", password="pw-officer-123")
+    u.user_permissions.add(Permission.objects.get(codename="run_contest"))
+    return django_user_model.objects.get(pk=u.pk)
+
+
+@pytest.fixture
+def second_officer(django_user_model):
+    from django.contrib.auth.models import Permission
+
+    u = django_user_model.objects.create_user("officer2", password="pw-officer-123")
+    u.user_permissions.add(Permission.objects.get(codename="run_contest"))
+    return django_user_model.objects.get(pk=u.pk)
+
+
+@pytest.fixture
+def member(django_user_model):
+    """A logged-in party member with no special permission."""
+    return django_user_model.objects.create_user("member", password="pw-member-123")
+
+
+@pytest.fixture
+def omov(db):
+    return make_contest("omov-2015", "labour-2015", CANDIDATES_2015)
+
+
+@pytest.fixture
+def college(db):
+    return make_contest("college-2010", "labour-2010", CANDIDATES_2010)
+
+
+@pytest.fixture
+def omov_codes(omov):
+    return add_voters(omov, [(f"L{i:03d}", ["All voters"]) for i in range(1, 6)])
+
+
+@pytest.fixture
+def voters():
+    """add_voters(contest, [(reference, sections), ...]) -> {reference: code}"""
+    return add_voters
