@@ -53,6 +53,9 @@ INSTALLED_APPS = [
 for _name in ("voting",):
     if (WEB_DIR / _name / "apps.py").is_file():
         INSTALLED_APPS.append(f"hustings.web.{_name}")
+if "hustings.web.voting" in INSTALLED_APPS:  # voting's task queue, rate-limit cache, mail, code key
+    from hustings.web.voting.conf import *  # noqa: E402,F403
+    INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

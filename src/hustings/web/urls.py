@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from hustings.web.contests import views as contests
 from hustings.web.endorsements import views as endorsements
@@ -25,5 +25,6 @@ urlpatterns = [
     path("contests/<slug:slug>/endorsements/import/", endorsements.import_csv, name="endorsement-import"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("hustings.web.voting.urls")),  # voting: ballot, results, officer page
     path("admin/", admin.site.urls),
 ]
