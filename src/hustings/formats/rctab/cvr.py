@@ -150,7 +150,10 @@ class BallotBuilder:
     def has_labels(self, kind: str) -> bool:
         """True when some source gave a precinct (or batch) label for its ballots."""
         attr = "precincts" if kind == "precinct" else "batches"
-        return any(getattr(c, attr) is not None for c in self.chunks)
+        return any(
+            labels is not None and any(x is not None and str(x) != "" for x in labels)
+            for labels in (getattr(c, attr) for c in self.chunks)
+        )
 
     def ids(self) -> list[str | None]:
         out: list[str | None] = []

@@ -1,16 +1,16 @@
 """Dominion Democracy Suite JSON exports (RCTab provider ``dominion``).
 
 The source is a folder holding ``CvrExport.json`` or ``CvrExport_<n>.json`` files (read in
-``n`` order) and ``*Manifest.json`` files. Each ``Sessions[]`` entry is one ballot: its
-``Modified`` record when there is one (adjudicated), else ``Original``; the ballot's
+``n`` order) and ``*Manifest.json`` files. Each ``Sessions[]`` entry is one ballot; the ballot's
 ``Cards[].Contests[]`` with ``Id`` equal to the source's ``contestId`` hold ``Marks[]`` of
 ``CandidateId`` at ``Rank``. A session that does not carry the contest is not a ballot of it.
 As RCTab does, candidates are matched by their Dominion id (configs list ids as aliases),
 ``undeclaredWriteInLabel`` is the write-in candidate's id, and ambiguous marks
 (``IsAmbiguous``) are not marks.
 
-Precincts come from ``PrecinctPortionManifest.json`` -> ``PrecinctManifest.json``; a folder
-without the precinct manifest has no precinct data.
+A session whose ``Original`` is not ``IsCurrent`` counts by its ``Modified`` record, or not
+at all without one. Precincts are the session's ``PrecinctId`` named by
+``PrecinctManifest.json``; older exports have neither, so they have no precinct data.
 """
 
 from __future__ import annotations
@@ -53,10 +53,15 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
         doc = _json(path)
         for i, session in enumerate(doc.get("Sessions", [])):
             where = f"Sessions[{i}]"
-            record = session.get("Modified") or session.get("Original")
+            record = session.get("Original")
             if not isinstance(record, dict):
-                raise CvrError(path, where, "no Original or Modified record",
-                               "a session with an Original record")
+                raise CvrError(path, where, "no Original record", "a session with an Original record")
+            if not record.get("IsCurrent", True):
+                # superseded by adjudication: the Modified record counts, and a session
+                # without one has no current rankings at all (RCTab skips it too)
+                record = session.get("Modified")
+                if not isinstance(record, dict):
+                    continue
             marks: dict[int, list[int]] = {}
             found = False
             for c_no, card in enumerate(record.get("Cards", [])):
@@ -80,12 +85,10 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
             if not found:
                 continue
             ballots.append({r: resolver.overvote(m) for r, m in marks.items()})
-            portion = record.get("PrecinctPortionId")
-            precincts.append(precinct_of.get(portion) if precinct_of is not None else None)
+            precincts.append(precinct_of.get(record.get("PrecinctId")))
             ids.append(f"{session.get('TabulatorId')}-{session.get('BatchId')}-"
                        f"{session.get('RecordId')}")
-    builder.add_ballots(ballots, ids=ids,
-                        precincts=precincts if precinct_of is not None else None)
+    builder.add_ballots(ballots, ids=ids, precincts=precincts if any(precincts) else None)
 
 
 def _json(path: Path) -> dict[str, Any]:
@@ -101,13 +104,9 @@ def _json(path: Path) -> dict[str, Any]:
     return doc
 
 
-def _precincts(folder: Path) -> dict[int, str] | None:
-    """PrecinctPortionId -> precinct name, or None when the export has no precinct data."""
-    portions_path = folder / "PrecinctPortionManifest.json"
-    precincts_path = folder / "PrecinctManifest.json"
-    if not (portions_path.exists() and precincts_path.exists()):
-        return None
-    names = {p["Id"]: p.get("Description", str(p["Id"]))
-             for p in _json(precincts_path).get("List", [])}
-    return {p["Id"]: names.get(p.get("PrecinctId"), p.get("Description", str(p["Id"])))
-            for p in _json(portions_path).get("List", [])}
+def _precincts(folder: Path) -> dict[int, str]:
+    """PrecinctId -> precinct name from ``PrecinctManifest.json`` (older exports have none)."""
+    path = folder / "PrecinctManifest.json"
+    if not path.exists():
+        return {}
+    return {p["Id"]: p.get("Description", str(p["Id"])) for p in _json(path).get("List", [])}
