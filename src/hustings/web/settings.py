@@ -109,7 +109,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [WEB_DIR / "static"]
+# Only for `collectstatic` (optional): whitenoise serves from the source folders.
+STATIC_ROOT = os.environ.get("HUSTINGS_STATIC_ROOT") or None
 # Serve straight from the app folders (no collectstatic step): the files are few and small.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

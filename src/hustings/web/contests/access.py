@@ -34,3 +34,19 @@ def login_or_403(request, allowed: bool):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     raise PermissionDenied("not allowed")
+
+
+RETURNING_OFFICERS = "Returning officers"
+
+
+def returning_officers_group():
+    """The staff group that runs contests: the lifecycle permission plus the admin
+    permissions for the platform's own models (not users or groups)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=RETURNING_OFFICERS)
+    perms = Permission.objects.filter(
+        content_type__app_label__in=["contests", "nominations", "endorsements"]
+    )
+    group.permissions.add(*perms)
+    return group

@@ -4,7 +4,8 @@ The header (any order, extra columns refused)::
 
     endorser,role,body,candidate,date,publication,url,quote,preference
 
-``endorser``, ``candidate``, ``date`` (YYYY-MM-DD) and ``publication`` are required;
+``endorser``, ``candidate``, ``date`` (YYYY-MM-DD, or YYYY-MM when the source gives only
+the month) and ``publication`` are required;
 ``preference`` is a whole number (1 = first preference) or empty. A file with any bad line
 imports nothing (``EndorsementImportError.errors`` lists every one).
 """
@@ -36,6 +37,7 @@ class Line:
     body: str
     candidate: str
     date: dt.date
+    date_is_month: bool
     publication: str
     url: str
     quote: str
@@ -76,12 +78,13 @@ def parse(text: str, candidates: list[str]) -> tuple[list[Line], list[str]]:
             problems.append(
                 f"candidate {row['candidate']!r} is not in this contest; expected one of " + ", ".join(candidates)
             )
-        date = None
+        date, month_only = None, False
         if row["date"]:
             try:
-                date = dt.date.fromisoformat(row["date"])
+                month_only = len(row["date"]) == 7
+                date = dt.date.fromisoformat(row["date"] + ("-01" if month_only else ""))
             except ValueError:
-                problems.append(f"date {row['date']!r} is not a date; expected YYYY-MM-DD")
+                problems.append(f"date {row['date']!r} is not a date; expected YYYY-MM-DD or YYYY-MM")
         if row["url"]:
             try:
                 URLValidator(schemes=["http", "https"])(row["url"])
@@ -97,7 +100,7 @@ def parse(text: str, candidates: list[str]) -> tuple[list[Line], list[str]]:
             errors.extend(f"line {n}: {p}" for p in problems)
             continue
         lines.append(
-            Line(n, row["endorser"], row["role"], row["body"], candidate, date, row["publication"],
+            Line(n, row["endorser"], row["role"], row["body"], candidate, date, month_only, row["publication"],
                  row["url"], row["quote"], preference)
         )
     return lines, errors
@@ -118,6 +121,7 @@ def import_endorsements(contest: Contest, text: str, *, by) -> list[Endorsement]
                 endorser_role=ln.role,
                 endorser_body=ln.body,
                 date=ln.date,
+                date_is_month=ln.date_is_month,
                 publication=ln.publication,
                 source_url=ln.url,
                 quote=ln.quote,

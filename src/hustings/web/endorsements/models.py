@@ -18,7 +18,10 @@ class Endorsement(models.Model):
     endorser_name = models.CharField("endorser", max_length=200)
     endorser_role = models.CharField("role", max_length=200, blank=True)
     endorser_body = models.CharField("body", max_length=200, blank=True, help_text="Union, CLP, society...")
-    date = models.DateField()
+    date = models.DateField(help_text="When the endorsement was made or reported.")
+    date_is_month = models.BooleanField(
+        default=False, help_text="The source gives only the month: show “June 2010”, not a day."
+    )
     publication = models.CharField(max_length=200)
     source_url = models.URLField("source URL", blank=True, max_length=500)
     quote = models.TextField(blank=True)
@@ -29,7 +32,7 @@ class Endorsement(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["date", "id"]
+        ordering = ["date", "date_is_month", "id"]
 
     def __str__(self) -> str:
         return f"{self.endorser_name} backs {self.candidate.name}"

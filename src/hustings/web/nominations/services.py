@@ -127,7 +127,7 @@ def nominations_table(contest: Contest) -> NominationsTable:
     }
     rows = tuple(
         Row(c.name, tuple(counts.get((c.pk, b.value), 0) for b in columns), c)
-        for c in contest.candidates.order_by("name")
+        for c in sorted(contest.candidates.all(), key=_surname_key)
     )
     declared = [sum(counts.get((r.candidate.pk, b.value), 0) for r in rows) for b in columns]
     yet = Row("Yet to declare", tuple(eligible.get(b.value, 0) - d for b, d in zip(columns, declared)))

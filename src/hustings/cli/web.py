@@ -1,0 +1,155 @@
+"""``hustings demo`` and ``hustings serve``: the web platform from the command line.
+
+``demo`` makes (or reuses) a SQLite database in ``--data-dir``, migrates it, loads the 2010
+demonstration contest and serves it on 127.0.0.1. ``serve`` runs the same application under
+gunicorn for a real deployment, configured from the environment, and stops at once, with
+one line, when something it needs is missing.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+from pathlib import Path
+
+import click
+
+from hustings.cli import CliError
+
+
+def _django(settings_env: dict[str, str]) -> None:
+    os.environ.update(settings_env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hustings.web.settings")
+    import django
+
+    django.setup()
+
+
+def _port_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                raise CliError(f"port {port} on {host} is already in use; choose another with --port") from None
+            raise CliError(f"cannot listen on {host}:{port}: {e.strerror}") from None
+
+
+def _gunicorn(bind: str, *, workers: int, threads: int, access_log: bool) -> None:
+    from django.core.wsgi import get_wsgi_application
+    from gunicorn.app.base import BaseApplication
+
+    application = get_wsgi_application()
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", bind)
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("accesslog", "-" if access_log else None)
+            self.cfg.set("errorlog", "-")
+            self.cfg.set("loglevel", "warning")
+
+        def load(self):
+            return application
+
+    Server().run()
+
+
+@click.command("demo")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port on 127.0.0.1.")
+@click.option(
+    "--data-dir",
+    default="var",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the demo's SQLite database lives.",
+)
+@click.option("--no-serve", is_flag=True, help="Prepare the database, print the logins and exit.")
+def demo_command(port: int, data_dir: Path, no_serve: bool) -> None:
+    """Run the demonstration: the 2010 Labour leadership nominations, on your machine.
+
+    \b
+    Example:
+        hustings demo --port 8000
+    """
+    host = "127.0.0.1"
+    if not no_serve:
+        _port_free(host, port)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CliError(f"cannot create the data directory {data_dir}: {e.strerror}") from None
+    data_dir = data_dir.resolve()
+    # The demo is always its own SQLite file, whatever DATABASE_URL says.
+    _django(
+        {
+            "HUSTINGS_DATA_DIR": str(data_dir),
+            "DATABASE_URL": f"sqlite:///{data_dir / 'hustings.sqlite3'}",
+            "HUSTINGS_ALLOWED_HOSTS": f"{host},localhost",
+            "HUSTINGS_DEMO": "1",
+        }
+    )
+    from django.core.management import call_command
+
+    from hustings.web import demo
+
+    click.echo(f"Preparing the demo database in {data_dir / 'hustings.sqlite3'} ...")
+    call_command("migrate", interactive=False, verbosity=0)
+    contest = demo.load_demo()
+    url = f"http://{host}:{port}/"
+    click.echo("")
+    click.echo(f"  Hustings demo: {url}contests/{contest.slug}/nominations/")
+    click.echo(f"  Staff login (returning officer): {demo.STAFF_USERNAME} / {demo.STAFF_PASSWORD}")
+    click.echo(f"  Nominating MP login:             {demo.NOMINATOR_USERNAME} / {demo.NOMINATOR_PASSWORD}")
+    click.echo("  Individual nominators are placeholder names: the numbers are the published ones.")
+    click.echo("")
+    if no_serve:
+        return
+    click.echo("Press Ctrl+C to stop.")
+    _gunicorn(f"{host}:{port}", workers=1, threads=4, access_log=False)
+
+
+@click.command("serve")
+@click.option("--bind", default=None, help="host:port to listen on [default: 0.0.0.0:$PORT, or 0.0.0.0:8000]")
+@click.option("--workers", default=None, type=click.IntRange(1, 64), help="[default: $WEB_CONCURRENCY or 2]")
+@click.option("--migrate", is_flag=True, help="Apply database migrations before serving.")
+def serve_command(bind: str | None, workers: int | None, migrate: bool) -> None:
+    """Serve the platform under gunicorn, configured from the environment.
+
+    \b
+    Needs: HUSTINGS_SECRET_KEY, HUSTINGS_ALLOWED_HOSTS (comma-separated), DATABASE_URL.
+    Optional: HUSTINGS_SECURE=1 behind HTTPS, HUSTINGS_CSRF_TRUSTED_ORIGINS.
+    Example:
+        hustings serve --migrate --bind 0.0.0.0:8000
+    """
+    from hustings.web.environment import missing_environment
+
+    missing = missing_environment()
+    if missing:
+        raise CliError("missing environment variable(s): " + ", ".join(missing) + " (see hustings serve --help)")
+    import dj_database_url
+
+    try:
+        dj_database_url.parse(os.environ["DATABASE_URL"])
+    except ValueError as e:
+        raise CliError(f"DATABASE_URL is not a database URL dj-database-url understands: {e}") from None
+    bind = bind or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+    workers = workers or int(os.environ.get("WEB_CONCURRENCY", "2"))
+    _django({})
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    try:
+        connection.ensure_connection()
+    except OperationalError as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise CliError(f"cannot connect to the database in DATABASE_URL: {first}") from None
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=1)
+    click.echo(f"Serving Hustings on http://{bind}/ with {workers} worker(s)")
+    _gunicorn(bind, workers=workers, threads=2, access_log=True)

@@ -1,0 +1,176 @@
+"""The demonstration contest: the 2010 Labour leadership, as the nominations stood in June.
+
+Sources (in the project's shared press files, not copied here): the IBTimes table "so far
+candidates have the following support" (MPs/CLPs/MEPs/TUs/SSs), with the final MP figures
+81/63/33/33/33; Jon Cruddas's endorsement of David Miliband (New Statesman, reported by
+politics.co.uk); Community Union and USDAW backing David Miliband (IBTimes).
+
+Individual nominators were not all published: the demo says so and uses placeholder names
+("Placeholder MP 001"), except for bodies a source names. Loading is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from hustings.web.contests.access import returning_officers_group
+from hustings.web.contests.models import AuditEntry, Candidate, CandidateResponse, Contest, Office
+from hustings.web.endorsements.models import Endorsement
+from hustings.web.nominations.models import NominatingBody, Nomination
+
+SLUG = "labour-leader-2010"
+COLUMNS = ("MP", "CLP", "MEP", "TU", "SS")
+# The June 2010 table, with the final MP nominations.
+SUPPORT = {
+    "Diane Abbott": (33, 4, 0, 0, 0),
+    "Ed Balls": (33, 1, 0, 0, 0),
+    "Andy Burnham": (33, 8, 1, 0, 0),
+    "David Miliband": (81, 22, 4, 2, 0),
+    "Ed Miliband": (63, 28, 5, 0, 0),
+}
+# The rolls: 257 Labour MPs, 635 CLPs (572 yet to declare + 63), 13 MEPs, 14 affiliated
+# unions, 15 socialist societies.
+ELIGIBLE = {"MP": 257, "CLP": 635, "MEP": 13, "TU": 14, "SS": 15}
+# Bodies a source names, with whom they nominated.
+NAMED = {
+    ("TU", "Community"): "David Miliband",
+    ("TU", "USDAW (Union of Shop, Distributive and Allied Workers)"): "David Miliband",
+    ("CLP", "Morley and Outwood CLP"): "Ed Balls",  # "one Constituency Labour Party (his own)"
+}
+
+NOTES = (
+    "Demonstration data. The numbers of nominations are those published in June 2010 "
+    "(IBTimes: “so far candidates have the following support”), with the final MP figures "
+    "81/63/33/33/33. Individual nominators were not all published, so this demo uses "
+    "placeholder names (“Placeholder MP 001”) except where a source names the body. "
+    "The printed table showed 0 MPs yet to declare, but 33+33+33+81+63 = 243 of Labour’s 257 MPs: "
+    "here the other 14 MPs are on the roll without a nomination, so the table shows 14."
+)
+
+
+@dataclass(frozen=True)
+class E:
+    who: str
+    role: str
+    body: str
+    whom: str
+    date: dt.date
+    month_only: bool
+    publication: str
+    quote: str = ""
+
+
+ENDORSEMENTS = [
+    E("USDAW", "affiliated trade union", "USDAW", "David Miliband", dt.date(2010, 6, 1), True,
+      "IBTimes (reported two weeks before Community Union's endorsement)"),
+    E("Michael J. Leahy OBE", "General Secretary", "Community Union", "David Miliband", dt.date(2010, 6, 1), True,
+      "IBTimes",
+      "Of all the candidates, David Miliband has the gravitas, the dignity and the commitment to the issues "
+      "that will make him a successful leader."),
+    E("Jon Cruddas", "MP for Dagenham", "", "David Miliband", dt.date(2010, 8, 25), False,
+      "New Statesman (interview by Jason Cowley)",
+      "There's a pluralism I detect in David that I hadn't witnessed before."),
+    E("Kevan Jones", "MP, former minister", "", "David Miliband", dt.date(2010, 8, 1), True,
+      "politics.co.uk (Ian Dunt, “Cruddas backs David Miliband”)"),
+    E("Tom Clarke", "MP, former minister", "", "David Miliband", dt.date(2010, 8, 1), True,
+      "politics.co.uk (Ian Dunt, “Cruddas backs David Miliband”)"),
+    E("Virendra Sharma", "MP", "", "David Miliband", dt.date(2010, 8, 26), False,
+      "A London Assembly member's blog, “Labour elections: different leader; same mayor”"),
+]
+
+STAFF_USERNAME = "returning-officer"
+STAFF_PASSWORD = "hustings-demo-2010"
+NOMINATOR_USERNAME = "demo-mp"
+NOMINATOR_PASSWORD = "hustings-demo-mp"
+
+
+def _slug(name: str) -> str:
+    return name.lower().replace(" ", "-")
+
+
+@transaction.atomic
+def load_demo() -> Contest:
+    """Create the demonstration contest and its users; a second call changes nothing."""
+    User = get_user_model()
+    staff = User.objects.filter(username=STAFF_USERNAME).first()
+    if staff is None:
+        staff = User.objects.create_user(STAFF_USERNAME, password=STAFF_PASSWORD, is_staff=True)
+        staff.groups.add(returning_officers_group())
+    existing = Contest.objects.filter(slug=SLUG).first()
+    if existing is not None:
+        return existing
+
+    contest = Contest.objects.create(
+        slug=SLUG,
+        title="Labour Party leadership election 2010",
+        office=Office.LEADER,
+        rule_book_preset="labour-2010",
+        notes=NOTES,
+    )
+    candidates = {
+        name: Candidate.objects.create(
+            contest=contest, name=name, slug=_slug(name), response=CandidateResponse.ACCEPTED
+        )
+        for name in SUPPORT
+    }
+    staff = User.objects.get(pk=staff.pk)  # fresh permission cache after joining the group
+    contest.open_nominations(by=staff)
+
+    # The roll of nominators, named where a source names them.
+    bodies: dict[str, list[NominatingBody]] = {}
+    for kind, total in ELIGIBLE.items():
+        named = [name for (k, name) in NAMED if k == kind]
+        rows = [NominatingBody(contest=contest, kind=kind, name=name) for name in named]
+        rows += [
+            NominatingBody(contest=contest, kind=kind, name=f"Placeholder {kind} {i:03d}", placeholder=True)
+            for i in range(1, total - len(named) + 1)
+        ]
+        bodies[kind] = NominatingBody.objects.bulk_create(rows)
+
+    nominations = []
+    for column, kind in enumerate(COLUMNS):
+        pool = list(bodies[kind])
+        # sourced bodies first, with the candidate the source names
+        for (k, name), whom in NAMED.items():
+            if k == kind:
+                body = next(b for b in pool if b.name == name)
+                pool.remove(body)
+                nominations.append(Nomination(body=body, candidate=candidates[whom], made_by=staff))
+        for name, counts in SUPPORT.items():
+            already = sum(1 for (k, _), whom in NAMED.items() if k == kind and whom == name)
+            for _ in range(counts[column] - already):
+                nominations.append(Nomination(body=pool.pop(0), candidate=candidates[name], made_by=staff))
+    Nomination.objects.bulk_create(nominations)
+
+    for e in ENDORSEMENTS:
+        Endorsement.objects.create(
+            contest=contest,
+            candidate=candidates[e.whom],
+            endorser_name=e.who,
+            endorser_role=e.role,
+            endorser_body=e.body,
+            date=e.date,
+            date_is_month=e.month_only,
+            publication=e.publication,
+            quote=e.quote,
+            added_by=staff,
+        )
+    AuditEntry.objects.create(
+        contest=contest,
+        actor=staff,
+        actor_name=staff.get_username(),
+        action="demonstration data loaded",
+        detail={"nominations": len(nominations), "endorsements": len(ENDORSEMENTS)},
+    )
+
+    # A nominating MP who has not yet declared, to try the nomination form.
+    mp = User.objects.filter(username=NOMINATOR_USERNAME).first() or User.objects.create_user(
+        NOMINATOR_USERNAME, password=NOMINATOR_PASSWORD
+    )
+    undeclared = NominatingBody.objects.filter(contest=contest, kind="MP", nominations__isnull=True).first()
+    undeclared.officers.add(mp)
+    return contest
