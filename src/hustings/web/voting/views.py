@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage
 
 from hustings.web.contests.models import Contest
 from hustings.web.voting import casting, contest_info
@@ -25,10 +25,13 @@ RATE_GROUP = "voting.code"
 
 
 def _limited(request: HttpRequest, *, increment: bool = False) -> bool:
-    return is_ratelimited(
+    """Has this IP used up its wrong codes? (Only failures increment the count, so a
+    household or an office behind one address is not locked out by its own votes.)"""
+    usage = get_usage(
         request, group=RATE_GROUP, key="ip", rate=settings.HUSTINGS_CODE_FAILURES,
         method="POST", increment=increment,
     )
+    return usage is not None and usage["count"] >= usage["limit"]
 
 
 def _contest(slug: str) -> Contest:

@@ -1,0 +1,142 @@
+"""The voter's pages through Django's test client: code → ballot → review → cast → receipt,
+and the officer's close → count → publish → results."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from hustings.web.voting.models import Ballot, LedgerEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def csrf_client() -> Client:
+    return Client(enforce_csrf_checks=True)
+
+
+def token(response) -> str:
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content).group(1).decode()
+
+
+def vote(client, slug, code, ranks: dict[str, str], section=None):
+    r = client.get(f"/vote/{slug}/")
+    r = client.post(f"/vote/{slug}/", {"code": code, "csrfmiddlewaretoken": token(r)})
+    assert r.status_code == 200, r.content
+    section = section or re.search(rb'name="section" value="([^"]+)"', r.content).group(1).decode()
+    r = client.post(f"/vote/{slug}/review/", {"code": code, "section": section,
+                                               "csrfmiddlewaretoken": token(r), **ranks})
+    assert r.status_code == 200, r.content
+    choices = re.findall(rb'name="choice" value="([^"]+)"', r.content)
+    return client.post(f"/vote/{slug}/cast/", {
+        "code": code, "section": section, "action": "cast", "csrfmiddlewaretoken": token(r),
+        "choice": [c.decode() for c in choices]})
+
+
+def test_get_of_link_never_uses_the_code(omov, omov_codes):
+    c = csrf_client()
+    r = c.get(f"/vote/{omov.slug}/", {"code": omov_codes["L001"]})
+    assert r.status_code == 200
+    assert omov_codes["L001"].encode() in r.content  # filled in, nothing more
+    r = vote(c, omov.slug, omov_codes["L001"], {"rank-2": "1"})
+    assert b"Your vote has been recorded" in r.content
+
+
+def test_ballot_page_has_a_labelled_rank_control_per_candidate(omov, omov_codes):
+    c = csrf_client()
+    r = c.post(f"/vote/{omov.slug}/", {"code": omov_codes["L001"],
+                                       "csrfmiddlewaretoken": token(c.get(f"/vote/{omov.slug}/"))})
+    html = r.content.decode()
+    for i, name in enumerate(["Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendall"]):
+        assert f'<label class="name" for="rank-{i}">{name}' in html
+        assert f'<select id="rank-{i}" name="rank-{i}"' in html
+    assert "draggable" not in html and "<script" not in html
+
+
+def test_repeated_rank_is_shown_next_to_the_fields(omov, omov_codes):
+    c = csrf_client()
+    r = c.post(f"/vote/{omov.slug}/", {"code": omov_codes["L001"],
+                                       "csrfmiddlewaretoken": token(c.get(f"/vote/{omov.slug}/"))})
+    r = c.post(f"/vote/{omov.slug}/review/", {
+        "code": omov_codes["L001"], "section": "All voters", "rank-0": "1", "rank-1": "1",
+        "csrfmiddlewaretoken": token(r)})
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert 'id="rank-0-error" class="error"' in html
+    assert "Rank 1 is given to more than one candidate (Andy Burnham and Yvette Cooper)." in html
+    assert 'aria-invalid="true"' in html
+    assert Ballot.objects.count() == 0
+
+
+def test_receipt_is_in_the_ledger_and_second_vote_is_refused(omov, omov_codes):
+    c = csrf_client()
+    r = vote(c, omov.slug, omov_codes["L003"], {"rank-3": "1", "rank-0": "2"})
+    receipt = re.search(rb'id="receipt">([^<]+)<', r.content).group(1).decode()
+    assert LedgerEntry.objects.get(kind="cast").payload["receipt"] == receipt
+    assert Ballot.objects.get().ranking == ["Liz Kendall", "Andy Burnham"]
+    r = c.post(f"/vote/{omov.slug}/", {"code": omov_codes["L003"],
+                                       "csrfmiddlewaretoken": token(c.get(f"/vote/{omov.slug}/"))})
+    assert r.status_code == 409 and b"You have already voted" in r.content
+
+
+def test_post_without_csrf_token_is_refused(omov, omov_codes):
+    r = csrf_client().post(f"/vote/{omov.slug}/", {"code": omov_codes["L001"]})
+    assert r.status_code == 403
+
+
+def test_wrong_codes_are_rate_limited_per_ip(omov, omov_codes, settings):
+    settings.HUSTINGS_CODE_FAILURES = "3/h"
+    c = csrf_client()
+    t = token(c.get(f"/vote/{omov.slug}/"))
+    for i in range(3):
+        r = c.post(f"/vote/{omov.slug}/", {"code": f"AAAAAAAA-BBBBB-CCCCC-DDDDD-EEEE{i}",
+                                           "csrfmiddlewaretoken": t})
+        assert r.status_code == 400
+    r = c.post(f"/vote/{omov.slug}/", {"code": omov_codes["L001"], "csrfmiddlewaretoken": t})
+    assert r.status_code == 429
+    assert b"Too many wrong security codes from your connection" in r.content
+
+
+def test_officer_page_needs_the_permission(omov, member, client):
+    assert client.get(f"/contests/{omov.slug}/voting/").status_code == 302  # to login
+    client.force_login(member)
+    assert client.get(f"/contests/{omov.slug}/voting/").status_code == 403
+    assert client.post(f"/contests/{omov.slug}/voting/", {"action": "close"}).status_code == 403
+
+
+def test_results_not_shown_before_publication(omov, client):
+    assert client.get(f"/contests/{omov.slug}/results/").status_code == 404
+    assert client.get(f"/contests/{omov.slug}/results/result.json").status_code == 404
+
+
+def test_close_count_publish_shows_rounds_and_downloads(omov, omov_codes, officer, client):
+    c = csrf_client()
+    # 5 voters: Corbyn 2, Burnham 2 (one with Corbyn second), Kendall 1 (Burnham second)
+    plans = {"L001": {"rank-2": "1"}, "L002": {"rank-2": "1"},
+             "L003": {"rank-0": "1", "rank-2": "2"}, "L004": {"rank-0": "1"},
+             "L005": {"rank-3": "1", "rank-0": "2"}}
+    for ref, ranks in plans.items():
+        assert vote(c, omov.slug, omov_codes[ref], ranks).status_code == 200
+    client.force_login(officer)
+    r = client.post(f"/contests/{omov.slug}/voting/", {"action": "close"})
+    assert r.status_code == 302
+    omov.refresh_from_db()
+    assert omov.stage == "counted"
+    r = client.post(f"/contests/{omov.slug}/voting/", {"action": "publish"})
+    assert r.status_code == 302
+    page = client.get(f"/contests/{omov.slug}/results/").content.decode()
+    assert "Elected: Andy Burnham" in page
+    assert "Round 2" in page and "eliminated" in page
+    names = ["ballots-all-voters.csv", "ballots-all-voters.blt", "result.json",
+             "election.toml", "ledger.json"]
+    for name in names:
+        assert f'href="/contests/{omov.slug}/results/{name}"' in page
+    csv_text = client.get(f"/contests/{omov.slug}/results/ballots-all-voters.csv").content.decode()
+    assert csv_text.splitlines()[0] == "section,pref1,pref2"
+    assert sorted(csv_text.splitlines()[1:]) == sorted([
+        "All voters,Jeremy Corbyn,", "All voters,Jeremy Corbyn,", "All voters,Andy Burnham,Jeremy Corbyn",
+        "All voters,Andy Burnham,", "All voters,Liz Kendall,Andy Burnham"])
+    kinds = list(LedgerEntry.objects.order_by("seq").values_list("kind", flat=True))
+    assert kinds == ["cast"] * 5 + ["ballot-closed", "counted", "published"]
