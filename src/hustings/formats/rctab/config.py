@@ -170,9 +170,9 @@ class _Checker:
             alt = f" or {' / '.join(repr(w) for w in words)}" if words else ""
             self.problems.append(f"{where}.{key} is {v!r}; expected a whole number{alt}")
             return None
-        top = "" if high is None else f"..{high}"
         if n < low or (high is not None and n > high):
-            self.problems.append(f"{where}.{key} is {n}; expected {low}{top}")
+            span = f"a whole number >= {low}" if high is None else f"{low}..{high}"
+            self.problems.append(f"{where}.{key} is {n}; expected {span}")
             return None
         return n
 
