@@ -92,7 +92,8 @@ def _count(ballots, method, seats, rules_path, preset, rctab_config):
             from dataclasses import replace
 
             rules = replace(rules, **overrides)
-        return count(rules, contest.ballots), contest.metadata.get("contest"), contest.metadata
+        report = {"metadata": contest.metadata, "num_candidates": contest.num_candidates}
+        return count(rules, contest.ballots), contest.metadata.get("contest"), report
     if rules_path and preset:
         raise click.UsageError("give --rules or --preset, not both (a rules file can say "
                                "preset = \"NAME\")")
@@ -121,7 +122,8 @@ def _count(ballots, method, seats, rules_path, preset, rctab_config):
             tell(None, "counting")
         result = count(rules, read)
     title = election.title or "Count of " + ", ".join(s.path.name for s in sources)
-    return result, title, None
+    metadata = {k: str(election.contest[k]) for k in ("date", "office") if k in election.contest}
+    return result, title, {"metadata": {"contest": title, **metadata}}
 
 
 @contextmanager
@@ -152,15 +154,18 @@ def _progress(sources) -> Iterator:
 def _console(file):
     from rich.console import Console
 
-    # Not a terminal (a file, a pipe, a test): Rich drops colours; wide enough never to wrap.
-    return Console(file=file, width=None if file.isatty() else 200, highlight=False)
+    # Not a terminal (a file, a pipe, a test): Rich drops colours, and lines are as long
+    # as the table needs (a table is only split into round ranges to fit a terminal).
+    return Console(file=file, width=None if file.isatty() else 10**4, highlight=False)
 
 
-def _render(result, output: str, title: str | None, contest, *, to_file: bool) -> str:
+def _render(result, output: str, title: str | None, contest: dict, *, to_file: bool) -> str:
     if output == "json":
         from hustings.formats.report_json import render
 
-        return json.dumps(render(result, contest=contest), indent=2, ensure_ascii=False) + "\n"
+        report = render(result, contest=contest["metadata"],
+                        num_candidates=contest.get("num_candidates"))
+        return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     if output == "csv":
         from hustings.formats.report_csv import csv_text
 
@@ -170,7 +175,8 @@ def _render(result, output: str, title: str | None, contest, *, to_file: bool) -
     from hustings.formats.report_table import render as table
 
     if not to_file and sys.stdout.isatty():
-        _console(sys.stdout).print(table(result, title=title))  # in colour
+        console = _console(sys.stdout)
+        console.print(table(result, title=title, width=console.width))  # in colour
         return ""
     buffer = io.StringIO()
     _console(buffer).print(table(result, title=title))

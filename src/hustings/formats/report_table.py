@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from fractions import Fraction
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -22,26 +22,31 @@ from hustings.formats.figures import decimal_text, percent, votes_text
 DASH = Text("—", style="dim")
 
 
-def render(result: Result, *, title: str | None = None) -> RenderableType:
-    """The whole report: tables, transfer lines and tie-break notes."""
+def render(result: Result, *, title: str | None = None, width: int | None = None) -> RenderableType:
+    """The whole report: tables, transfer lines and tie-break notes. With ``width`` (a
+    terminal's), a table too wide for it is split into several, each for fewer rounds."""
     parts: list[RenderableType] = []
+
+    def fitted(*args, **kw) -> RenderableType:
+        return Group(*_fitted(result, width, *args, **kw))
+
     order = standing(result)
     places = result.rules.decimal_places
     if result.rules.is_college:
-        parts.append(_table(
-            result, order, title or "Electoral college", "weighted % of the college",
+        parts.append(fitted(
+            order, title or "Electoral college", "weighted % of the college",
             lambda rnd, name: (decimal_text(rnd.tally[name], 2) + "%", None),
             threshold=lambda rnd: f"over {decimal_text(rnd.threshold, 2)}%",
         ))
         for k, sec in enumerate(result.rounds[0].sections):
-            parts.append(_table(
-                result, order, f"{sec.name} (weight {sec.weight})", "votes and % of section",
+            parts.append(fitted(
+                order, f"{sec.name} (weight {sec.weight})", "votes and % of section",
                 lambda rnd, name, k=k: _votes_cells(rnd, k, name, places),
                 exhausted=lambda rnd, k=k: votes_text(rnd.sections[k].exhausted, places),
             ))
     else:
-        parts.append(_table(
-            result, order, title or "Count", "votes and % of continuing votes",
+        parts.append(fitted(
+            order, title or "Count", "votes and % of continuing votes",
             lambda rnd, name: _votes_cells(rnd, 0, name, places),
             exhausted=lambda rnd: votes_text(rnd.sections[0].exhausted, places),
             threshold=lambda rnd: votes_text(rnd.threshold, places),
@@ -69,40 +74,62 @@ def _votes_cells(rnd: Round, k: int, name: str, places: int | None) -> tuple[str
     return votes_text(votes, places), decimal_text(percent(votes, sec.continuing), 2) + "%"
 
 
-def _table(result, order, title, caption, cells, *, exhausted=None, threshold=None) -> Table:
-    two = cells(result.rounds[0], next(iter(result.rounds[0].tally)))[1] is not None
+def _fitted(result, width, *args, **kw) -> list[Table]:
+    """The table for all rounds, or, when it is wider than ``width``, for as many rounds
+    at a time as fit (never fewer than one)."""
+    rounds = result.rounds
+    measure = Console(width=10**4).measure
+    per = len(rounds)
+    while True:
+        chunks = [rounds[i : i + per] for i in range(0, len(rounds), per)]
+        tables = [_table(result, chunk, *args, **kw) for chunk in chunks]
+        if width is None or per == 1 or all(measure(t).maximum <= width for t in tables):
+            return tables
+        per -= 1
+
+
+def _table(result, rounds, order, title, caption, cells, *, exhausted=None,
+           threshold=None) -> Table:
+    two = cells(rounds[0], next(iter(rounds[0].tally)))[1] is not None
+    if len(rounds) < len(result.rounds):
+        title = f"{title}, rounds {rounds[0].number}–{rounds[-1].number}"
     table = Table(title=title, caption=caption, title_style="bold", show_lines=False)
     table.add_column("Candidate", no_wrap=True)
-    for rnd in result.rounds:
+    for rnd in rounds:
         table.add_column(f"Round {rnd.number}", justify="right", no_wrap=True)
         if two:
             table.add_column("%", justify="right", no_wrap=True, style="cyan")
     table.add_column("", no_wrap=True)
     for name in order:
         row: list[Text] = [Text(name)]
-        note = Text("")
-        for rnd in result.rounds:
+        for rnd in rounds:
             if name not in rnd.tally:
                 row.extend([DASH] * (1 + two))
                 continue
-            style = ""
-            if name in rnd.eliminated:
-                style, note = "strike red", Text(f"eliminated, round {rnd.number}", "red")
-            elif name in rnd.elected:
-                style, note = "bold green", Text(f"✓ elected, round {rnd.number}", "bold green")
+            style = ("strike red" if name in rnd.eliminated
+                     else "bold green" if name in rnd.elected else "")
             first, second = cells(rnd, name)
             row.append(Text(first, style=style))
             if two:
                 row.append(Text(second, style=style))
-        table.add_row(*row, note)
+        table.add_row(*row, _note(result, name))
     if exhausted is not None:
         table.add_section()
         table.add_row(Text("Exhausted", "dim"),
-                      *_spread((Text(exhausted(rnd), "dim") for rnd in result.rounds), two=two))
+                      *_spread((Text(exhausted(rnd), "dim") for rnd in rounds), two=two))
     if threshold is not None:
         table.add_row(Text("To win", "dim"),
-                      *_spread((Text(threshold(rnd), "dim") for rnd in result.rounds), two=two))
+                      *_spread((Text(threshold(rnd), "dim") for rnd in rounds), two=two))
     return table
+
+
+def _note(result: Result, name: str) -> Text:
+    for rnd in result.rounds:
+        if name in rnd.eliminated:
+            return Text(f"eliminated, round {rnd.number}", "red")
+        if name in rnd.elected:
+            return Text(f"✓ elected, round {rnd.number}", "bold green")
+    return Text("")
 
 
 def _spread(cells: Iterable[Text], *, two: bool = False) -> list[Text]:
