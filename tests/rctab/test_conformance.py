@@ -36,10 +36,6 @@ KNOWN_GAPS: dict[str, str] = {
     ),
 }
 
-# The 1,041,313-ballot case is timed in benchmarks/rctab_scale.py, not run in the suite.
-SLOW = {"2013_minneapolis_mayor_scale"}
-
-
 def _params(kind: str, *, complete: bool = True) -> list:
     out = []
     for c in CASES:
@@ -48,8 +44,6 @@ def _params(kind: str, *, complete: bool = True) -> list:
         marks = []
         if c["name"] in KNOWN_GAPS:
             marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[c["name"]]))
-        if c["name"] in SLOW:
-            marks.append(pytest.mark.skip(reason="timed in benchmarks/rctab_scale.py"))
         out.append(pytest.param(c, id=case_id(c), marks=marks))
     return out
 
