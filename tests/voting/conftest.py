@@ -93,3 +93,18 @@ def omov_codes(omov):
 def voters():
     """add_voters(contest, [(reference, sections), ...]) -> {reference: code}"""
     return add_voters
+
+
+def on_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """``postgres`` tests run only in the PostgreSQL pass of scripts/test (DATABASE_URL)."""
+    if on_postgres():
+        return
+    here = os.path.dirname(__file__)
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://…")
+    for item in items:
+        if "postgres" in item.keywords and str(item.fspath).startswith(here):
+            item.add_marker(skip)

@@ -19,7 +19,7 @@ $$ LANGUAGE plpgsql;
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FUNCTION)
+        schema_editor.execute(FUNCTION, params=None)  # None: the % in RAISE is not a placeholder
         for t in TABLES:
             schema_editor.execute(
                 f"CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} "
