@@ -140,11 +140,14 @@ def _parse(path: Path, header, ranks_cols, weight_col, section_col) -> pa.Table:
         types[section_col] = _DICT
     if weight_col:
         types[weight_col] = pa.string()  # validated and converted below, with line numbers
+    # No nulls: an empty cell is the dictionary entry "" (mapped to BLANK below), so the
+    # codes reach NumPy without a validity mask to resolve.
     convert = pacsv.ConvertOptions(
         column_types=types,
         include_columns=list(types),
-        null_values=[""],
-        strings_can_be_null=True,
+        null_values=[],
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
     )
     try:
         return pacsv.read_csv(
@@ -206,8 +209,7 @@ def _encode(column: pa.ChunkedArray, index: dict[str, int], path, name, line_of)
     offset = 0
     for chunk in column.chunks:
         values = [v.strip() for v in chunk.dictionary.to_pylist()]
-        lut = np.empty(len(values) + 1, dtype=np.int16)
-        lut[-1] = BLANK  # the code nulls are filled with
+        lut = np.empty(len(values), dtype=np.int16)
         for code, value in enumerate(values):
             if value == "":
                 lut[code] = BLANK
@@ -220,19 +222,18 @@ def _encode(column: pa.ChunkedArray, index: dict[str, int], path, name, line_of)
                     f"unknown candidate {value!r} in column {name}",
                     f"one of {', '.join(index)}",
                 )
-        codes = pc.fill_null(chunk.indices, len(values)).to_numpy()
-        out[offset : offset + len(chunk)] = lut[codes]
+        out[offset : offset + len(chunk)] = lut[chunk.indices.to_numpy()]
         offset += len(chunk)
     return out
 
 
 def _weights(column: pa.ChunkedArray, path, line_of) -> np.ndarray:
     text = pc.utf8_trim_whitespace(column)
-    good = pc.fill_null(pc.match_substring_regex(text, r"^[0-9]{1,15}$"), False)
+    good = pc.match_substring_regex(text, r"^[0-9]{1,15}$")
     if not pc.all(good).as_py():
         row = pc.index(good, False).as_py()
         bad = column[row].as_py()
-        raise CsvFormatError(path, line_of(row), f"weight {bad or ''!r}", WEIGHT_EXPECTED)
+        raise CsvFormatError(path, line_of(row), f"weight {bad!r}", WEIGHT_EXPECTED)
     weights = pc.cast(text, pa.int64()).to_numpy()
     if len(weights) and weights.min() < 1:
         row = int(np.argmin(weights))
@@ -241,20 +242,14 @@ def _weights(column: pa.ChunkedArray, path, line_of) -> np.ndarray:
 
 
 def _labels(column: pa.ChunkedArray) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Section label codes per row; an empty cell is the label ''."""
+    """Section label codes per row (an empty cell is the label ''), and the labels, in
+    order of first appearance (a chunk's dictionary holds only values its rows use)."""
     labels: dict[str, int] = {}
     out = np.empty(len(column), dtype=np.int16)
     offset = 0
     for chunk in column.chunks:
         values = [v.strip() for v in chunk.dictionary.to_pylist()]
-        lut = np.array([labels.setdefault(v, len(labels)) for v in [*values, ""]], np.int16)
-        codes = pc.fill_null(chunk.indices, len(values)).to_numpy()
-        out[offset : offset + len(chunk)] = lut[codes]
+        lut = np.array([labels.setdefault(v, len(labels)) for v in values], np.int16)
+        out[offset : offset + len(chunk)] = lut[chunk.indices.to_numpy()]
         offset += len(chunk)
-    used = np.flatnonzero(np.bincount(out, minlength=len(labels)))
-    if len(used) < len(labels):  # e.g. the '' entry for empty cells when none is empty
-        lut = np.zeros(len(labels), np.int16)
-        lut[used] = np.arange(len(used))
-        out = lut[out]
-    names = tuple(labels)
-    return out, tuple(names[k] for k in used)
+    return out, tuple(labels)
