@@ -81,22 +81,35 @@ def secs(t: float) -> str:
     return f"{t:.3f} s"
 
 
-def timed(fn: Callable[[], object], repeat: int) -> tuple[list[float], object]:
-    """Wall times of ``repeat`` calls (garbage collected first, so a collection triggered
-    by earlier work is not charged to the call), and the last call's result."""
-    times, out = [], None
+class Timing(list):
+    """Wall times of repeated calls (a list of seconds), with the CPU time of each."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cpu: list[float] = []
+
+
+def timed(fn: Callable[[], object], repeat: int) -> tuple[Timing, object]:
+    """Wall and CPU times of ``repeat`` calls (garbage collected first, so a collection
+    triggered by earlier work is not charged to the call), and the last call's result.
+    CPU time is reported beside wall time because the machine is shared: when the two
+    differ much, the wall time includes waiting for a core."""
+    times, out = Timing(), None
     for _ in range(repeat):
         gc.collect()
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         out = fn()
         times.append(time.perf_counter() - t0)
+        times.cpu.append(time.process_time() - c0)
     return times, out
 
 
 def best(times: list[float]) -> str:
+    cpu = getattr(times, "cpu", None)
+    cpu_note = f", cpu {cpu[times.index(min(times))]:.3f} s" if cpu else ""
     if len(times) == 1:
-        return "1 run"
-    return f"best of {len(times)}, median {statistics.median(times):.3f} s"
+        return "1 run" + cpu_note
+    return f"best of {len(times)}{cpu_note}, median {statistics.median(times):.3f} s"
 
 
 def floor(ballots: Ballots) -> np.ndarray:
@@ -182,8 +195,9 @@ def hustings_command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "hustings"]
 
 
-def run_cli(args: list[str]) -> tuple[float, int]:
-    """Run the CLI as a child process: its wall time and its own peak RSS in bytes.
+def run_cli(args: list[str]) -> tuple[float, float, int]:
+    """Run the CLI as a child process: its wall time, CPU time (all threads) and its own
+    peak RSS in bytes.
 
     ``os.wait4`` gives this child's rusage alone (``RUSAGE_CHILDREN`` would report the
     largest child so far)."""
@@ -197,7 +211,7 @@ def run_cli(args: list[str]) -> tuple[float, int]:
             err.seek(0)
             lines = err.read().decode(errors="replace").strip().splitlines() or ["(no output)"]
             raise RuntimeError(f"exit {proc.returncode}: {lines[-1]}")
-    return wall, usage.ru_maxrss * 1024  # Linux reports kilobytes
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024  # maxrss is in KiB
 
 
 def csv_for(n: int, args: argparse.Namespace) -> Path:
@@ -260,8 +274,9 @@ def bench_size(n: int, args: argparse.Namespace, run: Run) -> None:
             lambda: run_cli(["count", str(path), "--output", "json", "-o", os.devnull]),
         )
         if got is not None:
-            wall, rss = got
-            row("hustings count CSV, end to end", secs(wall), f"CSV {size / MB:.0f} MB, --output json")
+            wall, cpu, rss = got
+            row("hustings count CSV, end to end", secs(wall),
+                f"CSV {size / MB:.0f} MB, --output json; cpu {cpu:.3f} s (all threads)")
             row("  child peak RSS", f"{rss / MB:.1f} MB", f"{rss / array:.2f}x ballot array")
             run.figures[("cli", n)] = wall
             run.attempt("read_csv (in-process)", lambda: breakdown(path, array))
