@@ -219,3 +219,22 @@ def test_help_ends_with_an_example():
     result = CliRunner().invoke(main, ["count", "--help"])
     assert result.exit_code == 0
     assert result.output.rstrip().splitlines()[-1].strip().startswith("hustings count ")
+
+
+def test_blt_candidate_outside_the_rules(tmp_path):
+    p = bad(tmp_path, '3 1\n2 1 2 0\n1 2 0\n0\n"A"\n"B"\n"C"\n"T"\n', "b.blt")
+    rules = bad(tmp_path, '[count]\ncandidates = ["A", "C"]\n', "election.toml")
+    result = run(p, "--rules", rules)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {p}:2: unknown candidate 'B'; expected one of A, C\n"
+
+
+def test_blt_seats_and_withdrawn_reach_the_count(tmp_path):
+    """The header's 2 seats and the withdrawn line (-3: C) are used: C's two ballots count
+    for their next preference, A."""
+    p = bad(tmp_path, '3 2\n-3\n4 1 0\n3 2 0\n2 3 1 0\n0\n"A"\n"B"\n"C"\n"T"\n', "b.blt")
+    result = run(p, "--output", "csv")
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    first = {r["candidate"]: (r["votes"], r["status"]) for r in rows if r["round"] == "1"}
+    assert first == {"A": ("6", "elected"), "B": ("3", "elected"), "exhausted": ("0", "inactive")}
+    assert "excluded" in run(p).stdout  # the table says why C has no figures

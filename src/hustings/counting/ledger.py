@@ -109,9 +109,7 @@ class Ledger:
 
     def first_count(self, continuing: np.ndarray) -> None:
         """Round 1: read every ballot up to its first continuing choice."""
-        n = self.cur.size
-        idx = np.arange(n)
-        cand, status = self.reader.advance(idx, continuing)
+        cand, status = self.reader.advance(None, continuing)
         self.cur[:] = cand
         self.status[:] = status
         under = status == UNDERVOTE

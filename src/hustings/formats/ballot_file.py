@@ -150,12 +150,14 @@ def combine(parts: Sequence[Ballots]) -> Ballots:
 
 def check_candidates(file: BallotFile, declared: Sequence[str]) -> None:
     """Raise if the file names a candidate the rules do not list."""
-    unknown = [c for c in file.candidates if c not in set(declared)]
+    known = set(declared)
+    unknown = [c for c in file.candidates if c not in known]
     if not unknown:
         return
     code = file.candidates.index(unknown[0])
-    row = int(np.flatnonzero((file.ballots.ranks == code).any(axis=1))[0])
+    rows = np.flatnonzero((file.ballots.ranks == code).any(axis=1))
+    # The line of the first ballot ranking them; a name no ballot ranks has no such line.
+    line = file.line_of(int(rows[0])) if len(rows) else None
     raise FormatError(
-        file.path, file.line_of(row), f"unknown candidate {unknown[0]!r}",
-        f"one of {', '.join(declared)}",
+        file.path, line, f"unknown candidate {unknown[0]!r}", f"one of {', '.join(declared)}",
     )

@@ -124,6 +124,8 @@ def _table(result, rounds, order, title, caption, cells, *, exhausted=None,
 
 
 def _note(result: Result, name: str) -> Text:
+    if name in result.rules.excluded:
+        return Text("excluded (withdrawn)", "dim")
     for rnd in result.rounds:
         if name in rnd.eliminated:
             return Text(f"eliminated, round {rnd.number}", "red")
