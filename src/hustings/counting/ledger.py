@@ -109,7 +109,9 @@ class Ledger:
 
     def first_count(self, continuing: np.ndarray) -> None:
         """Round 1: read every ballot up to its first continuing choice."""
-        cand, status = self.reader.advance(None, continuing)
+        n = self.cur.size
+        idx = np.arange(n)
+        cand, status = self.reader.advance(idx, continuing)
         self.cur[:] = cand
         self.status[:] = status
         under = status == UNDERVOTE
