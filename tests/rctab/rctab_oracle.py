@@ -7,6 +7,7 @@ Comparison is structural, as the suite's README asks: key order is ignored, list
 
 from __future__ import annotations
 
+import functools
 import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -17,11 +18,16 @@ from hustings.formats.rctab import RctabContest, load_contest
 RCTAB = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "rctab"
 
 
-def all_cases() -> list[dict[str, Any]]:
+@functools.cache
+def _cases() -> tuple[dict[str, Any], ...]:
     path = RCTAB / "cases.json"
     if not path.exists():
-        return []
-    return json.loads(path.read_text(encoding="utf-8"))["cases"]
+        return ()
+    return tuple(json.loads(path.read_text(encoding="utf-8"))["cases"])
+
+
+def all_cases() -> list[dict[str, Any]]:
+    return list(_cases())
 
 
 def case_id(case: dict[str, Any]) -> str:
@@ -38,6 +44,13 @@ def substitutes(case: dict[str, Any]) -> dict[str, Path]:
 
 
 def load(case: dict[str, Any]) -> RctabContest:
+    """The case's contest; read once per session (contests are immutable)."""
+    return _load(case["name"])
+
+
+@functools.cache
+def _load(name: str) -> RctabContest:
+    case = next(c for c in all_cases() if c["name"] == name)
     return load_contest(RCTAB / case["config"], substitutes=substitutes(case))
 
 

@@ -24,8 +24,10 @@ def round1(rules: Rules, ballots: Ballots) -> tuple[Counter, Counter, int]:
     inactive: Counter = Counter()
     undervotes = 0
     max_rank = br.max_rankings or ballots.ranks.shape[1]
-    for row, w in zip(ballots.ranks, ballots.weights, strict=True):
-        row = row[:max_rank]
+    # identical ballots are read once (80,000 real ballots hold a few thousand distinct ones)
+    rows, inverse = np.unique(ballots.ranks[:, :max_rank], axis=0, return_inverse=True)
+    weights = np.bincount(inverse.ravel(), weights=ballots.weights, minlength=len(rows))
+    for row, w in zip(rows, weights.astype(np.int64), strict=True):
         if (row == BLANK).all():
             undervotes += int(w)
             continue
