@@ -179,9 +179,8 @@ class _Checker:
     def choice(self, obj: Mapping, key: str, where: str, options: Mapping[str, Any]) -> str | None:
         v = obj.get(key)
         if v not in options:
-            self.problems.append(
-                f"{where}.{key} is {v!r}; expected one of {', '.join(sorted(options))}"
-            )
+            said = "is missing" if v is None else f"is {v!r}"
+            self.problems.append(f"{where}.{key} {said}; expected one of {', '.join(sorted(options))}")
             return None
         return v
 

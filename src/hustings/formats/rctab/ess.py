@@ -16,6 +16,7 @@ texts are resolved once, and the codes are gathered with NumPy (1M ballots in se
 from __future__ import annotations
 
 import csv
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -143,7 +144,11 @@ def _xlsx_columns(path: Path, first_row: int) -> list[pa.Array]:
     from openpyxl.worksheet._reader import WorkSheetParser
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            # openpyxl warns that it drops workbook extensions (e.g. data validation
+            # lists) it cannot read; the votes are plain cells, so that is harmless here.
+            warnings.filterwarnings("ignore", message="Unknown extension", category=UserWarning)
+            wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises several unrelated types for a bad file
         raise CvrError(path, None, f"cannot open workbook ({e})", "an .xlsx workbook") from None
     rows: list[dict[int, object]] = []
