@@ -8,19 +8,12 @@ spellings of a section on a roll or ballot file) are read from the same ``[[sect
 
 from __future__ import annotations
 
+import functools
+import tempfile
 import tomllib
-from fractions import Fraction
+from pathlib import Path
 
-from hustings.counting import (
-    BallotRules,
-    Method,
-    OvervoteRule,
-    Quota,
-    Rules,
-    Section,
-    TieBreak,
-    TieBreakMode,
-)
+from hustings.counting import Rules
 
 BALLOT_OPEN = "ballot_open"
 BALLOT_CLOSED = "ballot_closed"
@@ -51,41 +44,21 @@ def section_labels(contest) -> dict[str, str]:  # noqa: ANN001
 
 
 def rules(contest) -> Rules:  # noqa: ANN001
-    """The typed rules the count runs under: the rule book's tables plus the ballot."""
-    try:  # the config engineer's loader, when present, is the one authority on election.toml
-        from hustings.config import rules_from_toml  # type: ignore[attr-defined]
-    except ImportError:
-        rules_from_toml = None
-    if rules_from_toml is not None:
-        return rules_from_toml(contest.rule_book, candidates=candidates(contest))
-    return _rules_from_tables(rule_book(contest), candidates(contest), contest.seats)
+    """The typed rules the count runs under: the rule book read by ``hustings.config`` (the
+    one authority on election.toml) with the candidates on the ballot."""
+    return _rules(contest.rule_book, candidates(contest))
 
 
-def _rules_from_tables(book: dict, cands: tuple[str, ...], seats: int) -> Rules:
-    """Fallback reading of the [count] and [[sections]] tables of the presets."""
-    count = book.get("count", {})
-    tie = count.get("tie_break", {})
-    ballot = count.get("ballot", {})
-    sections = tuple(
-        Section(s["name"], Fraction(str(s.get("weight", "1")))) for s in book.get("sections", [])
-    ) or (Section("all"),)
-    return Rules(
-        candidates=cands,
-        method=Method(count.get("method", "irv")),
-        seats=int(count.get("seats", seats or 1)),
-        quota=Quota(count.get("quota", "droop")),
-        tie_break=TieBreak(
-            TieBreakMode(tie.get("mode", "previous-rounds-then-random")), int(tie.get("seed", 0))
-        ),
-        ballot_rules=BallotRules(
-            overvote=OvervoteRule(ballot.get("overvote", "exhaust-immediately")),
-            max_skipped_ranks=ballot.get("max_skipped_ranks"),
-            max_rankings=ballot.get("max_rankings"),
-            exhaust_on_duplicate=bool(ballot.get("exhaust_on_duplicate", False)),
-        ),
-        sections=sections,
-        decimal_places=count.get("decimal_places", 4),
-    )
+@functools.lru_cache(maxsize=64)
+def _rules(text: str, cands: tuple[str, ...]) -> Rules:
+    from hustings.config import load_election
+
+    # load_election reads files (presets, relative ballot paths): give it one.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "election.toml"
+        path.write_text(text, encoding="utf-8")
+        election = load_election(path)
+    return election.rules(cands)
 
 
 def election_toml(contest) -> str:  # noqa: ANN001

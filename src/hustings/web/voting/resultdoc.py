@@ -15,8 +15,8 @@ from typing import Any
 
 from hustings.counting import Result
 
-VOLATILE = {"generatedBy", "generatedAt", "generated", "timestamp", "date", "version",
-            "outputDirectory"}
+# RCTab's "config" block is metadata (title, date, generator), not the count
+VOLATILE = {"config", "generatedBy", "generatedAt", "timestamp", "version"}
 
 
 def _num(x: Fraction) -> str:
