@@ -46,6 +46,8 @@ STATUS_REASON = {
     FINAL_SURPLUS: InactiveReason.FINAL_ROUND_SURPLUS,
 }
 NO_CANDIDATE = -1
+_BLOCK = 1 << 17  # ballots read per block in a walk: bounds the temporary arrays
+RANK_CODE = np.int16
 
 
 class BallotReader:
@@ -63,6 +65,13 @@ class BallotReader:
         for k, members in enumerate(ballots.overvote_sets):
             self.set_members[k, sorted(members)] = 1
         self.dup_pos = self._first_duplicates(ballots) if rules.exhaust_on_duplicate else None
+
+    def _cells(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """ranks[rows, cols], through the flat array when it is contiguous (faster)."""
+        if self.ranks.flags.c_contiguous:
+            full = self.ranks.shape[1]
+            return self.ranks.reshape(-1)[rows.astype(np.intp) * full + cols]
+        return self.ranks[rows, cols]
 
     def _first_duplicates(self, ballots: Ballots) -> np.ndarray:
         """Per ballot, the first rank naming someone already marked earlier (or width)."""
@@ -95,91 +104,156 @@ class BallotReader:
         return first
 
     def advance(
-        self, idx: np.ndarray, continuing: np.ndarray
+        self, idx: np.ndarray | None, continuing: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Move the ballots ``idx`` on from their current rank to the next one that decides.
+        """Move the ballots ``idx`` (None: all) on to the next rank that decides them.
 
         ``continuing`` is a bool per candidate. Returns (candidate or NO_CANDIDATE, status)
         per ballot of ``idx``; pointers of ballots that found a candidate are updated.
         """
-        m = idx.size
+        everyone = idx is None
+        m = self.ranks.shape[0] if everyone else idx.size
         out_cand = np.full(m, NO_CANDIDATE, dtype=np.int16)
         out_status = np.zeros(m, dtype=np.int8)
-        pos = self.pos[idx].astype(np.int32)
-        seen = pos >= 0
-        run = np.zeros(m, dtype=np.int32)
-        live = np.arange(m)
-        rules = self.rules
-        max_skip = rules.max_skipped_ranks
-        rule = rules.overvote
-        set_cont = self.set_members @ continuing.astype(np.int32) if len(self.set_members) else None
-        full = m == self.ranks.shape[0]
-        while live.size:
-            p = pos[live] + 1
-            ended = p >= self.width
-            if ended.any():
-                gone = live[ended]
-                out_status[gone] = np.where(seen[gone], EXHAUSTED_CHOICES, UNDERVOTE)
-                live, p = live[~ended], p[~ended]
-                if not live.size:
-                    break
-            pos[live] = p
-            if full and live.size == m and (p == p[0]).all():
-                code = self.ranks[:, int(p[0])]  # first step over every ballot: a column
-            else:
-                code = self.ranks[idx[live], p]
-            blank = code == BLANK
-            run[live[blank]] += 1
-            mark = ~blank
-            done = np.zeros(live.size, dtype=bool)
-            if mark.any():
-                if max_skip is not None:
-                    skipped = mark & (run[live] > max_skip)
-                    out_status[live[skipped]] = SKIPPED
-                    done |= skipped
-                run[live[mark]] = 0
-                seen[live[mark]] = True
-                if self.dup_pos is not None:
-                    dup = mark & ~done & (self.dup_pos[idx[live]] == p)
-                    out_status[live[dup]] = REPEATED
-                    done |= dup
-                single = mark & ~done & (code >= 0)
-                if single.any():
-                    got = single.copy()
-                    got[single] = continuing[code[single]]
-                    out_cand[live[got]] = code[got]
-                    done |= got
-                over = mark & ~done & (code < 0)
-                if over.any():
-                    if rule is OvervoteRule.EXHAUST_IMMEDIATELY:
-                        out_status[live[over]] = OVERVOTES
-                        done |= over
-                    elif rule is OvervoteRule.EXHAUST_IF_MULTIPLE_CONTINUING:
-                        self._if_multiple(code, over, live, done, set_cont, continuing,
-                                          out_cand, out_status)
-                    # ALWAYS_SKIP: pass over the rank (a final overvote runs out of ranks)
-            live = live[~done]
-        self.pos[idx] = pos.astype(np.int16)
+        if m == 0:
+            return out_cand, out_status
+        # First step, for every ballot at once: a plain mark for a continuing candidate
+        # settles most ballots; a blank ends nothing yet and no skip limit can bite at a
+        # rank right after a mark (or at the very start), so only the rest get the rules.
+        low = OVERVOTE_SET_BASE - len(self.set_members)
+        plain = np.zeros(len(continuing) - low, dtype=bool)
+        plain[-low:] = continuing  # a lookup over every rank code: True for a continuing mark
+        if everyone:
+            if self.width == 0:
+                out_status[:] = UNDERVOTE
+                return out_cand, out_status
+            start = None
+            code = self.ranks[:, 0]
+            got = plain[code - low]
+            np.copyto(out_cand, code, where=got)
+            np.copyto(self.pos, 0, where=got)
+            rest = np.flatnonzero(~got)
+            if rest.size:
+                self._walk(rest, rest, np.full(rest.size, -1, dtype=np.intp), continuing,
+                           out_cand, out_status)
+            return out_cand, out_status
+        start = self.pos[idx].astype(np.intp) + 1
+        inside = start < self.width
+        code = np.full(m, BLANK, dtype=self.ranks.dtype)
+        code[inside] = self._cells(idx[inside], start[inside])
+        got = plain[code - low]
+        if self.dup_pos is not None:
+            got &= self.dup_pos[idx] != start
+        np.copyto(out_cand, code, where=got)
+        self.pos[idx[got]] = start[got]
+        rest = np.flatnonzero(~got)
+        if rest.size:
+            self._walk(idx[rest], rest, start[rest] - 1, continuing, out_cand, out_status)
         return out_cand, out_status
 
-    def _if_multiple(self, code, over, live, done, set_cont, continuing, out_cand, out_status):
+    def _walk(self, rows, slot, pos, continuing, out_cand, out_status) -> None:
+        """The walk with every rule, for ballots ``rows`` from ranks after ``pos``.
+
+        ``slot`` says where each ballot's answer goes in the output arrays. Rather than
+        stepping rank by rank, each block of ballots is read whole and the first *deciding*
+        rank found at once: a continuing candidate, an overvote that ends or settles the
+        ballot, a repeated name, or a mark after too many blanks. The skipped-rank and
+        repeated-name positions depend only on the ballot's marks, not on who is
+        continuing, so they are worked out from the block itself.
+        """
+        for at in range(0, rows.size, _BLOCK):
+            part = slice(at, at + _BLOCK)
+            self._walk_block(rows[part], slot[part], pos[part], continuing,
+                             out_cand, out_status)
+
+    def _decisive_codes(self, continuing: np.ndarray) -> tuple[np.ndarray, int]:
+        """A table over rank codes: does a mark with this code decide the ballot?"""
+        low = OVERVOTE_SET_BASE - len(self.set_members)
+        table = np.zeros(len(continuing) - low, dtype=bool)
+        table[-low:] = continuing  # candidates: decide when continuing
+        rule = self.rules.overvote
+        if rule is OvervoteRule.EXHAUST_IMMEDIATELY:
+            table[: BLANK - low] = True  # every overvote code ends the ballot
+        elif rule is OvervoteRule.EXHAUST_IF_MULTIPLE_CONTINUING:
+            table[OVERVOTE - low] = True
+            if len(self.set_members):
+                live = self.set_members @ continuing.astype(np.int32)
+                # set k has code OVERVOTE_SET_BASE - k, i.e. table slot OVERVOTE_SET_BASE-k-low
+                table[OVERVOTE_SET_BASE - np.arange(len(live)) - low] = live >= 1
+        return table, low
+
+    def _walk_block(self, rows, slot, pos, continuing, out_cand, out_status) -> None:
+        w = self.width
+        block = np.take(self.ranks, rows, axis=0)[:, :w]  # take: far faster than [rows, :]
+        cols = np.arange(w)
+        mark = block != BLANK
+        table, low = self._decisive_codes(continuing)
+        decisive = table[block.astype(np.intp) - low]
+        stop_skip = np.full(rows.size, w, dtype=np.intp)
+        max_skip = self.rules.max_skipped_ranks
+        if max_skip is not None:
+            # blank ranks since the previous mark (or the start), at each mark
+            last = np.maximum.accumulate(np.where(mark, cols, -1), axis=1)
+            before = np.concatenate([np.full((rows.size, 1), -1), last[:, :-1]], axis=1)
+            bad = mark & (cols - before - 1 > max_skip)
+            has = bad.any(axis=1)
+            stop_skip[has] = bad[has].argmax(axis=1)
+        stop_dup = (
+            self.dup_pos[rows].astype(np.intp) if self.dup_pos is not None
+            else np.full(rows.size, w, dtype=np.intp)
+        )
+        decisive |= cols == stop_skip[:, None]
+        decisive |= cols == stop_dup[:, None]
+        decisive &= cols > pos[:, None]
+        found = decisive.any(axis=1)
+        first = decisive.argmax(axis=1)
+        # Nothing decides: out of ranks. An undervote only if the ballot never had a mark.
+        none = ~found
+        seen = (pos >= 0) | mark.any(axis=1)
+        out_status[slot[none]] = np.where(seen[none], EXHAUSTED_CHOICES, UNDERVOTE)
+        f = np.flatnonzero(found)
+        j = first[f]
+        code = block[f, j]
+        status = np.zeros(f.size, dtype=np.int8)
+        cand = np.full(f.size, NO_CANDIDATE, dtype=np.int16)
+        skipped = j == stop_skip[f]
+        status[skipped] = SKIPPED
+        dup = ~skipped & (j == stop_dup[f])
+        status[dup] = REPEATED
+        rest = ~skipped & ~dup
+        single = rest & (code >= 0)
+        cand[single] = code[single]
+        over = rest & (code < 0)
+        if over.any():
+            if self.rules.overvote is OvervoteRule.EXHAUST_IMMEDIATELY:
+                status[over] = OVERVOTES
+            else:  # exhaust-if-multiple-continuing (always-skip never stops at one)
+                set_cont = (self.set_members @ continuing.astype(np.int32)
+                            if len(self.set_members) else None)
+                done = np.zeros(f.size, dtype=bool)
+                self._if_multiple(code, over, done, set_cont, continuing, cand, status)
+        out_status[slot[f]] = status
+        ok = cand >= 0
+        out_cand[slot[f[ok]]] = cand[ok]
+        self.pos[rows[f[ok]]] = j[ok]
+
+    def _if_multiple(self, code, over, done, set_cont, continuing, cand, status) -> None:
         """exhaust-if-multiple-continuing: settle the overvoted ranks in ``over`` (in place)."""
         explicit = over & (code == OVERVOTE)
         # Without the marked names we cannot tell who is continuing: treat as an overvote
         # (RCTab refuses this combination outright).
-        out_status[live[explicit]] = OVERVOTES
+        status[explicit] = OVERVOTES
         done |= explicit
         sets = over & (code <= OVERVOTE_SET_BASE)
         if not sets.any() or set_cont is None:
             return
-        which = OVERVOTE_SET_BASE - code[sets].astype(np.int32)
+        at = np.flatnonzero(sets)
+        which = OVERVOTE_SET_BASE - code[at].astype(np.int32)
         k = set_cont[which]
-        pos_sets = np.flatnonzero(sets)
-        many = pos_sets[k >= 2]
-        out_status[live[many]] = OVERVOTES
-        done[many] = True
-        one = pos_sets[k == 1]
-        if one.size:
-            members = self.set_members[which[k == 1]] * continuing.astype(np.int32)
-            out_cand[live[one]] = members.argmax(axis=1).astype(np.int16)
-            done[one] = True
+        status[at[k >= 2]] = OVERVOTES
+        done[at[k >= 2]] = True
+        one = k == 1
+        if one.any():
+            members = self.set_members[which[one]] * continuing.astype(np.int32)
+            cand[at[one]] = members.argmax(axis=1).astype(np.int16)
+            done[at[one]] = True

@@ -60,8 +60,8 @@ class Ledger:
         self.C = n_candidates
         self.scale = scale  # None: exact Fractions
         n = len(ballots)
-        self.cur = np.full(n, NO_CANDIDATE, dtype=np.int16)
-        self.status = np.zeros(n, dtype=np.int8)
+        self.groups: list[list[np.ndarray]] = [[] for _ in range(n_candidates)]
+        self.unit_weights = bool(n) and bool((self.weights == 1).all())
         self.exact = scale is None
         if self.exact:
             self.values = np.array([Fraction(1)] * n, dtype=object)
@@ -109,28 +109,49 @@ class Ledger:
 
     def first_count(self, continuing: np.ndarray) -> None:
         """Round 1: read every ballot up to its first continuing choice."""
-        n = self.cur.size
-        idx = np.arange(n)
-        cand, status = self.reader.advance(idx, continuing)
-        self.cur[:] = cand
-        self.status[:] = status
-        under = status == UNDERVOTE
+        cand, status = self.reader.advance(None, continuing)
+        counts = self._regroup(None, cand)
+        gone = np.flatnonzero(status)  # inactive, or an undervote
+        under = gone[status[gone] == UNDERVOTE]
         self.undervotes = int(self.weights[under].sum())
-        active = np.flatnonzero(status == ACTIVE)
-        if self.values is None and self.S == 1 and self.weights.size and (
-            (self.weights == 1).all()
-        ):
-            self.tally[0] = np.bincount(cand[active], minlength=self.C)
+        if self.values is None and self.S == 1 and self.unit_weights:
+            self.tally[0] = counts[1:]
         else:
+            active = np.flatnonzero(cand >= 0)
             keys = self.sections[active].astype(np.int64) * self.C + cand[active]
             self.tally = self.group_sum(keys, self.amounts(active), self.S * self.C).reshape(
                 self.S, self.C
             )
-        gone = np.flatnonzero((status != ACTIVE) & ~under)
+        gone = gone[status[gone] != UNDERVOTE]
         keys = self.sections[gone].astype(np.int64) * N_STATUS + status[gone]
         self.inactive = self.group_sum(keys, self.amounts(gone), self.S * N_STATUS).reshape(
             self.S, N_STATUS
         )
+
+    def _regroup(self, idx: np.ndarray | None, cand: np.ndarray) -> np.ndarray:
+        """File the ballots ``idx`` (None: all) under their new candidates ``cand``.
+
+        Each candidate keeps the index arrays of the ballots it holds, so moving a
+        candidate's ballots never scans the whole electorate. A stable sort of small
+        integers is a radix sort in NumPy: linear time. Returns counts per cand + 1.
+        """
+        counts = np.bincount(cand.astype(np.intp) + 1, minlength=self.C + 1)
+        order = np.argsort(cand, kind="stable")
+        ordered = order if idx is None else idx[order]
+        ends = np.cumsum(counts)
+        for c in range(self.C):
+            if counts[c + 1]:
+                self.groups[c].append(ordered[ends[c]: ends[c + 1]])
+        return counts
+
+    def members(self, c: int) -> np.ndarray:
+        """Indices of the ballots candidate ``c`` holds now."""
+        parts = self.groups[c]
+        if not parts:
+            return np.zeros(0, dtype=np.intp)
+        if len(parts) > 1:
+            self.groups[c] = parts = [np.concatenate(parts)]
+        return parts[0]
 
     def move(
         self, sources: list[int], continuing: np.ndarray, final_surplus: bool = False
@@ -143,14 +164,11 @@ class Ledger:
         C, S = self.C, self.S
         if not sources:
             return np.zeros((S, C, C + 1), dtype=self.tally.dtype)
-        if len(sources) == 1:
-            held = self.cur == sources[0]
-        else:
-            lookup = np.zeros(C + 1, dtype=bool)
-            lookup[np.asarray(sources) + 1] = True  # +1: NO_CANDIDATE maps to slot 0
-            held = lookup[self.cur + 1]
-        idx = np.flatnonzero(held)
-        old = self.cur[idx].astype(np.int64)
+        held = [self.members(c) for c in sources]
+        for c in sources:
+            self.groups[c] = []
+        idx = np.concatenate(held) if len(held) > 1 else held[0]
+        old = np.repeat(np.asarray(sources, dtype=np.int64), [h.size for h in held])
         if final_surplus:
             # Every seat is filled: the last surplus goes to no one (RCTab 2.0 books it as
             # "finalRoundSurplus"), so the pointers need not move.
@@ -158,8 +176,7 @@ class Ledger:
             status = np.full(idx.size, FINAL_SURPLUS, dtype=np.int8)
         else:
             cand, status = self.reader.advance(idx, continuing)
-        self.cur[idx] = cand
-        self.status[idx] = status
+        self._regroup(idx, cand)
         amounts = self.amounts(idx)
         sec = self.sections[idx].astype(np.int64)
         target = np.where(cand >= 0, cand, C).astype(np.int64)
@@ -182,7 +199,7 @@ class Ledger:
         ``recordCurrentRecipientAsWinner``: the transfer value is rounded *down*, so the
         winner keeps the crumbs, later booked as residual surplus).
         """
-        idx = np.flatnonzero(self.cur == winner)
+        idx = self.members(winner)
         before = self.values[idx]
         if self.exact:
             after = before * fraction
