@@ -16,9 +16,11 @@ it for our own counts too. Shape (key names exactly as RCTab's)::
 * ``tallyResults``: the decisions at the end of the round, elected entries first, then
   eliminated ones, each group sorted by name; ``transfers`` maps each target (a candidate,
   ``"exhausted"`` or ``"residual surplus"``) to the votes that moved, omitting zeros.
-* A sectioned (electoral-college) count: each round's ``tally`` holds the weighted college
-  percentages, and the round also carries ``"sections": {NAME: {"tally", "exhausted",
-  "share"}}`` (votes, inactive votes, weighted percentage share).
+* A sectioned (electoral-college) count: each round's ``tally`` and ``threshold`` hold the
+  weighted college percentages, and the round also carries ``"sections": {NAME: {"tally",
+  "exhausted", "share", "transfers"}}`` (votes, inactive votes, weighted percentage share,
+  and ``{source: {target: votes}}`` moved in that section). The round's own ``transfers``
+  then count ballots moved in all sections together.
 * Multi-pass IRV: RCTab writes one report per pass; :func:`render_passes` returns them.
 """
 
@@ -111,7 +113,7 @@ def _report(
         "jsonFormatVersion": "1",
         "results": [_round(result, r, places) for r in rounds],
         "summary": {
-            "finalThreshold": votes_text(final, places),
+            "finalThreshold": _threshold(result, final),
             "numCandidates": len(result.rules.candidates) if num_candidates is None
             else num_candidates,
             "numWinners": num_winners,
@@ -121,14 +123,20 @@ def _report(
     }
 
 
+def _threshold(result: Result, value: Fraction) -> str:
+    """Votes, or a weighted percentage in a college count."""
+    if result.rules.is_college:
+        return decimal_text(value, PERCENT_PLACES)
+    return votes_text(value, result.rules.decimal_places)
+
+
 def _round(result: Result, rnd: Round, places: int | None) -> dict[str, Any]:
     college = result.rules.is_college
     if college:
         tally = {c: decimal_text(v, PERCENT_PLACES) for c, v in rnd.tally.items()}
-        threshold = decimal_text(rnd.threshold, PERCENT_PLACES)
     else:
         tally = {c: votes_text(v, places) for c, v in rnd.tally.items()}
-        threshold = votes_text(rnd.threshold, places)
+    threshold = _threshold(result, rnd.threshold)
     inactive: dict[str, Fraction] = {}
     for s in rnd.sections:
         for reason, v in s.inactive.items():
@@ -149,10 +157,22 @@ def _round(result: Result, rnd: Round, places: int | None) -> dict[str, Any]:
                 "tally": {c: votes_text(v, places) for c, v in s.tally.items()},
                 "exhausted": votes_text(s.exhausted, places),
                 "share": {c: decimal_text(v, PERCENT_PLACES) for c, v in s.share.items()},
+                "transfers": _section_transfers(rnd, s.name, places),
             }
             for s in rnd.sections
         }
     return out
+
+
+def _section_transfers(rnd: Round, section: str, places: int | None) -> dict[str, dict[str, str]]:
+    """{source: {target: votes}} moved in one section at the end of the round."""
+    moved: dict[str, dict[str, Fraction]] = {}
+    for t in rnd.transfers:
+        if t.section == section and t.votes:
+            into = moved.setdefault(t.source, {})
+            into[t.target] = into.get(t.target, Fraction(0)) + t.votes
+    return {src: {tgt: votes_text(v, places) for tgt, v in sorted(m.items())}
+            for src, m in sorted(moved.items())}
 
 
 def _decisions(rnd: Round, places: int | None) -> list[dict[str, Any]]:
