@@ -82,21 +82,25 @@ class Ledger:
 
     # -- sums ---------------------------------------------------------------------------
 
-    def amounts(self, idx: np.ndarray) -> np.ndarray:
-        """What the ballots ``idx`` are worth now, in units (weight x value)."""
+    def amounts(self, idx: np.ndarray) -> np.ndarray | None:
+        """What the ballots ``idx`` are worth now, in units (weight x value).
+
+        None means one unit each (unit weights, whole votes): sums are plain counts."""
         if self.values is None:
-            return self.weights[idx]
+            return None if self.unit_weights else self.weights[idx]
         return self.weights[idx] * self.values[idx]
 
     def group_sum(self, keys: np.ndarray, amounts: np.ndarray, size: int) -> np.ndarray:
         """Sum ``amounts`` by integer ``keys`` in [0, size), exactly."""
         if self.exact:
             out = np.full(size, Fraction(0), dtype=object)
-            for k, a in zip(keys.tolist(), amounts.tolist()):
+            for k, a in zip(keys.tolist(), amounts.tolist()):  # never None: exact has values
                 out[k] += a
             return out
         if keys.size == 0:
             return np.zeros(size, dtype=np.int64)
+        if amounts is None:
+            return np.bincount(keys, minlength=size).astype(np.int64)
         sums = np.bincount(keys, weights=amounts.astype(np.float64), minlength=size)
         return np.rint(sums).astype(np.int64)  # exact: every partial sum is below 2**53
 
@@ -178,7 +182,8 @@ class Ledger:
             cand, status = self.reader.advance(idx, continuing)
         self._regroup(idx, cand)
         amounts = self.amounts(idx)
-        sec = self.sections[idx].astype(np.int64)
+        sec = (self.sections[idx].astype(np.int64) if S > 1
+               else np.zeros(idx.size, dtype=np.int64))
         target = np.where(cand >= 0, cand, C).astype(np.int64)
         keys = (sec * C + old) * (C + 1) + target
         transfers = self.group_sum(keys, amounts, S * C * (C + 1)).reshape(S, C, C + 1)
@@ -187,7 +192,7 @@ class Ledger:
         out = np.flatnonzero(status != ACTIVE)
         keys = sec[out] * N_STATUS + status[out]
         self.inactive = self.inactive + self.group_sum(
-            keys, amounts[out], S * N_STATUS
+            keys, None if amounts is None else amounts[out], S * N_STATUS
         ).reshape(S, N_STATUS)
         return transfers
 
