@@ -11,7 +11,6 @@ import os
 import pytest
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hustings.web.settings")
-os.environ.setdefault("HUSTINGS_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("HUSTINGS_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var"))
 
 import django  # noqa: E402
@@ -114,3 +113,6 @@ def pytest_collection_modifyitems(config, items):
 def _fast_passwords(settings):
     """PBKDF2's deliberate slowness is for real logins, not for persona fixtures."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # mail tasks run at once in tests, unless a test puts the database queue back
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": ["default", "mail"]}}
