@@ -22,6 +22,8 @@ it for our own counts too. Shape (key names exactly as RCTab's)::
   and ``{source: {target: votes}}`` moved in that section). The round's own ``transfers``
   then count ballots moved in all sections together.
 * Multi-pass IRV: RCTab writes one report per pass; :func:`render_passes` returns them.
+* Per-precinct / per-batch reports (RCTab's ``tabulateByPrecinct`` / ``tabulateByBatch``):
+  :func:`render_slice`; ``config`` then also names the ``precinct`` or ``batch``.
 """
 
 from __future__ import annotations
@@ -79,6 +81,32 @@ def render_passes(
     if not result.passes:
         return [render(result, contest=contest, num_candidates=num_candidates)]
     return [_report(result, rounds, contest, num_candidates, 1) for rounds in result.passes]
+
+
+def render_slice(
+    result: Result,
+    kind: str,
+    label: str,
+    *,
+    contest: Mapping[str, str] | None = None,
+    num_candidates: int | None = None,
+) -> dict[str, Any]:
+    """RCTab's per-precinct / per-batch report: the whole contest's rounds, thresholds and
+    decisions, with tallies, inactive ballots and transfers of one slice of the ballots.
+
+    ``kind`` is ``"precinct"`` or ``"batch"`` (the keys of ``Ballots.slices``). The slice's
+    figures come from the counting core as ``result.slices[kind][label]``, a ``Result`` of
+    its own (same rules and decisions; the slice's tallies, ballots and undervotes).
+    """
+    slices = getattr(result, "slices", None) or {}
+    try:
+        part = slices[kind][label]
+    except KeyError:
+        raise KeyError(f"no {kind} slice {label!r} in this result") from None
+    meta = {**(contest or {}), kind: label}
+    return _report(part, part.rounds, meta,
+                   len(result.rules.candidates) if num_candidates is None else num_candidates,
+                   _num_winners(result))
 
 
 def _num_winners(result: Result) -> int:
