@@ -60,8 +60,8 @@ def test_string_hash_is_javas():
 
 
 def test_java_sort_is_utf16_order():
-    # U+FF21 (fullwidth A) sorts after U+1F600 in Python's code point order, but before
-    # it in Java, whose strings compare UTF-16 code units (the emoji is a D83D surrogate).
+    # U+FF21 (fullwidth A) sorts before U+1F600 in Python (code points) but after it in
+    # Java, whose strings compare UTF-16 code units (the emoji starts with surrogate D83D).
     assert sorted(["\uFF21", "\U0001F600"]) == ["\uFF21", "\U0001F600"]
     assert java_sorted(["\uFF21", "\U0001F600"]) == ["\U0001F600", "\uFF21"]
     assert java_sorted(["b", "B", "a"]) == ["B", "a", "b"]
