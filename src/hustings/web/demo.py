@@ -69,8 +69,8 @@ ENDORSEMENTS = [
       "IBTimes (reported two weeks before Community Union's endorsement)"),
     E("Michael J. Leahy OBE", "General Secretary", "Community Union", "David Miliband", dt.date(2010, 6, 1), True,
       "IBTimes",
-      "Of all the candidates, David Miliband has the gravitas, the dignity and the commitment to the issues "
-      "that will make him a successful leader."),
+      "It is my belief that of all the candidates, David Miliband, has the gravitas, the dignity and the "
+      "commitment to the issues that will make him a successful leader."),
     E("Jon Cruddas", "MP for Dagenham", "", "David Miliband", dt.date(2010, 8, 25), False,
       "New Statesman (interview by Jason Cowley)",
       "There's a pluralism I detect in David that I hadn't witnessed before."),
@@ -173,4 +173,7 @@ def load_demo() -> Contest:
     )
     undeclared = NominatingBody.objects.filter(contest=contest, kind="MP", nominations__isnull=True).first()
     undeclared.officers.add(mp)
+    from hustings.web.voting.demo import add_demo_roll  # voting: a synthetic roll to vote with
+
+    add_demo_roll(contest)
     return contest

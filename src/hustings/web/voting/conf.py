@@ -32,9 +32,14 @@ CACHES = {
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_VIEW = None
 
+# The demo runs no worker: its (console) mails go out at once.
+_TASKS_DEFAULT = (
+    "django_tasks.backends.immediate.ImmediateBackend"
+    if os.environ.get("HUSTINGS_DEMO") == "1" else "django_tasks_db.DatabaseBackend"
+)
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("HUSTINGS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get("HUSTINGS_TASKS_BACKEND", _TASKS_DEFAULT),
         "QUEUES": ["default", "mail"],
     }
 }
