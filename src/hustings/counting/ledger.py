@@ -51,7 +51,10 @@ def section_index(rules: Rules, ballots: Ballots) -> np.ndarray | None:
 class Ledger:
     """Per-ballot state and per-section sums for one count."""
 
-    def __init__(self, rules: Rules, ballots: Ballots, n_candidates: int, scale: int | None):
+    def __init__(
+        self, rules: Rules, ballots: Ballots, n_candidates: int, scale: int | None,
+        fractional: bool = False,
+    ) -> None:
         self.reader = BallotReader(ballots, rules.ballot_rules, n_candidates)
         self.weights = ballots.weights
         mapped = section_index(rules, ballots)
@@ -65,7 +68,7 @@ class Ledger:
         self.exact = scale is None
         if self.exact:
             self.values = np.array([Fraction(1)] * n, dtype=object)
-        elif scale == 1:
+        elif scale == 1 and not fractional:
             self.values = None  # every ballot is worth one vote: amounts are the weights
         else:
             if ballots.total * scale >= _EXACT_FLOAT:

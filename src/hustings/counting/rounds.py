@@ -118,7 +118,7 @@ class Tabulation:
         scale = 1
         if self.surplus:
             scale = None if rules.decimal_places is None else 10**rules.decimal_places
-        self.ledger = Ledger(rules, ballots, C, scale)
+        self.ledger = Ledger(rules, ballots, C, scale, fractional=self.surplus)
         self.tie = TieBreaker(rules.tie_break, rules.candidates)
         self.winners: list[str] = []
         self.won_in: dict[str, int] = {}
