@@ -132,10 +132,15 @@ def serve_command(bind: str | None, workers: int | None, migrate: bool) -> None:
         raise CliError("missing environment variable(s): " + ", ".join(missing) + " (see hustings serve --help)")
     import dj_database_url
 
+    url = os.environ["DATABASE_URL"].strip()
     try:
-        dj_database_url.parse(os.environ["DATABASE_URL"])
-    except ValueError as e:
-        raise CliError(f"DATABASE_URL is not a database URL dj-database-url understands: {e}") from None
+        dj_database_url.parse(url)
+    except ValueError:
+        scheme = url.split("://")[0] if "://" in url else url[:20]
+        raise CliError(
+            f"DATABASE_URL has an unknown scheme {scheme!r}; expected e.g. "
+            "postgres://user@host:5432/name or sqlite:////absolute/path.sqlite3"
+        ) from None
     bind = bind or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
     workers = workers or int(os.environ.get("WEB_CONCURRENCY", "2"))
     _django({})
