@@ -1,0 +1,117 @@
+"""In Debian's Chromium (Playwright): a voter enters the code, ranks with the keyboard only,
+reviews, casts and sees the receipt; after close the results page shows the rounds; axe-core
+finds no WCAG 2.2 A/AA (or best-practice) violation on any page of the journey."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from hustings.web.voting import closing
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": [
+    "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    "resultTypes": ["violations"]}
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Debian's chromium is required in CI (/usr/bin/chromium)")
+        pytest.skip("Debian's chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # between page actions are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page()
+        yield page
+        browser.close()
+
+
+def no_violations(page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_OPTIONS)
+    found = [(v["id"], v["help"], [n["target"] for n in v["nodes"]])
+             for v in results.response["violations"]]
+    assert found == [], f"axe violations on {page.url}: {found}"
+
+
+def test_keyboard_only_vote_receipt_and_results(page, live_server, omov, omov_codes, officer):
+    page.goto(f"{live_server.url}/vote/{omov.slug}/")
+    no_violations(page)
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")  # the code field
+    assert page.evaluate("document.activeElement.id") == "code"
+    page.keyboard.type(omov_codes["L001"].lower())  # case does not matter
+    page.keyboard.press("Enter")
+    page.wait_for_selector("select#rank-0")
+    no_violations(page)
+
+    # Burnham 2, Corbyn 1, with arrow keys on the rank controls
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "rank-0"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "rank-2"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Review my ballot"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#your-ranking")
+    assert page.inner_text("#your-ranking").split("\n") == ["Jeremy Corbyn", "Andy Burnham"]
+    no_violations(page)
+
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Cast my vote"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#receipt")
+    receipt = page.inner_text("#receipt")
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", receipt)
+    no_violations(page)
+
+    closing.close_count_publish(omov, by=officer)
+    page.goto(f"{live_server.url}/contests/{omov.slug}/results/")
+    assert "Elected: Jeremy Corbyn" in page.inner_text("#winners")
+    assert page.locator("th", has_text="Round 1").count() >= 1
+    no_violations(page)
+
+
+def test_errors_are_announced_next_to_the_fields(page, live_server, omov, omov_codes):
+    page.goto(f"{live_server.url}/vote/{omov.slug}/")
+    page.fill("#code", omov_codes["L002"])
+    page.keyboard.press("Enter")
+    page.wait_for_selector("select#rank-0")
+    page.select_option("#rank-0", "1")
+    page.select_option("#rank-1", "1")
+    page.click("text=Review my ballot")
+    page.wait_for_selector("#rank-0-error")
+    assert page.get_attribute("#rank-0", "aria-invalid") == "true"
+    assert "rank-0-error" in page.get_attribute("#rank-0", "aria-describedby")
+    no_violations(page)
+
+
+def test_axe_does_report_a_real_violation(page, live_server, omov):
+    """The check above could pass by never running: an unlabelled field must be caught."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{live_server.url}/vote/{omov.slug}/")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input id=x>')")
+    ids = [v["id"] for v in Axe().run(page, options=AXE_OPTIONS).response["violations"]]
+    assert "label" in ids
