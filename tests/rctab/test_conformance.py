@@ -22,7 +22,8 @@ from hustings.formats.rctab import (
     RankAboveMaximumError,
     TabulationAbortedError,
 )
-from rctab_oracle import RCTAB, all_cases, case_id, diff, load
+from hustings.formats.rctab import report_csv
+from rctab_oracle import RCTAB, all_cases, case_id, csv_diff, diff, load
 
 CASES = all_cases()
 
@@ -66,10 +67,27 @@ def _reports(case: dict) -> list[tuple[str, list[str]]]:
 
 @pytest.mark.parametrize("case", _params("tabulation"))
 def test_tabulation_matches_rctab(case: dict, rctab_table: dict) -> None:
-    rctab_table[case["name"]] = "FAIL"
+    rctab_table[case["name"]] = "json FAIL"
     problems = [f"{p}: {d}" for p, ds in _reports(case) for d in ds[:10]]
     assert not problems, "\n".join(problems)
-    rctab_table[case["name"]] = "pass"
+    rctab_table[case["name"]] = "json pass"
+
+
+@pytest.mark.parametrize("case", _params("tabulation"))
+def test_csv_report_matches_rctab(case: dict, rctab_table: dict) -> None:
+    """RCTab's detailed CSV report, compared row by row (rows matched by label)."""
+    json_outcome = rctab_table.get(case["name"], "json not run")
+    rctab_table[case["name"]] = f"{json_outcome}, csv FAIL"
+    contest = load(case)
+    result = count(contest.rules, contest.ballots)
+    ours = (report_csv.csv_passes(result, contest) if result.passes
+            else [report_csv.csv_text(result, contest)])
+    expected = sorted(case["expected"]["detailed_csv"])
+    assert len(ours) == len(expected)
+    problems = [f"{path}: {d}" for text, path in zip(ours, expected, strict=True)
+                for d in csv_diff(text, (RCTAB / path).read_text(encoding="utf-8"))[:10]]
+    assert not problems, "\n".join(problems)
+    rctab_table[case["name"]] = f"{json_outcome}, csv pass"
 
 
 def test_incomplete_cases_are_listed() -> None:

@@ -76,3 +76,13 @@ def test_decisions_elected_first_then_eliminated_each_sorted() -> None:
     assert report["results"][0]["threshold"] == "7.2501"
     assert report["summary"]["numWinners"] == 2
     assert report["summary"]["totalNumBallots"] == "24"
+
+
+def test_csv_percentages_truncate_as_rctab() -> None:
+    from hustings.formats.rctab.report_csv import percent_text
+
+    assert percent_text(Fraction(41), Fraction(83)) == "49.39%"  # 49.397…: truncated
+    assert percent_text(Fraction(20), Fraction(99)) == "20.2%"  # 20.20…: one zero dropped
+    assert percent_text(Fraction(0), Fraction(99)) == "0.0%"
+    assert percent_text(Fraction(14866), Fraction(59463)) == "25.0%"
+    assert percent_text(Fraction(1), Fraction(0)) == ""
