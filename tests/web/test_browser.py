@@ -1,0 +1,79 @@
+"""The demo in a real browser (Debian's chromium through Playwright): the nominations
+table shows the published numbers, and a returning officer opens and closes nominations."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from test_demo import published_table
+from web_factories import make_contest, nominate_directly
+
+from hustings.web import demo
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing (CI=true: .ci/run installs Debian's chromium)")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
+    # test body are still synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page()
+        page.set_default_timeout(20_000)
+        yield page
+        browser.close()
+
+
+def test_the_demo_table_shows_the_published_numbers(page, live_server, transactional_db, shared):
+    contest = demo.load_demo()
+    printed = published_table(shared)
+    page.goto(f"{live_server.url}/contests/{contest.slug}/nominations/")
+    headers = page.locator("#nominations thead th").all_inner_texts()
+    assert headers == ["Candidate", "MPs", "CLPs", "MEPs", "TUs", "SSs"]
+    for name in demo.SUPPORT:
+        cells = page.locator(f'#nominations tr[data-row="{name}"] td').all_inner_texts()
+        assert [int(c) for c in cells] == [printed[name][h] for h in headers[1:]], name
+    yet = [int(c) for c in page.locator('#nominations tr[data-row="Yet to declare"] td').all_inner_texts()]
+    assert yet == [14, 572, 3, 12, 15]  # the paper printed 0 MPs; 257 - 243 = 14 (see test_demo)
+    assert page.get_by_text("placeholder names").first.is_visible()
+    assert page.locator('[data-testid="stage"]').inner_text() == "Nominations open"
+
+
+def test_a_returning_officer_opens_and_closes_nominations(page, live_server, transactional_db):
+    demo.load_demo()  # the staff user
+    contest = make_contest(slug="deputy-test", candidates=("Candidate A", "Candidate B"))
+    page.goto(f"{live_server.url}/accounts/login/?next=/contests/{contest.slug}/manage/")
+    page.get_by_label("Username").fill(demo.STAFF_USERNAME)
+    page.get_by_label("Password").fill(demo.STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.locator('[data-testid="stage"]').inner_text() == "Draft"
+
+    page.get_by_role("button", name="Open nominations").click()
+    assert page.locator('[data-testid="stage"]').inner_text() == "Nominations open"
+    assert "Done: the contest is now at “Nominations open”." in page.locator(".messages").inner_text()
+
+    nominate_directly(contest, "Candidate A", "MP", 33)
+    nominate_directly(contest, "Candidate B", "MP", 32, start=33)
+    page.get_by_role("button", name="Close nominations and fix the ballot").click()
+    assert page.locator('[data-testid="stage"]').inner_text() == "Nominations closed"
+
+    page.get_by_role("link", name="Overview").click()
+    rows = page.locator("main table tbody tr").all_inner_texts()
+    assert any("Candidate A" in r and "Yes — 33 of 257 MPs = 12.84% ≥ 12.5%" in r for r in rows), rows
+    assert any("Candidate B" in r and "No — 32 of 257 MPs = 12.45% < 12.5%" in r for r in rows), rows
+    page.get_by_role("link", name="Audit log").click()
+    log = page.locator("main table").inner_text()
+    assert "open nominations" in log and "close nominations" in log and demo.STAFF_USERNAME in log
