@@ -40,7 +40,9 @@ from hustings.formats.errors import CsvFormatError
 HEADER_EXPECTED = "a header with rank columns pref1..prefN or rank1..rankN"
 WEIGHT_EXPECTED = "a whole number ≥ 1"
 RANK_COLUMN = re.compile(r"(pref|rank)(\d+)", re.IGNORECASE)
-_DICT = pa.dictionary(pa.int32(), pa.string())
+# Binary, not string: pyarrow then skips UTF-8 validation of every cell; we decode only the
+# dictionary's few distinct values (and rescan for the line if one is not UTF-8).
+_DICT = pa.dictionary(pa.int32(), pa.binary())
 _HEADER_BYTES = 1 << 20
 
 
@@ -68,7 +70,8 @@ def read_csv(
         raise CsvFormatError(path, 2, "no ballots after the header", "one ballot per row")
     if progress:
         progress("encoding")
-    names = _names_seen(table, ranks_cols)
+    decode = partial(_decode, path, len(header))
+    names = _names_seen(table, ranks_cols, decode)
     if candidates is None:
         candidates = tuple(sorted(names - {""}))
         if not candidates:
@@ -78,10 +81,10 @@ def read_csv(
     index = {c: i for i, c in enumerate(candidates)}
     ranks = np.empty((n, len(ranks_cols)), dtype=np.int16)
     for j, name in enumerate(ranks_cols):
-        ranks[:, j] = _encode(table.column(name), index, path, name, line_of)
+        ranks[:, j] = _encode(table.column(name), index, decode, path, name, line_of)
     weights = _weights(table.column(weight_col), path, line_of) if weight_col else np.ones(n, np.int64)
     if section_col:
-        sections, labels = _labels(table.column(section_col))
+        sections, labels = _labels(table.column(section_col), decode)
     else:
         sections, labels = np.zeros(n, np.int16), None
     ballots = Ballots(candidates, ranks, weights, sections, labels or ("all",))
@@ -152,7 +155,7 @@ def _parse(path: Path, header, ranks_cols, weight_col, section_col) -> pa.Table:
     try:
         return pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(block_size=1 << 24),
+            read_options=pacsv.ReadOptions(block_size=1 << 22),
             convert_options=convert,
         )
     except pa.ArrowInvalid as e:
@@ -195,20 +198,29 @@ def _line_of_row(path: Path, row: int) -> int:
     return start
 
 
-def _names_seen(table: pa.Table, columns: Sequence[str]) -> set[str]:
+def _decode(path: Path, width: int, dictionary: pa.Array) -> list[str]:
+    """A chunk's distinct cell values as text, spaces trimmed."""
+    try:
+        return [v.decode("utf-8").strip() for v in dictionary.to_pylist()]
+    except UnicodeDecodeError:
+        raise _locate(path, width, "invalid UTF-8") from None
+
+
+def _names_seen(table: pa.Table, columns: Sequence[str], decode) -> set[str]:
     names: set[str] = set()
     for name in columns:
         for chunk in table.column(name).chunks:
-            names.update(v.strip() for v in chunk.dictionary.to_pylist())
+            names.update(decode(chunk.dictionary))
     return names
 
 
-def _encode(column: pa.ChunkedArray, index: dict[str, int], path, name, line_of) -> np.ndarray:
+def _encode(column: pa.ChunkedArray, index: dict[str, int], decode, path, name, line_of
+            ) -> np.ndarray:
     """Candidate index per row (BLANK where empty), through each chunk's dictionary."""
     out = np.empty(len(column), dtype=np.int16)
     offset = 0
     for chunk in column.chunks:
-        values = [v.strip() for v in chunk.dictionary.to_pylist()]
+        values = decode(chunk.dictionary)
         lut = np.empty(len(values), dtype=np.int16)
         for code, value in enumerate(values):
             if value == "":
@@ -241,15 +253,15 @@ def _weights(column: pa.ChunkedArray, path, line_of) -> np.ndarray:
     return weights
 
 
-def _labels(column: pa.ChunkedArray) -> tuple[np.ndarray, tuple[str, ...]]:
+def _labels(column: pa.ChunkedArray, decode) -> tuple[np.ndarray, tuple[str, ...]]:
     """Section label codes per row (an empty cell is the label ''), and the labels, in
     order of first appearance (a chunk's dictionary holds only values its rows use)."""
     labels: dict[str, int] = {}
     out = np.empty(len(column), dtype=np.int16)
     offset = 0
     for chunk in column.chunks:
-        values = [v.strip() for v in chunk.dictionary.to_pylist()]
-        lut = np.array([labels.setdefault(v, len(labels)) for v in values], np.int16)
+        lut = np.array([labels.setdefault(v, len(labels)) for v in decode(chunk.dictionary)],
+                       np.int16)
         out[offset : offset + len(chunk)] = lut[chunk.indices.to_numpy()]
         offset += len(chunk)
     return out, tuple(labels)
