@@ -11,7 +11,7 @@ Errors: see ``errors.py`` (``CountingError`` and its subclasses).
 
 from hustings.counting.ballots import BLANK, OVERVOTE, OVERVOTE_SET_BASE, Ballots
 from hustings.counting.count import count
-from hustings.counting.errors import BallotsError, CountingError, RulesError
+from hustings.counting.errors import BallotsError, CountingError, RulesError, UnbrokenTieError
 from hustings.counting.result import (
     EXHAUSTED,
     RESIDUAL,
@@ -37,5 +37,6 @@ __all__ = [
     "BLANK", "OVERVOTE", "OVERVOTE_SET_BASE", "EXHAUSTED", "RESIDUAL",
     "Ballots", "BallotRules", "BallotsError", "CountingError", "InactiveReason", "Method",
     "OvervoteRule", "Quota", "Result", "Round", "Rules", "RulesError", "Section",
-    "SectionRound", "TieBreak", "TieBreakMode", "TieBreakNote", "Transfer", "count",
+    "SectionRound", "TieBreak", "TieBreakMode", "TieBreakNote", "Transfer", "UnbrokenTieError",
+    "count",
 ]

@@ -91,6 +91,8 @@ class Ledger:
         None means one unit each (unit weights, whole votes): sums are plain counts."""
         if self.values is None:
             return None if self.unit_weights else self.weights[idx]
+        if self.unit_weights:
+            return self.values[idx]
         return self.weights[idx] * self.values[idx]
 
     def group_sum(self, keys: np.ndarray, amounts: np.ndarray, size: int) -> np.ndarray:
