@@ -1,11 +1,14 @@
 """What it takes to be elected: majorities, quotas and college shares.
 
 * Plain AV (one section): more than half the continuing votes, i.e. floor(votes/2) + 1
-  (Labour Rule Book 2010, Chapter 4, Clause II.4.B: "a candidate receiving more than 50%
-  of the votes cast ... shall be declared elected"; RCTab's ``singleWinnerMajority``).
-* Electoral college (several sections): more than 50% of the weighted total (Rule Book
-  2010, Chapter 4, Clause II.4.B.iii: each section's votes are "calculated as a percentage
-  of the total votes cast in that section" and weighted; "each round is published as 100%").
+  (Labour Rule Book, Chapter 4, Clause II, procedural rules for the ballot: a candidate
+  with more than half the votes is elected, else the lowest is eliminated and their
+  votes redistributed; RCTab's ``singleWinnerMajority`` threshold).
+* Electoral college (several sections, Rule Book 2007-2010, Chapter 4, Clause II): each
+  section's votes are taken as percentages of that section's votes and weighted by the
+  section's share of the college; more than 50% of the weighted total wins. Exhausted
+  ballots leave a section's denominator, so each round every section again shares out its
+  full weight (the published tables show each round as 100%).
 * STV: Droop, floor(votes / (seats + 1)) + 1, or Hare, votes / seats rounded *up*, taken
   once from the first round's active votes (RCTab ``setWinningThreshold``); with
   ``non_integer_threshold`` the Droop quota is votes / (seats + 1) rounded down to the

@@ -1,6 +1,6 @@
 """The round-by-round count shared by IRV, the electoral college, STV and bottoms-up.
 
-Each round (Labour Rule Book 2010, Chapter 4, Clause II.4.B; RCTab ``Tabulator.tabulate``):
+Each round (Labour Rule Book, Chapter 4, Clause II; RCTab ``Tabulator.tabulate``):
 
 1. count: round 1 reads every ballot; later rounds move on only the ballots of the
    candidates eliminated, or elected with a surplus, at the end of the round before;

@@ -1,10 +1,11 @@
 """Breaking ties for elimination or election, with a reason a scrutineer can check.
 
-Labour's rule book (Chapter 4, Clause II.4: "where there is a tie for the lowest
-candidate, the candidate with the fewest votes at the previous stage is eliminated") is
-the ``PREVIOUS_ROUNDS`` mode; the lot and permutation modes reproduce RCTab's
-``Tiebreak`` exactly (same ``java.util.Random`` draws, same name order), so RCTab's
-published results can be checked here.
+The ``PREVIOUS_ROUNDS`` mode is the usual returning-officer practice for a tie for
+last place (the one lower at the latest earlier stage where they differed goes; lot if
+they never differed). Which mode a contest uses is part of its rule book preset
+(``[count.tie_break]``), never assumed here. The lot and permutation modes
+reproduce RCTab's ``Tiebreak`` exactly (same ``java.util.Random`` draws, same name order),
+so RCTab's published results can be checked here.
 
 One ``TieBreaker`` lives for one count: the random generator is created once from the
 seed, and every draw advances it, as RCTab does.
