@@ -185,3 +185,28 @@ def test_slice_report_matches_rctab(case: dict, slice_: dict) -> None:
     expected = json.loads((RCTAB / slice_["path"]).read_text(encoding="utf-8"))
     problems = diff(ours, expected)
     assert not problems, "\n".join(problems[:10])
+
+
+# --- conversion: RCTab's normalised one-row-per-ballot CSV ---------------------------------
+
+def _conversion_params() -> list:
+    return [pytest.param(c, id=case_id(c)) for c in CASES
+            if c["kind"] == "conversion" and c["expected"].get("rctab_cvr_csv")]
+
+
+@pytest.mark.parametrize("case", _conversion_params())
+def test_rctab_cvr_export_matches_rctab(case: dict, rctab_table: dict) -> None:
+    """Every row and cell equal, in order (ids, precinct portions, write-in labels, overvotes)."""
+    import csv
+    import io
+
+    from hustings.formats.rctab.export import rctab_cvr_csv
+
+    rctab_table[case["name"]] = "rctab_cvr FAIL"
+    ours = list(csv.reader(io.StringIO(rctab_cvr_csv(load(case)))))
+    path = RCTAB / case["expected"]["rctab_cvr_csv"][0]
+    expected = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert len(ours) == len(expected)
+    bad = [(i + 1, a, b) for i, (a, b) in enumerate(zip(ours, expected)) if a != b]
+    assert not bad, f"{len(bad)} rows differ; first: line {bad[0][0]}: {bad[0][1]} != {bad[0][2]}"
+    rctab_table[case["name"]] = "rctab_cvr pass (CDF export not written)"

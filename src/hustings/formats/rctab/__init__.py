@@ -31,7 +31,7 @@ from hustings.formats.rctab.config import (
     OutputSettings,
     read_config,
 )
-from hustings.formats.rctab.cvr import BallotBuilder, Resolver, SourceResolver
+from hustings.formats.rctab.cvr import BallotBuilder, Resolver, SourceBallots, SourceResolver
 from hustings.formats.rctab.errors import (
     ConfigError,
     CvrError,
@@ -60,6 +60,7 @@ class RctabContest:
     config: ContestConfig
     ballots: Ballots
     ballot_ids: tuple[str | None, ...]
+    sources_read: tuple[SourceBallots, ...] = ()  # per source, in order: for exports
 
     @property
     def rules(self) -> Rules:
@@ -106,7 +107,7 @@ def load_contest(
             )
     ballots = builder.build(precinct_slices=out.tabulate_by_precinct,
                             batch_slices=out.tabulate_by_batch)
-    return RctabContest(config, ballots, tuple(builder.ids()))
+    return RctabContest(config, ballots, tuple(builder.ids()), builder.records())
 
 
 __all__ = [

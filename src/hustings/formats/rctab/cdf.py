@@ -40,6 +40,7 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
     contest_id, selections = _selections(doc, source, resolver)
     ballots: list[dict[int, int]] = []
     ids: list[str] = []
+    vendor: list[str | None] = []
     precincts: list[str | None] = []
     for i, cvr in enumerate(_list(doc, "CVR")):
         where = f"CVR[{i}]"
@@ -74,11 +75,12 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
                                        "a whole number >= 1")
                     marks.setdefault(rank, []).append(selections[sel_id]())
         ballots.append({r: resolver.overvote(m) for r, m in marks.items()})
-        ids.append(_text(cvr.get("UniqueId") or cvr.get("BallotPrePrintedId")
-                         or snapshot.get("@id")) or str(i + 1))
+        # RCTab names a CDF ballot by file and position, e.g. "cvr.json(3)"
+        ids.append(f"{path.name}({i + 1})")
+        vendor.append(_text(cvr.get("UniqueId") or cvr.get("BallotPrePrintedId")) or None)
         precincts.append(_text(cvr.get("BallotStyleUnitId")) or None)
-    builder.add_ballots(ballots, ids=ids,
-                        precincts=precincts if any(precincts) else None)
+    builder.add_ballots(ballots, ids=ids, precincts=precincts if any(precincts) else None,
+                        source=source, extra={"vendor": vendor})
 
 
 def load(path: Path) -> dict[str, Any]:

@@ -64,4 +64,5 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
         ballots.append({r: resolver.overvote(c) for r, c in marks.items()})
         precincts.append(row[col["PrecinctID"]] if "PrecinctID" in col else "")
         ids.append(row[col["BallotID"]] if "BallotID" in col else str(line - 1))
-    builder.add_ballots(ballots, precincts=precincts if "PrecinctID" in col else None, ids=ids)
+    builder.add_ballots(ballots, precincts=precincts if "PrecinctID" in col else None, ids=ids,
+                        source=source)

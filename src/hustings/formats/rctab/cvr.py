@@ -73,6 +73,24 @@ class _Chunk:
     precincts: np.ndarray | None  # object array of labels, or None
     batches: np.ndarray | None
     ids: Sequence[str] | None
+    source: CvrSource | None = None
+    extra: Mapping[str, Sequence[str | None]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SourceBallots:
+    """What one CVR source contributed, in order: for exports that name each ballot.
+
+    ``ids`` are RCTab's CVR ids when the format gives them (None: derived from the file
+    name and the ballot's position); ``extra`` holds per-ballot ``tabulator``, ``batch``,
+    ``vendor`` and ``portion`` (precinct portion) where the format has them.
+    """
+
+    source: CvrSource | None
+    count: int
+    ids: Sequence[str] | None
+    precincts: Sequence[str | None] | None
+    extra: Mapping[str, Sequence[str | None]]
 
 
 @dataclass
@@ -97,12 +115,15 @@ class BallotBuilder:
         precincts: Sequence[str | None] | np.ndarray | None = None,
         batches: Sequence[str | None] | np.ndarray | None = None,
         ids: Sequence[str] | None = None,
+        source: CvrSource | None = None,
+        extra: Mapping[str, Sequence[str | None]] | None = None,
     ) -> None:
         """Add ballots already encoded (rows x rank positions, position 0 = rank 1)."""
         ranks = np.asarray(ranks, dtype=RANK_DTYPE)
         if ranks.ndim != 2:
             ranks = ranks.reshape(len(ranks), -1)
-        self.chunks.append(_Chunk(ranks, _labels(precincts), _labels(batches), ids))
+        self.chunks.append(_Chunk(ranks, _labels(precincts), _labels(batches), ids, source,
+                                  dict(extra or {})))
 
     def add_ballots(
         self,
@@ -111,6 +132,8 @@ class BallotBuilder:
         precincts: Sequence[str | None] | None = None,
         batches: Sequence[str | None] | None = None,
         ids: Sequence[str] | None = None,
+        source: CvrSource | None = None,
+        extra: Mapping[str, Sequence[str | None]] | None = None,
     ) -> None:
         """Add ballots given as {rank number (1-based): rank code}."""
         width = max((max(b) for b in ballots if b), default=1)
@@ -118,7 +141,8 @@ class BallotBuilder:
         for i, b in enumerate(ballots):
             for rank, code in b.items():
                 ranks[i, rank - 1] = code
-        self.add_ranks(ranks, precincts=precincts, batches=batches, ids=ids)
+        self.add_ranks(ranks, precincts=precincts, batches=batches, ids=ids, source=source,
+                       extra=extra)
 
     def build(self, *, precinct_slices: bool = False, batch_slices: bool = False) -> Ballots:
         width = max((c.ranks.shape[1] for c in self.chunks), default=1) or 1
@@ -153,6 +177,13 @@ class BallotBuilder:
         return any(
             labels is not None and any(x is not None and str(x) != "" for x in labels)
             for labels in (getattr(c, attr) for c in self.chunks)
+        )
+
+    def records(self) -> tuple[SourceBallots, ...]:
+        return tuple(
+            SourceBallots(c.source, int(c.ranks.shape[0]), c.ids,
+                          None if c.precincts is None else list(c.precincts), c.extra)
+            for c in self.chunks
         )
 
     def ids(self) -> list[str | None]:

@@ -39,7 +39,8 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
     if not exports:
         raise CvrError(folder, None, "no CvrExport.json or CvrExport_<n>.json",
                        "Dominion CVR export files in the folder")
-    precinct_of = _precincts(folder)
+    precinct_of = _names(folder / "PrecinctManifest.json")
+    portion_of = _names(folder / "PrecinctPortionManifest.json")
     try:
         contest_id = int(source.contest_id)
     except ValueError:
@@ -48,6 +49,8 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
     ballots: list[dict[int, int]] = []
     precincts: list[str | None] = []
     ids: list[str] = []
+    extra: dict[str, list[str | None]] = {"tabulator": [], "batch": [], "vendor": [],
+                                          "portion": []}
     cache: dict[int, int] = {}
     for path in exports:
         doc = _json(path)
@@ -86,9 +89,15 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
                 continue
             ballots.append({r: resolver.overvote(m) for r, m in marks.items()})
             precincts.append(precinct_of.get(record.get("PrecinctId")))
-            ids.append(f"{session.get('TabulatorId')}-{session.get('BatchId')}-"
-                       f"{session.get('RecordId')}")
-    builder.add_ballots(ballots, ids=ids, precincts=precincts if any(precincts) else None)
+            tab, batch, rec_id = (str(session.get(k, "")) for k in
+                                  ("TabulatorId", "BatchId", "RecordId"))
+            ids.append(f"{tab}-{batch}-{rec_id}")
+            extra["tabulator"].append(tab)
+            extra["batch"].append(batch)
+            extra["vendor"].append(rec_id)
+            extra["portion"].append(portion_of.get(record.get("PrecinctPortionId")))
+    builder.add_ballots(ballots, ids=ids, precincts=precincts if any(precincts) else None,
+                        source=source, extra=extra)
 
 
 def _json(path: Path) -> dict[str, Any]:
@@ -104,9 +113,9 @@ def _json(path: Path) -> dict[str, Any]:
     return doc
 
 
-def _precincts(folder: Path) -> dict[int, str]:
-    """PrecinctId -> precinct name from ``PrecinctManifest.json`` (older exports have none)."""
-    path = folder / "PrecinctManifest.json"
+def _names(path: Path) -> dict[int, str]:
+    """Id -> Description from a manifest (precincts, precinct portions); {} when absent:
+    older exports have no precinct data."""
     if not path.exists():
         return {}
     return {p["Id"]: p.get("Description", str(p["Id"])) for p in _json(path).get("List", [])}

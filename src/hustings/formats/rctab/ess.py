@@ -64,6 +64,7 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
         precincts=labels(source.precinct_column),
         batches=labels(source.batch_column),
         ids=labels(source.id_column),
+        source=source,
     )
 
 

@@ -72,4 +72,5 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
         precincts=precincts if source.precinct_column else None,
         batches=batches if source.batch_column else None,
         ids=ids,
+        source=source,
     )

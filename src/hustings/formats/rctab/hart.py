@@ -72,7 +72,7 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
         precincts.append(_text(split, "Name") if split is not None else None)
         batches.append(_text(root, "BatchNumber") or None)
         ids.append(_text(root, "CvrGuid") or path.stem)
-    builder.add_ballots(ballots, precincts=precincts, batches=batches, ids=ids)
+    builder.add_ballots(ballots, precincts=precincts, batches=batches, ids=ids, source=source)
 
 
 def _parse(path: Path) -> ET.Element:
