@@ -238,3 +238,16 @@ def test_blt_seats_and_withdrawn_reach_the_count(tmp_path):
     first = {r["candidate"]: (r["votes"], r["status"]) for r in rows if r["round"] == "1"}
     assert first == {"A": ("6", "elected"), "B": ("3", "elected"), "exhausted": ("0", "inactive")}
     assert "excluded" in run(p).stdout  # the table says why C has no figures
+
+
+def test_progress_path_counts_the_same(plp, monkeypatch):
+    """The progress bar's callbacks run (forced on here; a terminal and a large file turn
+    it on for real) and change nothing in the result."""
+    import hustings.cli.count as command
+
+    monkeypatch.setattr(command, "_wants_progress", lambda size: True)
+    result = run(plp, "--output", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(result.stdout.splitlines()))
+    assert {r["candidate"]: int(r["votes"]) for r in rows if r["round"] == "1"
+            and r["candidate"] != "exhausted"} == ROUND1

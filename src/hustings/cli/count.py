@@ -131,7 +131,7 @@ def _progress(sources) -> Iterator:
     """A Rich progress bar on stderr while large files are read, when stderr is a terminal
     (a log or a pipe gets nothing). Yields the reader's progress callback, or None."""
     size = sum(s.path.stat().st_size for s in sources if s.path.is_file())
-    if size < LARGE_BYTES or not sys.stderr.isatty():
+    if not _wants_progress(size):
         yield None
         return
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -149,6 +149,10 @@ def _progress(sources) -> Iterator:
                        completed=sum(done.values()) + (stage == "counting") * 3 * len(sources))
 
         yield tell
+
+
+def _wants_progress(size: int) -> bool:
+    return size >= LARGE_BYTES and sys.stderr.isatty()
 
 
 def _console(file):
