@@ -129,7 +129,8 @@ def test_invalid_params_rejected(rctab_table: dict) -> None:
         "rules.maxRankingsAllowed is -1; expected a whole number >= 1",
         "rules.maxSkippedRanksAllowed is -3; expected a whole number >= 0",
         "rules.batchElimination is 'True'; expected true or false (a JSON boolean)",
-        "rules.continueUntilTwoCandidatesRemain is 'false'; expected true or false (a JSON boolean)",
+        "rules.continueUntilTwoCandidatesRemain is 'false'; "
+        "expected true or false (a JSON boolean)",
         "candidates is empty; expected at least one candidate",
         "cvrFileSources is empty; expected at least one CVR source",
     ):

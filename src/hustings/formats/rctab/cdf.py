@@ -47,7 +47,8 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
         snapshot = _current_snapshot(cvr, path, where)
         if snapshot is None:
             continue
-        contests = [c for c in _list(snapshot, "CVRContest") if _text(c.get("ContestId")) == contest_id]
+        contests = [c for c in _list(snapshot, "CVRContest")
+                    if _text(c.get("ContestId")) == contest_id]
         if not contests:
             continue
         marks: dict[int, list[int]] = {}

@@ -180,7 +180,8 @@ class _Checker:
         v = obj.get(key)
         if v not in options:
             said = "is missing" if v is None else f"is {v!r}"
-            self.problems.append(f"{where}.{key} {said}; expected one of {', '.join(sorted(options))}")
+            listed = ", ".join(sorted(options))
+            self.problems.append(f"{where}.{key} {said}; expected one of {listed}")
             return None
         return v
 
@@ -199,7 +200,8 @@ def read_config(
     except FileNotFoundError:
         raise ConfigError(path, ["file not found"]) from None
     except json.JSONDecodeError as e:
-        raise ConfigError(path, [f"line {e.lineno} column {e.colno}: {e.msg}; expected JSON"]) from None
+        where = f"line {e.lineno} column {e.colno}"
+        raise ConfigError(path, [f"{where}: {e.msg}; expected JSON"]) from None
     if not isinstance(raw, dict):
         raise ConfigError(path, ["top level is not an object; expected {...}"])
     ck = _Checker()
@@ -334,7 +336,8 @@ def _rules(
         "batchElimination", "continueUntilTwoCandidatesRemain", "exhaustOnDuplicateCandidate",
         "cutoffElimination")}
     if mode == "singleWinnerMajority" and isinstance(winners, int) and winners != 1:
-        ck.problems.append(f"rules.numberOfWinners is {winners}; expected 1 for singleWinnerMajority")
+        ck.problems.append(
+            f"rules.numberOfWinners is {winners}; expected 1 for singleWinnerMajority")
     if (mode and mode != "bottomsUpUsingPercentageThreshold" and winners == 0):
         ck.problems.append(f"rules.numberOfWinners is 0; expected at least 1 for {mode}")
     if flags["batchElimination"] and mode not in (None, "singleWinnerMajority", "multiPassIrv"):
@@ -355,7 +358,8 @@ def _rules(
             tie_break=TieBreak(TIE_BREAKS[tie], int(seed or 0)),  # type: ignore[index]
             ballot_rules=BallotRules(
                 overvote=OVERVOTE_RULES[over],  # type: ignore[index]
-                max_skipped_ranks=None if max_skip == "unlimited" else max_skip,  # type: ignore[arg-type]
+                max_skipped_ranks=(
+                    None if max_skip == "unlimited" else max_skip),  # type: ignore[arg-type]
                 max_rankings=max_rankings,
                 exhaust_on_duplicate=flags["exhaustOnDuplicateCandidate"],
             ),

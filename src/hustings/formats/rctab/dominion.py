@@ -31,7 +31,8 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
          max_rankings: int) -> None:
     folder = source.path
     if not folder.is_dir():
-        raise CvrError(folder, None, "not a folder", "a Dominion export folder with CvrExport*.json")
+        raise CvrError(folder, None, "not a folder",
+                       "a Dominion export folder with CvrExport*.json")
     exports = sorted(
         (p for p in folder.iterdir() if _EXPORT.match(p.name)),
         key=lambda p: int(_EXPORT.match(p.name).group(1) or -1),  # type: ignore[union-attr]
@@ -58,7 +59,8 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
             where = f"Sessions[{i}]"
             record = session.get("Original")
             if not isinstance(record, dict):
-                raise CvrError(path, where, "no Original record", "a session with an Original record")
+                raise CvrError(path, where, "no Original record",
+                               "a session with an Original record")
             if not record.get("IsCurrent", True):
                 # superseded by adjudication: the Modified record counts, and a session
                 # without one has no current rankings at all (RCTab skips it too)

@@ -114,7 +114,8 @@ def _csv_columns(path: Path, first_row: int) -> list[pa.Array]:
         with path.open(newline="", encoding="utf-8") as f:
             header = next(csv.reader(f), [])
     except (OSError, UnicodeDecodeError) as e:
-        raise CvrError(path, None, f"cannot read: {e}", "a UTF-8 CSV rendering of an ES&S sheet") from None
+        raise CvrError(path, None, f"cannot read: {e}",
+                       "a UTF-8 CSV rendering of an ES&S sheet") from None
     width = len(header)
     names = [f"c{i}" for i in range(width)]
     try:

@@ -32,7 +32,8 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
     except (OSError, UnicodeDecodeError, csv.Error) as e:
         raise CvrError(path, None, f"cannot read ({e})", "a UTF-8 CSV file") from None
     if first_row < 2 or len(rows) < first_row - 1:
-        raise CvrError(path, 1, "no header row", "candidate names in the row above firstVoteRowIndex")
+        raise CvrError(path, 1, "no header row",
+                       "candidate names in the row above firstVoteRowIndex")
     header = rows[first_row - 2]
     columns = [(j, resolver.candidate(name, 1 if first_row == 2 else first_row - 1))
                for j, name in enumerate(header) if j >= first_col]

@@ -3,9 +3,10 @@
 Each ``Cvr`` holds ``Contests/Contest`` with an ``Id`` (a GUID; the source's ``contestId``)
 and ``Options/Option`` with ``Id`` (the candidate, matched by id as RCTab does: configs list
 the GUIDs as aliases) and ``Value``, the ranks as a bit string read from the left
-(``1`` is rank 1, ``001000`` rank 3; several 1s rank the candidate several times). A ballot file without the contest is not a
-ballot of this contest. ``PrecinctSplit/Name`` is the precinct, ``BatchNumber`` the batch and
-``CvrGuid`` the ballot id. Files are read in name order; namespaces are ignored.
+(``1`` is rank 1, ``001000`` rank 3; several 1s rank the candidate several times). A
+ballot file without the contest is not a ballot of this contest. ``PrecinctSplit/Name`` is
+the precinct, ``BatchNumber`` the batch and ``CvrGuid`` the ballot id. Files are read in
+name order; namespaces are ignored.
 """
 
 from __future__ import annotations
