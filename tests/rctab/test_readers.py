@@ -297,3 +297,15 @@ def test_config_syntax_error(tmp_path: Path) -> None:
         load_contest(path)
     assert str(e.value) == (f"{path}: invalid RCTab config: line 1 column 12: "
                             "Expecting property name enclosed in double quotes; expected JSON")
+
+
+def test_unexpected_structure_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    doc = _cdf("cs-ann")
+    doc["CVR"] = [3]  # a number where a CVR object belongs
+    (tmp_path / "cvr.json").write_text(json.dumps(doc))
+    source = {"provider": "cdf", "filePath": "cvr.json", "contestId": "Mayor"}
+    with pytest.raises(CvrError) as e:
+        load_contest(_config(tmp_path, source))
+    assert str(e.value) == (
+        f"{tmp_path / 'cvr.json'}: unexpected structure (AttributeError: 'int' object has no "
+        "attribute 'get'); expected a cdf cast-vote-record file as RCTab reads it")
