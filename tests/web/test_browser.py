@@ -37,6 +37,16 @@ def page(monkeypatch):
         browser.close()
 
 
+def no_axe_violations(page) -> None:
+    """axe-core's WCAG 2 A/AA rules (contrast, labels, landmarks...) find nothing."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+    results = Axe().run(page, options=options)
+    found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]]
+    assert found == [], f"axe violations on {page.url}: {found}"
+
+
 def test_the_demo_table_shows_the_published_numbers(page, live_server, transactional_db, shared):
     contest = demo.load_demo()
     printed = published_table(shared)
@@ -50,6 +60,10 @@ def test_the_demo_table_shows_the_published_numbers(page, live_server, transacti
     assert yet == [14, 572, 3, 12, 15]  # the paper printed 0 MPs; 257 - 243 = 14 (see test_demo)
     assert page.get_by_text("placeholder names").first.is_visible()
     assert page.locator('[data-testid="stage"]').inner_text() == "Nominations open"
+    no_axe_violations(page)
+    for path in ("", "endorsements/", "candidates/david-miliband/"):
+        page.goto(f"{live_server.url}/contests/{contest.slug}/{path}")
+        no_axe_violations(page)
 
 
 def test_a_returning_officer_opens_and_closes_nominations(page, live_server, transactional_db):
@@ -64,6 +78,7 @@ def test_a_returning_officer_opens_and_closes_nominations(page, live_server, tra
     page.get_by_role("button", name="Open nominations").click()
     assert page.locator('[data-testid="stage"]').inner_text() == "Nominations open"
     assert "Done: the contest is now at “Nominations open”." in page.locator(".messages").inner_text()
+    no_axe_violations(page)
 
     nominate_directly(contest, "Candidate A", "MP", 33)
     nominate_directly(contest, "Candidate B", "MP", 32, start=33)

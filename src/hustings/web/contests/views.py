@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from hustings.web.contests.access import is_returning_officer, login_or_403, visible_contest
 from hustings.web.contests.models import STAGES, Contest, Stage
 from hustings.web.errors import TransitionError
+from hustings.web.nominations.services import surname_key
 
 
 def contest_list(request):
@@ -30,7 +31,7 @@ def contest_detail(request, slug):
             "contest": contest,
             "requirement": rules.requirement(vacancy=contest.vacancy),
             "rules": rules,
-            "candidates": contest.candidates.all(),
+            "candidates": sorted(contest.candidates.all(), key=surname_key),
             "is_ro": is_returning_officer(request.user),
         },
     )

@@ -127,7 +127,7 @@ def nominations_table(contest: Contest) -> NominationsTable:
     }
     rows = tuple(
         Row(c.name, tuple(counts.get((c.pk, b.value), 0) for b in columns), c)
-        for c in sorted(contest.candidates.all(), key=_surname_key)
+        for c in sorted(contest.candidates.all(), key=surname_key)
     )
     declared = [sum(counts.get((r.candidate.pk, b.value), 0) for r in rows) for b in columns]
     yet = Row("Yet to declare", tuple(eligible.get(b.value, 0) - d for b, d in zip(columns, declared)))
@@ -148,7 +148,7 @@ def tally(contest: Contest, candidate: Candidate) -> Tally:
     return Tally(nominations, eligible, membership, total_membership)
 
 
-def _surname_key(c: Candidate) -> tuple[str, str]:
+def surname_key(c: Candidate) -> tuple[str, str]:
     # Labour's ballot papers list candidates alphabetically by surname.
     return (c.name.split()[-1].lower(), c.name.lower())
 
@@ -171,7 +171,7 @@ def fix_ballot(contest: Contest) -> dict:
         if rules.clause:
             c.qualification += f" ({rules.clause})"
         c.ballot_position = None
-    for i, c in enumerate(sorted((c for c in candidates if c.on_ballot), key=_surname_key), start=1):
+    for i, c in enumerate(sorted((c for c in candidates if c.on_ballot), key=surname_key), start=1):
         c.ballot_position = i
     Candidate.objects.bulk_update(candidates, ["on_ballot", "qualification", "ballot_position"])
     return {"ballot": {c.name: {"on_ballot": c.on_ballot, "reason": c.qualification} for c in candidates}}

@@ -1,0 +1,73 @@
+"""Staff edit contests and their rule books in Django's admin; a broken rule book is
+refused with the rule-book loader's message; the audit log is read-only there."""
+
+from __future__ import annotations
+
+import pytest
+
+from hustings.rulebook import preset_text
+from hustings.web.contests.admin import ContestForm
+from hustings.web.contests.models import AuditEntry, Contest
+
+pytestmark = pytest.mark.django_db
+
+INLINE = {
+    "candidates-TOTAL_FORMS": "1", "candidates-INITIAL_FORMS": "0",
+    "candidates-MIN_NUM_FORMS": "0", "candidates-MAX_NUM_FORMS": "1000",
+    "candidates-0-name": "Harriet Harman", "candidates-0-slug": "harriet-harman", "candidates-0-response": "pending",
+}
+
+
+def form(rule_book="", preset="labour-2015"):
+    return ContestForm(data={
+        "slug": "deputy-2015", "title": "Deputy leadership 2015", "office": "deputy", "seats": "1",
+        "vacancy": "on", "rule_book_preset": preset, "rule_book": rule_book, "notes": "",
+    })
+
+
+def test_an_empty_rule_book_is_filled_from_the_preset(client_for, returning_officer):
+    data = {**form().data, **INLINE}
+    response = client_for(returning_officer).post("/admin/contests/contest/add/", data)
+    assert response.status_code == 302
+    contest = Contest.objects.get(slug="deputy-2015")
+    assert contest.rule_book == preset_text("labour-2015")
+    assert contest.stage == "draft"
+    assert contest.nomination_rules().vacancy.label == "15% of the PLP"
+    assert contest.candidates.get().name == "Harriet Harman"
+
+
+def test_an_edited_rule_book_is_the_contests_own():
+    text = preset_text("labour-2015").replace('share = "15%"', 'share = "12.5%"', 1)
+    f = form(text)
+    assert f.is_valid(), f.errors
+    assert f.save().nomination_rules().vacancy.share.numerator == 1  # 1/8
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (('share = "15%"', "share = 0.15"),
+         'rule book: nominations.vacancy.share: expected a share as a string such as "12.5%" or "1/8", got 0.15'),
+        (('method = "irv"', 'method = "lottery"'), "lottery"),
+        (("[nominations]", "[nominations"), "rule book: not valid TOML"),
+    ],
+)
+def test_a_broken_rule_book_is_refused_with_the_loaders_message(change, message):
+    f = form(preset_text("labour-2015").replace(*change, 1))
+    assert not f.is_valid()
+    assert message in f.errors["rule_book"][0]
+
+
+def test_the_audit_log_is_read_only_in_the_admin(client_for, returning_officer, contest):
+    entry = contest.go_back("draft", by=returning_officer, reason="testing the admin")
+    client = client_for(returning_officer)
+    page = client.get(f"/admin/contests/auditentry/{entry.pk}/change/")
+    assert page.status_code == 200 and "testing the admin" in page.content.decode()
+    assert client.post(f"/admin/contests/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/contests/auditentry/add/").status_code == 403
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_stage_is_not_editable_in_the_admin(client_for, returning_officer, contest):
+    page = client_for(returning_officer).get(f"/admin/contests/contest/{contest.pk}/change/").content.decode()
+    assert 'name="stage"' not in page
