@@ -123,3 +123,11 @@ def test_missing_file(tmp_path):
         f"{tmp_path / 'nope.csv'}: cannot open: No such file or directory; "
         "expected a readable CSV file"
     )
+
+
+def test_excel_style_bom_and_crlf(tmp_path):
+    p = write(tmp_path, b"\xef\xbb\xbfpref1,pref2,section\r\nA,B,MP\r\nB,,MEP\r\n")
+    f = read_csv(p)
+    assert f.candidates == ("A", "B")
+    assert f.ballots.ranks.tolist() == [[0, 1], [1, BLANK]]
+    assert f.labels == ("MP", "MEP")

@@ -81,7 +81,7 @@ def read_csv(
     index = {c: i for i, c in enumerate(candidates)}
     ranks = np.empty((n, len(ranks_cols)), dtype=np.int16)
     for j, name in enumerate(ranks_cols):
-        ranks[:, j] = _encode(table.column(name), index, decode, path, name, line_of)
+        _encode(table.column(name), index, decode, ranks[:, j], path, name, line_of)
     weights = _weights(table.column(weight_col), path, line_of) if weight_col else np.ones(n, np.int64)
     if section_col:
         sections, labels = _labels(table.column(section_col), decode)
@@ -214,10 +214,10 @@ def _names_seen(table: pa.Table, columns: Sequence[str], decode) -> set[str]:
     return names
 
 
-def _encode(column: pa.ChunkedArray, index: dict[str, int], decode, path, name, line_of
-            ) -> np.ndarray:
-    """Candidate index per row (BLANK where empty), through each chunk's dictionary."""
-    out = np.empty(len(column), dtype=np.int16)
+def _encode(column: pa.ChunkedArray, index: dict[str, int], decode, out: np.ndarray, path,
+            name, line_of) -> None:
+    """Write each row's candidate index (BLANK where empty) into ``out`` (a column of the
+    ranks array), through each chunk's dictionary."""
     offset = 0
     for chunk in column.chunks:
         values = decode(chunk.dictionary)
@@ -236,7 +236,6 @@ def _encode(column: pa.ChunkedArray, index: dict[str, int], decode, path, name, 
                 )
         out[offset : offset + len(chunk)] = lut[chunk.indices.to_numpy()]
         offset += len(chunk)
-    return out
 
 
 def _weights(column: pa.ChunkedArray, path, line_of) -> np.ndarray:
