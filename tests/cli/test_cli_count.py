@@ -251,3 +251,13 @@ def test_progress_path_counts_the_same(plp, monkeypatch):
     rows = list(csv.DictReader(result.stdout.splitlines()))
     assert {r["candidate"]: int(r["votes"]) for r in rows if r["round"] == "1"
             and r["candidate"] != "exhausted"} == ROUND1
+
+
+def test_plp_college_json_has_the_section(plp):
+    report = json.loads(run(plp, "--preset", "labour-2010", "--output", "json").stdout)
+    first = report["results"][0]
+    assert votes(first["sections"]["MPs and MEPs"]["tally"]) == ROUND1
+    assert Decimal(first["tally"]["Diane Abbott"]).quantize(Decimal("0.001")) == Decimal("0.877")
+    assert report["config"]["contest"] == (
+        "Labour Party leadership election (electoral college, 2007/2010 rules)"
+    )

@@ -107,9 +107,8 @@ def _count(ballots, method, seats, rules_path, preset, rctab_config):
     if not sources:
         raise click.UsageError("no ballot files: give BALLOTS, or --rules with an "
                                "election.toml whose [[sections]] list ballots")
-    plan = election.plan if (rules_path or preset) else None
     with _progress(sources) as tell:
-        read, files = read_ballots(sources, candidates=election.candidates, plan=plan,
+        read, files = read_ballots(sources, candidates=election.candidates, plan=election.plan,
                                    progress=tell)
         blt = [f for f in files if f.seats is not None]
         if blt and "seats" not in election.options:
