@@ -127,7 +127,8 @@ def test_example_college_counts_from_its_toml():
                 and r["section"] == section and r["candidate"] != "exhausted"} == firsts
     college = [r for r in rows if r["section"] == "college"]
     final = [r for r in college if r["round"] == college[-1]["round"]]
-    assert sum(Decimal(r["share"]) for r in final) == pytest.approx(Decimal(100), abs=Decimal("0.001"))
+    # the weighted shares of the last round add up to 100% (4-decimal rounding aside)
+    assert abs(sum(Decimal(r["share"]) for r in final) - 100) <= Decimal("0.0002")
     assert [r["status"] for r in final].count("elected") == 1
 
 

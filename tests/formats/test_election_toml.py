@@ -21,7 +21,9 @@ def test_example_merges_the_labour_2010_preset():
     rules = e.rules()
     assert rules.candidates == ("Alex Ashby", "Bea Brown", "Cal Carter", "Dee Dhillon")
     assert [(s.name, s.weight) for s in rules.sections] == [
-        ("MPs and MEPs", Fraction(1, 3)), ("Members", Fraction(1, 3)), ("Affiliates", Fraction(1, 3)),
+        ("MPs and MEPs", Fraction(1, 3)),
+        ("Members", Fraction(1, 3)),
+        ("Affiliates", Fraction(1, 3)),
     ]
     assert rules.tie_break.mode is TieBreakMode.PREVIOUS_ROUNDS_THEN_RANDOM  # from the preset
     assert rules.tie_break.seed == 2026  # overridden by the file
@@ -116,7 +118,8 @@ anything = "is the web app's"
          ": colour: unknown key; expected preset, [contest], [count], [[sections]] or "
          "[nominations]"),
         ('preset = "labour-1994"\n',
-         ": preset: no preset 'labour-1994'; expected one of labour-2010, labour-2015, labour-2020"),
+         ": preset: no preset 'labour-1994'; "
+         "expected one of labour-2010, labour-2015, labour-2020"),
         ("[count]\nseats = \n", ":2: invalid value; expected valid TOML"),
     ],
 )

@@ -25,7 +25,8 @@ def test_plp_file_reads_266_ballots_with_mp_and_mep_labels(shared):
     assert f.labels == ("MP", "MEP")
     assert np.bincount(f.ballots.sections).tolist() == [253, 13]  # the meta file's n_mp, n_mep
     # first preferences as published (Guardian, 25 Sept 2010)
-    firsts = dict(zip(f.candidates, np.bincount(f.ballots.ranks[:, 0], minlength=5).tolist()))
+    counts = np.bincount(f.ballots.ranks[:, 0], minlength=5).tolist()
+    firsts = dict(zip(f.candidates, counts, strict=True))
     assert firsts == {
         "David Miliband": 111, "Ed Miliband": 84, "Ed Balls": 40,
         "Andy Burnham": 24, "Diane Abbott": 7,

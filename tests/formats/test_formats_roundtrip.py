@@ -64,5 +64,6 @@ def test_several_files_share_one_candidate_list(tmp_path):
 def test_progress_is_told_each_stage(tmp_path):
     (tmp_path / "a.csv").write_text("pref1\nA\n")
     seen = []
-    read_ballots([Source(tmp_path / "a.csv")], progress=lambda p, stage: seen.append((p.name, stage)))
+    read_ballots([Source(tmp_path / "a.csv")],
+                 progress=lambda p, stage: seen.append((p.name, stage)))
     assert seen == [("a.csv", "parsing"), ("a.csv", "encoding")]

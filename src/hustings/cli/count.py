@@ -33,8 +33,10 @@ Examples:
     hustings count mps.csv --preset labour-2010 --output csv""",
 )
 @click.argument("ballots", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--method", type=click.Choice(METHODS), help="Counting method (default: the rules', else irv).")
-@click.option("--seats", type=click.IntRange(min=1), help="Seats to fill (default: the rules', else 1).")
+@click.option("--method", type=click.Choice(METHODS),
+              help="Counting method (default: the rules', else irv).")
+@click.option("--seats", type=click.IntRange(min=1),
+              help="Seats to fill (default: the rules', else 1).")
 @click.option("--rules", "rules_path", type=click.Path(path_type=Path),
               help="election.toml: rules, sections and (when no BALLOTS are given) ballot files.")
 @click.option("--preset", help="A packaged rule book, e.g. labour-2010 (instead of --rules).")

@@ -229,7 +229,8 @@ def _read(path: Path) -> str:
     except UnicodeDecodeError:
         raise ConfigError(path, None, "not UTF-8 text", "a TOML file") from None
     except OSError as e:
-        raise ConfigError(path, None, f"cannot open: {e.strerror}", "a readable TOML file") from None
+        raise ConfigError(path, None, f"cannot open: {e.strerror}",
+                          "a readable TOML file") from None
 
 
 TOML_WHERE = re.compile(r"(.*) \(at line (\d+), column \d+\)")
@@ -280,7 +281,7 @@ def _build(path: Path, data: dict[str, Any], *, folder: Path | None) -> Election
             raise ConfigError(path, key, "unknown key",
                               "preset, [contest], [count], [[sections]] or [nominations]")
     contest = _table(path, data, "contest")
-    for key, value in contest.items():
+    for key in contest:
         if key not in CONTEST_KEYS:
             raise ConfigError(path, f"contest.{key}", "unknown key",
                               f"one of {', '.join(sorted(CONTEST_KEYS))}")

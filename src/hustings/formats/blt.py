@@ -25,8 +25,6 @@ from collections.abc import Iterator
 from os import PathLike
 from pathlib import Path
 
-import numpy as np
-
 from hustings.counting import BLANK, OVERVOTE_SET_BASE, Ballots
 from hustings.formats.ballot_file import BallotFile
 from hustings.formats.errors import BltFormatError
@@ -40,9 +38,10 @@ def read_blt(path: str | PathLike[str]) -> BallotFile:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise BltFormatError(path, None, "not UTF-8 text", "a BLT text file")
+        raise BltFormatError(path, None, "not UTF-8 text", "a BLT text file") from None
     except OSError as e:
-        raise BltFormatError(path, None, f"cannot open: {e.strerror}", "a readable BLT file")
+        raise BltFormatError(path, None, f"cannot open: {e.strerror}",
+                             "a readable BLT file") from None
     lines = _lines(text)
     number, header = next(lines, (1, ""))
     fields = header.split()
@@ -51,10 +50,9 @@ def read_blt(path: str | PathLike[str]) -> BallotFile:
                              "'CANDIDATES SEATS', two whole numbers")
     n, seats = int(fields[0]), int(fields[1])
     withdrawn: list[int] = []
-    rows: list[list[int]] = []
+    rows: list[list[int | None | frozenset[int]]] = []
     weights: list[int] = []
     starts: list[int] = []
-    sets: dict[frozenset[int], int] = {}
     for number, line in lines:
         tokens = line.split()
         if tokens == ["0"]:
@@ -64,15 +62,11 @@ def read_blt(path: str | PathLike[str]) -> BallotFile:
             continue
         if not tokens[0].isdigit() or tokens[-1] != "0":
             raise BltFormatError(path, number, f"line {line!r}", BALLOT_EXPECTED)
-        row = []
-        for token in tokens[1:-1]:
-            if token == "-":
-                row.append(BLANK)
-                continue
-            marks = frozenset(_candidate(path, number, t, n) for t in token.split("="))
-            row.append(next(iter(marks)) if len(marks) == 1
-                       else OVERVOTE_SET_BASE - sets.setdefault(marks, len(sets)))
-        rows.append(row)
+        rows.append([
+            None if token == "-"
+            else frozenset(_candidate(path, number, t, n) for t in token.split("="))
+            for token in tokens[1:-1]
+        ])
         weights.append(int(tokens[0]))
         starts.append(number)
     else:
@@ -89,13 +83,10 @@ def read_blt(path: str | PathLike[str]) -> BallotFile:
     title = _unquote(path, *title_line) if title_line else None
     if len(set(names)) != n:
         raise BltFormatError(path, None, "a candidate name appears twice", "unique names")
-    width = max((len(r) for r in rows), default=0) or 1
-    ranks = np.full((len(rows), width), BLANK, dtype=np.int16)
-    for i, row in enumerate(rows):
-        ranks[i, : len(row)] = row
-    ballots = Ballots(
-        tuple(names), ranks, np.array(weights, np.int64), np.zeros(len(rows), np.int16),
-        overvote_sets=tuple(sorted(sets, key=sets.__getitem__)),
+    ballots = Ballots.from_rankings(
+        names,
+        ([None if m is None else [names[k] for k in m] for m in row] for row in rows),
+        weights=weights,
     )
     return BallotFile(
         str(path), ballots, None, starts.__getitem__,
@@ -125,7 +116,8 @@ def _unquote(path: Path, number: int, line: str) -> str:
     except ValueError:
         parts = []
     if len(parts) != 1:
-        raise BltFormatError(path, number, f"name line {line!r}", 'one quoted name, e.g. "Ann Smith"')
+        raise BltFormatError(path, number, f"name line {line!r}",
+                             'one quoted name, e.g. "Ann Smith"')
     return parts[0]
 
 
@@ -152,7 +144,7 @@ def blt_text(ballots: Ballots, *, seats: int = 1, withdrawn=(), title: str = "")
     if withdrawn:
         lines.append(" ".join(f"-{candidates.index(c) + 1}" for c in sorted(
             withdrawn, key=candidates.index)))
-    for row, weight in zip(ballots.ranks.tolist(), ballots.weights.tolist()):
+    for row, weight in zip(ballots.ranks.tolist(), ballots.weights.tolist(), strict=True):
         while row and row[-1] == BLANK:
             row.pop()
         lines.append(" ".join([str(weight), *(_mark(ballots, m) for m in row), "0"]))
@@ -168,7 +160,8 @@ def _mark(ballots: Ballots, code: int) -> str:
     if code == BLANK:
         return "-"
     if code <= OVERVOTE_SET_BASE:
-        return "=".join(str(c + 1) for c in sorted(ballots.overvote_sets[OVERVOTE_SET_BASE - code]))
+        marks = ballots.overvote_sets[OVERVOTE_SET_BASE - code]
+        return "=".join(str(c + 1) for c in sorted(marks))
     raise ValueError("an overvote whose candidates are not recorded cannot be written as BLT")
 
 

@@ -82,7 +82,10 @@ def read_csv(
     ranks = np.empty((n, len(ranks_cols)), dtype=np.int16)
     for j, name in enumerate(ranks_cols):
         _encode(table.column(name), index, decode, ranks[:, j], path, name, line_of)
-    weights = _weights(table.column(weight_col), path, line_of) if weight_col else np.ones(n, np.int64)
+    if weight_col:
+        weights = _weights(table.column(weight_col), path, line_of)
+    else:
+        weights = np.ones(n, np.int64)
     if section_col:
         sections, labels = _labels(table.column(section_col), decode)
     else:
@@ -96,16 +99,19 @@ def _read_header(path: Path) -> list[str]:
         with path.open("rb") as f:
             head = f.read(_HEADER_BYTES)
     except OSError as e:
-        raise CsvFormatError(path, None, f"cannot open: {e.strerror}", "a readable CSV file")
+        raise CsvFormatError(path, None, f"cannot open: {e.strerror}",
+                             "a readable CSV file") from None
     if not head.strip():
         raise CsvFormatError(path, None, "empty file", HEADER_EXPECTED)
     first = head.split(b"\n", 1)[0]
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise CsvFormatError(path, 1, "not UTF-8 text", f"a CSV file with {HEADER_EXPECTED}")
+        raise CsvFormatError(path, 1, "not UTF-8 text",
+                             f"a CSV file with {HEADER_EXPECTED}") from None
     if "\0" in text:
-        raise CsvFormatError(path, 1, "binary data, not text", f"a CSV file with {HEADER_EXPECTED}")
+        raise CsvFormatError(path, 1, "binary data, not text",
+                             f"a CSV file with {HEADER_EXPECTED}")
     return next(csv.reader([text.rstrip("\r")]), [])
 
 

@@ -21,9 +21,7 @@ import re
 from os import PathLike
 from pathlib import Path
 
-import numpy as np
-
-from hustings.counting import BLANK, OVERVOTE_SET_BASE, Ballots
+from hustings.counting import Ballots
 from hustings.formats.ballot_file import BallotFile
 from hustings.formats.errors import PreflibFormatError
 
@@ -38,9 +36,10 @@ def read_preflib(path: str | PathLike[str]) -> BallotFile:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise PreflibFormatError(path, None, "not UTF-8 text", "a PrefLib text file")
+        raise PreflibFormatError(path, None, "not UTF-8 text", "a PrefLib text file") from None
     except OSError as e:
-        raise PreflibFormatError(path, None, f"cannot open: {e.strerror}", "a readable file")
+        raise PreflibFormatError(path, None, f"cannot open: {e.strerror}",
+                                 "a readable file") from None
     names: dict[int, str] = {}
     rows: list[list[int | frozenset[int]]] = []
     weights: list[int] = []
@@ -63,25 +62,20 @@ def read_preflib(path: str | PathLike[str]) -> BallotFile:
     if not names:
         raise PreflibFormatError(path, None, "no alternative names",
                                  "'# ALTERNATIVE NAME k: name' header lines")
-    numbers = sorted(names)
-    position = {k: i for i, k in enumerate(numbers)}
-    sets: dict[frozenset[int], int] = {}
-    width = max((len(r) for r in rows), default=0) or 1
-    ranks = np.full((len(rows), width), BLANK, dtype=np.int16)
-    for i, row in enumerate(rows):
-        for j, mark in enumerate(row):
-            try:
-                members = frozenset(position[k] for k in mark)
-            except KeyError as e:
+    for row, start in zip(rows, starts, strict=True):
+        for mark in row:
+            missing = sorted(mark - names.keys())
+            if missing:
+                numbers = sorted(names)
                 raise PreflibFormatError(
-                    path, starts[i], f"alternative {e.args[0]}",
+                    path, start, f"alternative {missing[0]}",
                     f"one of the numbered alternatives {numbers[0]}..{numbers[-1]}",
-                ) from None
-            ranks[i, j] = (next(iter(members)) if len(members) == 1
-                           else OVERVOTE_SET_BASE - sets.setdefault(members, len(sets)))
-    ballots = Ballots(
-        tuple(names[k] for k in numbers), ranks, np.array(weights, np.int64),
-        np.zeros(len(rows), np.int16), overvote_sets=tuple(sorted(sets, key=sets.__getitem__)),
+                )
+    numbers = sorted(names)
+    ballots = Ballots.from_rankings(
+        [names[k] for k in numbers],
+        ([[names[k] for k in mark] for mark in row] for row in rows),
+        weights=weights,
     )
     return BallotFile(str(path), ballots, None, starts.__getitem__)
 

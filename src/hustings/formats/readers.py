@@ -91,7 +91,7 @@ def read_ballots(
             sorted({c for f in files for c in f.candidates})
         )
     parts = []
-    for source, file in zip(sources, files):
+    for source, file in zip(sources, files, strict=True):
         ballots = with_candidates(file.ballots, candidates)
         file = BallotFile(file.path, ballots, file.labels, file.line_of)
         if plan is None:
