@@ -42,12 +42,11 @@ def candidate_detail(request, slug, candidate):
     cand = contest.candidates.filter(slug=candidate).first()
     if cand is None:
         raise Http404("no such candidate")
-    nominations = cand.nominations.filter(withdrawn_at__isnull=True).select_related("body").order_by(
-        "body__kind", "body__name"
-    )
+    nominations = cand.nominations.filter(withdrawn_at__isnull=True).select_related("body").order_by("body__name")
+    order = [b.value for b in contest.nomination_rules().body_types]
     groups: dict[str, list] = {}
-    for n in nominations:
-        groups.setdefault(n.body.get_kind_display(), []).append(n.body)
+    for n in sorted(nominations, key=lambda n: order.index(n.body.kind) if n.body.kind in order else len(order)):
+        groups.setdefault(n.body.body_type.plural, []).append(n.body)
     return render(
         request,
         "hustings/candidate_detail.html",
@@ -55,6 +54,7 @@ def candidate_detail(request, slug, candidate):
             "contest": contest,
             "candidate": cand,
             "groups": groups,
+            "has_placeholders": any(b.placeholder for bodies in groups.values() for b in bodies),
             "endorsements": cand.endorsements.all(),
             "may_respond": request.user.is_authenticated
             and (request.user == cand.user or is_returning_officer(request.user)),

@@ -57,6 +57,7 @@ def nominate(request, slug):
         {
             "contest": contest,
             "rows": [(b, live.get(b.pk)) for b in bodies],
+            "free": any(b.pk not in live for b in bodies),
             "candidates": candidates,
             "open": contest.stage == Stage.NOMINATIONS_OPEN,
         },
