@@ -95,9 +95,10 @@ def load_contest(
     builder = BallotBuilder(config.rules.candidates)
     resolver = Resolver(config, builder)
     for source in config.sources:
+        first_chunk = len(builder.chunks)
+        reader = resolver.for_source(source)
         try:
-            READERS[source.provider](source, resolver.for_source(source), builder,
-                                     config.max_rankings)
+            READERS[source.provider](source, reader, builder, config.max_rankings)
         except (AttributeError, KeyError, TypeError, ValueError, IndexError) as e:
             # A structure the reader did not expect (a list where an object belongs, a
             # missing key): still the user's file, so still one line, never a traceback.
@@ -105,6 +106,8 @@ def load_contest(
                            f"unexpected structure ({type(e).__name__}: {e})",
                            f"a {source.provider} cast-vote-record file as RCTab reads it",
                            ) from e
+        for chunk in builder.chunks[first_chunk:]:
+            chunk.raw_names = reader.raw
     out = config.output
     for kind, wanted in (("precinct", out.tabulate_by_precinct), ("batch", out.tabulate_by_batch)):
         if wanted and not builder.has_labels(kind):

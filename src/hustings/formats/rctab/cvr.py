@@ -43,6 +43,9 @@ class SourceResolver:
         self.parent = parent
         self.source = source
         self.index = parent.builder.index
+        # candidate index -> the text this source first used for it (RCTab's CDF export
+        # names selections by that text, not by the config's name)
+        self.raw: dict[int, str] = {}
 
     def candidate(self, text: str, position: int | str | None) -> int:
         """The index of the candidate named (or aliased) by ``text``, trimmed as RCTab does."""
@@ -55,7 +58,9 @@ class SourceResolver:
                 self.source.path, position, f"unrecognised candidate {t!r}",
                 "a candidate name or alias declared in the config",
             )
-        return self.index[name]
+        i = self.index[name]
+        self.raw.setdefault(i, t)
+        return i
 
     def overvote(self, marks: Iterable[int]) -> int:
         """The rank code for several marks at one rank (a single mark stays itself)."""
@@ -75,6 +80,7 @@ class _Chunk:
     ids: Sequence[str] | None
     source: CvrSource | None = None
     extra: Mapping[str, Sequence[str | None]] = field(default_factory=dict)
+    raw_names: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ class SourceBallots:
     ids: Sequence[str] | None
     precincts: Sequence[str | None] | None
     extra: Mapping[str, Sequence[str | None]]
+    raw_names: Mapping[int, str] = field(default_factory=dict)  # index -> text in the file
 
 
 @dataclass
@@ -182,7 +189,8 @@ class BallotBuilder:
     def records(self) -> tuple[SourceBallots, ...]:
         return tuple(
             SourceBallots(c.source, int(c.ranks.shape[0]), c.ids,
-                          None if c.precincts is None else list(c.precincts), c.extra)
+                          None if c.precincts is None else list(c.precincts), c.extra,
+                          c.raw_names)
             for c in self.chunks
         )
 

@@ -1,4 +1,6 @@
-"""RCTab's normalised one-row-per-ballot CSV ("rctab_cvr"), written from a read contest.
+"""RCTab's conversions of a contest's CVRs: the normalised CSV and the NIST CDF JSON.
+
+``rctab_cvr_csv`` – RCTab's normalised one-row-per-ballot CSV ("rctab_cvr").
 
 RCTab converts any provider's CVRs into this CSV (its "Convert to CSV" action), which it
 can read back as a generic CSV source. Columns::
@@ -12,13 +14,21 @@ undeclared-write-in label for a write-in, the overvote label (or ``overvote``) f
 overvote whose names are unknown, and the names one per line (in the config's order) for
 one whose names are known. RCTab's CVR ids are ``<file>-<n>`` for ES&S rows, ``<file>(<n>)`` for CDF
 records and ``<tabulator>-<batch>-<record>`` for Dominion sessions.
+
+``cdf_json`` – the ballots as a NIST SP 1500-103 cast-vote-record report (JSON), as RCTab's
+"Convert to CDF" writes it: one ``original`` snapshot per ballot. As RCTab does, a ballot's
+selections are named after the text its file used for the candidate (``cs-7`` for Dominion
+candidate 7, an alias in a CDF file), while the election's candidate list holds the config's
+names (sorted, ids ``c-<name in lower case, spaces as _>``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
+from typing import Any
 
 from hustings.counting import BLANK, OVERVOTE, OVERVOTE_SET_BASE
 from hustings.formats.rctab import RctabContest
@@ -84,3 +94,104 @@ def _get(extra: dict, key: str, k: int) -> str:
 def _default_id(src, k: int) -> str:  # noqa: ANN001 - CvrSource | None
     """RCTab's id for a row of a tabular source without an id column: ``<file>-<n>``."""
     return f"{Path(src.file_path).name}-{k + 1}" if src else str(k + 1)
+
+
+def _slug(name: str) -> str:
+    return name.lower().replace(" ", "_")
+
+
+def _safe_id(text: str) -> str:
+    """An id as RCTab writes it into CDF: characters outside [A-Za-z0-9_.-] become _."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)
+
+
+def cdf_json(contest: RctabContest) -> dict[str, Any]:
+    """The contest's ballots as RCTab's CDF JSON export (see the module docstring).
+
+    ``GeneratedDate`` is left out: it is the time of writing, not a property of the ballots.
+    """
+    ballots = contest.ballots
+    names = ballots.candidates
+    labels = sorted(n for n in names if n not in contest.rules.excluded)
+    if any(s.overvote_label for s in contest.config.sources):
+        labels.append("overvote")  # RCTab lists the overvote label as a pseudo-candidate
+    cvrs = []
+    row_no = 0
+    for part in contest.sources_read:
+        def text(i: int, part=part) -> str:  # noqa: ANN001 - the loop's SourceBallots
+            return UWI if names[i] == UWI else part.raw_names.get(i, names[i])
+
+        for k in range(part.count):
+            ballot_id = _safe_id(part.ids[k] if part.ids is not None
+                                 else _default_id(part.source, k))
+            selections: dict[str, list[int]] = {}
+            for j in range(ballots.ranks.shape[1]):
+                code = int(ballots.ranks[row_no, j])
+                if code == BLANK:
+                    continue
+                if code == OVERVOTE:
+                    marked = ["overvote"]
+                elif code <= OVERVOTE_SET_BASE:
+                    # RCTab lists an overvote's selections in the string order of the
+                    # file's texts ("11" before "7"), the write-in after them
+                    members = ballots.overvote_sets[OVERVOTE_SET_BASE - code]
+                    marked = sorted(text(m) for m in members if names[m] != UWI)
+                    marked += [UWI for m in members if names[m] == UWI]
+                else:
+                    marked = [text(code)]
+                for m in marked:
+                    selections.setdefault(m, []).append(j + 1)
+            cvrs.append(_cvr(ballot_id, selections))
+            row_no += 1
+    meta = contest.metadata
+    return {
+        "@type": "CVR.CastVoteRecordReport",
+        "CVR": cvrs,
+        "Election": [{
+            "@id": "election-001",
+            "@type": "Election",
+            "Candidate": [{"@id": f"c-{_slug(n)}", "Name": n} for n in labels],
+            "Contest": [{
+                "@id": "contest-001",
+                "@type": "CandidateContest",
+                "ContestSelection": [
+                    {"@id": f"cs-{_slug(n)}", "@type": "ContestSelection",
+                     "CandidateIds": [f"c-{_slug(n)}"]} for n in labels],
+                "Name": meta["contest"],
+            }],
+            "ElectionScopeId": "gpu-election",
+        }],
+        "GpUnit": [{"@id": "gpu-election", "@type": "GpUnit", "Name": meta["jurisdiction"],
+                    "OtherType": "Election Scope Jurisdiction", "Type": "other"}],
+        "ReportGeneratingDeviceIds": ["rd-001"],
+        "ReportingDevice": [{"@id": "rd-001", "@type": "CVR.ReportingDevice",
+                             "Application": "RCTab", "Manufacturer": "Bright Spots"}],
+        "Version": "1.0.0",
+    }
+
+
+def _cvr(ballot_id: str, selections: dict[str, list[int]]) -> dict[str, Any]:
+    snapshot = f"ballot-{ballot_id}"
+    return {
+        "@type": "CVR",
+        "BallotPrePrintedId": ballot_id,
+        "CVRSnapshot": [{
+            "@id": snapshot,
+            "@type": "CVR.CVRSnapshot",
+            "CVRContest": [{
+                "@type": "CVR.CVRContest",
+                "CVRContestSelection": [
+                    {"@type": "CVR.CVRContestSelection",
+                     "ContestSelectionId": f"cs-{_slug(name)}",
+                     "SelectionPosition": [
+                         {"@type": "CVR.SelectionPosition", "HasIndication": "yes",
+                          "IsAllocable": "unknown", "NumberVotes": 1, "Rank": r}
+                         for r in ranks]}
+                    for name, ranks in selections.items()],
+                "ContestId": "contest-001",
+            }],
+            "Type": "original",
+        }],
+        "CurrentSnapshotId": snapshot,
+        "ElectionId": "election-001",
+    }
