@@ -204,3 +204,18 @@ def test_forms_need_the_csrf_token(contest, returning_officer):
     assert response.status_code == 403
     page = client.get(reverse("contest-manage", args=[contest.slug])).content.decode()
     assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_public_pages_do_a_fixed_number_of_queries(as_, contest, django_assert_max_num_queries):
+    """The table is computed with grouped counts, not one query per body or candidate."""
+    from web_factories import nominate_directly
+
+    nominate_directly(contest, "Ed Balls", "MP", 120)
+    nominate_directly(contest, "Ed Balls", "CLP", 5)
+    client = as_("public_visitor")
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("nominations-table", args=[contest.slug])).status_code == 200
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("candidate-detail", args=[contest.slug, "ed-balls"])).content.decode()
+    assert "<h4>MPs (120)</h4>" in page and "<h4>CLPs (5)</h4>" in page
+    assert page.index("MPs (120)") < page.index("CLPs (5)")  # the rule book's column order
