@@ -138,5 +138,7 @@ def test_close_count_publish_shows_rounds_and_downloads(omov, omov_codes, office
     assert sorted(csv_text.splitlines()[1:]) == sorted([
         "All voters,Jeremy Corbyn,", "All voters,Jeremy Corbyn,", "All voters,Andy Burnham,Jeremy Corbyn",
         "All voters,Andy Burnham,", "All voters,Liz Kendall,Andy Burnham"])
-    kinds = list(LedgerEntry.objects.order_by("seq").values_list("kind", flat=True))
-    assert kinds == ["cast"] * 5 + ["ballot-closed", "counted", "published"]
+    assert LedgerEntry.objects.filter(kind="cast").count() == 5
+    lane0 = list(LedgerEntry.objects.filter(lane=0).exclude(kind="cast").order_by("seq")
+                 .values_list("kind", flat=True))
+    assert lane0 == ["ballot-closed", "counted", "published"]

@@ -84,15 +84,15 @@ def test_reminders_go_only_to_those_who_have_not_voted(omov, django_capture_on_c
     assert mail.outbox[0].subject.startswith("Reminder: ")
 
 
-def test_database_queue_holds_the_mail_until_the_worker_runs(omov, settings, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
+def test_database_queue_holds_the_mail_until_the_worker_runs(omov, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
                                   "QUEUES": ["default", "mail"]}}
     from django_tasks_db.models import DBTaskResult
 
     roll.import_roll(omov, ROLL)
     roll.freeze(omov)
-    with django_capture_on_commit_callbacks(execute=True):
-        queued, _ = credentials.issue_all(omov)
+    queued, _ = credentials.issue_all(omov)  # enqueued when its transaction commits
     assert queued == 2 and DBTaskResult.objects.count() == 2
     assert mail.outbox == []  # the request returned before any letter was sent
     call_command("db_worker", "--batch", "--queue-name", "mail", "--no-startup-delay", verbosity=0)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from hustings.web.voting import codes, contest_info, ledger
@@ -85,6 +85,13 @@ def remaining_sections(contest, voter) -> list[str]:  # noqa: ANN001
     return [s for s in ballot_sections(contest, voter) if s not in done]
 
 
+def _locked_stage(contest) -> str:  # noqa: ANN001
+    with connection.cursor() as cur:
+        lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+        cur.execute(f"SELECT stage FROM contests_contest WHERE id = %s{lock}", [contest.pk])
+        return cur.fetchone()[0]
+
+
 def cast(
     contest, voter, section: str, ranking: Sequence[str], *, channel: str = Channel.ONLINE
 ) -> str:  # noqa: ANN001
@@ -96,13 +103,22 @@ def cast(
     receipt = codes.new_receipt()
     try:
         with transaction.atomic():
+            # Re-read the stage under a shared lock: closing takes the contest row FOR UPDATE,
+            # so a cast either commits before the close (and the close's seal records it) or
+            # sees the ballot closed. Never a ballot after the seal.
+            stage = _locked_stage(contest)
+            if stage not in (contest_info.ACCEPTING if channel == Channel.PAPER else
+                             (contest_info.BALLOT_OPEN,)):
+                raise NotOpen("The ballot is not open.")
             Participation.objects.create(
                 contest=contest, voter=voter, section=section, channel=channel
             )
             Ballot.objects.create(
                 contest=contest, section=section, ranking=list(ranking), channel=channel
             )
-            ledger.append(contest, ledger.Kind.CAST, {"receipt": receipt, "section": section})
+            # paper may merge after the close has sealed the cast lanes: it goes on lane 0
+            ledger.append(contest, ledger.Kind.CAST, {"receipt": receipt, "section": section},
+                          lane=0 if channel == Channel.PAPER else None)
     except IntegrityError as e:
         # PostgreSQL names the constraint, SQLite the table: either way, the participation
         if "participation" in str(e).lower():

@@ -1,10 +1,16 @@
-"""The ledger's hash chain, as pure functions (no Django): canonical JSON and SHA-256.
+"""The ledger's hash chains, as pure functions (no Django): canonical JSON and SHA-256.
 
-Each entry's hash is ``sha256(prev_hash + canonical_json(body))`` where the body holds the
-entry's sequence number, kind, time and payload. The first entry's ``prev_hash`` is
-``GENESIS``. Anyone holding an export of the ledger can re-check it with
-``hustings verify ledger``: changing, dropping or reordering any entry breaks every hash
-after it.
+A contest's ledger is a few parallel chains ("lanes", default 8), so that casts at the
+same moment lock different chain heads and their commits can share the disk's flushes;
+with one chain every cast would wait for the previous one's commit. Each entry's hash is
+``sha256(prev_hash + canonical_json(body))``, the body holding the entry's lane, sequence
+number in its lane, kind, time and payload; a lane's first ``prev_hash`` is ``GENESIS``.
+
+Lane 0 carries everything but casts (roll freeze, opening, paper batches, close, count,
+publication). The close entry records every lane's head (``payload["heads"]``: lane →
+[seq, hash]), which ties the lanes into one record: a cast added to any lane after the
+close, or a cast dropped before it, no longer matches. Anyone holding an export can
+re-check all of it with ``hustings verify ledger``.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any
 from hustings.web.voting.errors import LedgerError
 
 GENESIS = "0" * 64
+CLOSE_KIND = "ballot-closed"
 
 
 def canonical_json(value: Any) -> str:
@@ -25,8 +32,8 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def entry_body(seq: int, kind: str, at: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-    return {"seq": seq, "kind": kind, "at": at, "payload": dict(payload)}
+def entry_body(seq: int, kind: str, at: str, payload: Mapping[str, Any], lane: int = 0) -> dict:
+    return {"lane": lane, "seq": seq, "kind": kind, "at": at, "payload": dict(payload)}
 
 
 def entry_hash(prev_hash: str, body: Mapping[str, Any]) -> str:
@@ -34,27 +41,52 @@ def entry_hash(prev_hash: str, body: Mapping[str, Any]) -> str:
 
 
 def verify_entries(entries: Iterable[Mapping[str, Any]]) -> int:
-    """Re-check a chain given as dicts with seq, kind, at, payload, prev_hash and hash, in
-    order. Returns how many entries were checked; raises LedgerError naming the first bad one.
-    """
-    prev = GENESIS
+    """Re-check every lane of a ledger given as dicts (lane, seq, kind, at, payload,
+    prev_hash, hash), each lane in order, and the lane heads a close entry recorded.
+    Returns how many entries were checked; raises LedgerError naming the first bad one."""
+    heads: dict[int, tuple[int, str]] = {}
+    closes: list[Mapping[str, Any]] = []
+    hashes: dict[tuple[int, int], str] = {}
     n = 0
     for n, e in enumerate(entries, start=1):
         for key in ("seq", "kind", "at", "payload", "prev_hash", "hash"):
             if key not in e:
                 raise LedgerError(f"entry {n}: missing field {key!r}")
-        if e["seq"] != n:
-            raise LedgerError(f"entry {n}: sequence number is {e['seq']}, expected {n}")
+        lane = int(e.get("lane", 0))
+        where = f"lane {lane} entry {e['seq']} ({e['kind']})"
+        seq, prev = heads.get(lane, (0, GENESIS))
+        if e["seq"] != seq + 1:
+            raise LedgerError(f"lane {lane}: entry after {seq} is numbered {e['seq']}, expected {seq + 1}")
         if e["prev_hash"] != prev:
             raise LedgerError(
-                f"entry {n} ({e['kind']}): prev_hash {e['prev_hash'][:12]}… does not match "
-                f"the hash of entry {n - 1} ({prev[:12]}…)"
+                f"{where}: prev_hash {e['prev_hash'][:12]}… does not match the hash of the "
+                f"entry before it ({prev[:12]}…)"
             )
-        want = entry_hash(prev, entry_body(e["seq"], e["kind"], e["at"], e["payload"]))
+        want = entry_hash(prev, entry_body(e["seq"], e["kind"], e["at"], e["payload"], lane))
         if e["hash"] != want:
             raise LedgerError(
-                f"entry {n} ({e['kind']}): stored hash {e['hash'][:12]}… does not match its "
-                f"contents (expected {want[:12]}…)"
+                f"{where}: stored hash {e['hash'][:12]}… does not match its contents "
+                f"(expected {want[:12]}…)"
             )
-        prev = e["hash"]
+        heads[lane] = (e["seq"], e["hash"])
+        hashes[(lane, e["seq"])] = e["hash"]
+        if e["kind"] == CLOSE_KIND:
+            closes.append(e)
+    for k, close in enumerate(closes):
+        recorded = close["payload"].get("heads", {})
+        for lane_text, (seq, digest) in recorded.items():
+            lane = int(lane_text)
+            if lane == 0:
+                continue  # lane 0 goes on after the close (count, publication)
+            if hashes.get((lane, seq), GENESIS) != digest:
+                raise LedgerError(
+                    f"lane {lane}: the close recorded entry {seq} as {digest[:12]}…, "
+                    "which the lane does not hold"
+                )
+            now = heads.get(lane, (0, GENESIS))
+            if k == len(closes) - 1 and now[0] != seq:
+                raise LedgerError(
+                    f"lane {lane}: the close recorded its head as entry {seq}, but the lane "
+                    f"goes on to entry {now[0]}: entries were added after the close"
+                )
     return n

@@ -19,10 +19,17 @@ BALLOT_OPEN = "ballot_open"
 BALLOT_CLOSED = "ballot_closed"
 COUNTED = "counted"
 PUBLISHED = "published"
+ACCEPTING = (BALLOT_OPEN, BALLOT_CLOSED)  # paper ballots: until the count
 
 
 def candidates(contest) -> tuple[str, ...]:  # noqa: ANN001
-    return tuple(c.name for c in contest.ballot())
+    """The names on the ballot, in ballot order; kept on the instance (one per request), as
+    the ballot is fixed once nominations close and a cast asks several times."""
+    cached = getattr(contest, "_voting_candidates", None)
+    if cached is None:
+        cached = tuple(c.name for c in contest.ballot())
+        contest._voting_candidates = cached
+    return cached
 
 
 def ballot_is_open(contest) -> bool:  # noqa: ANN001

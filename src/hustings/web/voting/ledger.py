@@ -1,72 +1,97 @@
-"""Appending to and reading the contest's ledger (the hash chain of chain.py).
+"""Appending to and reading the contest's ledger (the hash chains of chain.py).
 
-Every append locks the contest's ``VotingSetup`` row (SELECT … FOR UPDATE), so entries get
-consecutive sequence numbers and each one hashes the one before, even with many casts at
-once. It must run inside the caller's transaction: the entry commits with what it records.
+Every append locks the head of its lane (SELECT … FOR UPDATE), so a lane's entries get
+consecutive numbers and each hashes the one before, even with many casts at once. A cast
+goes to a lane drawn at random; everything else goes to lane 0. It must run inside the
+caller's transaction: the entry commits with what it records, or not at all.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from hustings.web.voting import chain
-from hustings.web.voting.models import LedgerEntry, VotingSetup
+from hustings.web.voting.errors import LedgerError
+from hustings.web.voting.models import LedgerEntry, LedgerHead, VotingSetup
 
 
 class Kind:
     """The kinds of entry (the issue's list): roll freeze, open, cast, paper batch, close,
-    count, publication; plus exclusions, which must be visible to scrutineers too."""
+    count, publication; plus exclusions, which scrutineers must see too."""
 
     ROLL_FROZEN = "roll-frozen"
     EXCLUDED = "voter-excluded"
     BALLOT_OPENED = "ballot-opened"
     CAST = "cast"
     PAPER_BATCH = "paper-batch"
-    BALLOT_CLOSED = "ballot-closed"
+    BALLOT_CLOSED = chain.CLOSE_KIND
     COUNTED = "counted"
     PUBLISHED = "published"
 
 
-def setup_for(contest) -> VotingSetup:  # noqa: ANN001 - contests.Contest
-    setup, _ = VotingSetup.objects.get_or_create(contest=contest)
+def lanes() -> int:
+    return int(getattr(settings, "HUSTINGS_LEDGER_LANES", 8))
+
+
+def setup_for(contest) -> VotingSetup:  # noqa: ANN001
+    setup, created = VotingSetup.objects.get_or_create(contest=contest)
+    if created or not LedgerHead.objects.filter(contest=contest).exists():
+        LedgerHead.objects.bulk_create(
+            [LedgerHead(contest=contest, lane=k) for k in range(lanes())], ignore_conflicts=True
+        )
     return setup
 
 
-def append(contest, kind: str, payload: Mapping[str, Any]) -> LedgerEntry:  # noqa: ANN001
+def append(contest, kind: str, payload: Mapping[str, Any], *, lane: int | None = None) -> LedgerEntry:  # noqa: ANN001
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("ledger.append must run inside the transaction it records")
-    setup_for(contest)  # created outside the lock the first time; harmless if it exists
-    setup = VotingSetup.objects.select_for_update().get(contest=contest)
-    seq = setup.ledger_seq + 1
+    if lane is None:
+        lane = secrets.randbelow(lanes()) if kind == Kind.CAST else 0
+    head = LedgerHead.objects.select_for_update().filter(contest=contest, lane=lane).first()
+    if head is None:  # the contest's first entry
+        setup_for(contest)
+        head = LedgerHead.objects.select_for_update().get(contest=contest, lane=lane)
+    if kind == Kind.BALLOT_CLOSED:
+        payload = {**payload, "heads": _seal(contest)}
+    seq = head.seq + 1
     at = timezone.now().isoformat(timespec="microseconds")
-    body = chain.entry_body(seq, kind, at, payload)
-    digest = chain.entry_hash(setup.ledger_hash, body)
+    body = chain.entry_body(seq, kind, at, payload, lane)
+    digest = chain.entry_hash(head.hash, body)
     entry = LedgerEntry.objects.create(
-        contest=contest, seq=seq, kind=kind, at=at, payload=body["payload"],
-        prev_hash=setup.ledger_hash, hash=digest,
+        contest=contest, lane=lane, seq=seq, kind=kind, at=at, payload=body["payload"],
+        prev_hash=head.hash, hash=digest,
     )
-    VotingSetup.objects.filter(pk=setup.pk).update(ledger_seq=seq, ledger_hash=digest)
+    LedgerHead.objects.filter(pk=head.pk).update(seq=seq, hash=digest)
     return entry
 
 
+def _seal(contest) -> dict[str, list]:  # noqa: ANN001
+    """Lock every lane (in lane order, as no cast locks two) and record its head."""
+    heads = LedgerHead.objects.select_for_update().filter(contest=contest).order_by("lane")
+    return {str(h.lane): [h.seq, h.hash] for h in heads}
+
+
 def entries(contest) -> list[dict[str, Any]]:  # noqa: ANN001
-    return [e.as_dict() for e in LedgerEntry.objects.filter(contest=contest).order_by("seq")]
+    return [e.as_dict() for e in LedgerEntry.objects.filter(contest=contest).order_by("lane", "seq")]
 
 
 def verify(contest) -> int:  # noqa: ANN001
-    """Re-check the stored chain and that its head matches; returns the number of entries."""
+    """Re-check the stored chains and that the heads match them; returns the entry count."""
     items = entries(contest)
     n = chain.verify_entries(items)
-    setup = setup_for(contest)
-    if n != setup.ledger_seq or (n and items[-1]["hash"] != setup.ledger_hash):
-        from hustings.web.voting.errors import LedgerError
-
-        raise LedgerError(
-            f"the ledger head says {setup.ledger_seq} entries ending {setup.ledger_hash[:12]}…, "
-            f"but {n} entries are stored"
-        )
+    last: dict[int, tuple[int, str]] = {}
+    for e in items:
+        last[e["lane"]] = (e["seq"], e["hash"])
+    for head in LedgerHead.objects.filter(contest=contest):
+        if last.get(head.lane, (0, chain.GENESIS)) != (head.seq, head.hash):
+            raise LedgerError(
+                f"lane {head.lane}: the head says entry {head.seq} ({head.hash[:12]}…), "
+                f"but the stored lane ends at entry {last.get(head.lane, (0, ''))[0]}"
+            )
     return n

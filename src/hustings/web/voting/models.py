@@ -44,9 +44,6 @@ class VotingSetup(models.Model):
     paper_rule = models.CharField(
         max_length=20, choices=PaperRule.choices, default=PaperRule.FIRST_RECEIVED
     )
-    # the ledger head: locked FOR UPDATE by every append, so the chain is a single line
-    ledger_seq = models.PositiveIntegerField(default=0)
-    ledger_hash = models.CharField(max_length=64, default="0" * 64)
     result_json = models.TextField(blank=True)  # RCTab-format JSON of the count
     result_plain = models.JSONField(null=True, blank=True)  # resultdoc.plain_document: the page
     election_toml = models.TextField(blank=True)  # the rules counted under
@@ -155,11 +152,27 @@ class SetAside(models.Model):
     reason = models.CharField(max_length=200)
 
 
-class LedgerEntry(models.Model):
-    """One link of the contest's hash chain (see chain.py). Append-only: on PostgreSQL a
-    trigger refuses UPDATE and DELETE (migration 0002)."""
+class LedgerHead(models.Model):
+    """The last entry of one lane of a contest's ledger: locked FOR UPDATE by each append
+    to that lane, so the lane is a single line (see chain.py for why there are lanes)."""
 
     contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="+")
+    lane = models.PositiveSmallIntegerField()
+    seq = models.PositiveIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "lane"], name="ledger_head_unique_lane")
+        ]
+
+
+class LedgerEntry(models.Model):
+    """One link of one lane of the contest's hash chains (see chain.py). Append-only: on
+    PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002)."""
+
+    contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="+")
+    lane = models.PositiveSmallIntegerField(default=0)
     seq = models.PositiveIntegerField()
     kind = models.CharField(max_length=40)
     at = models.CharField(max_length=40)  # ISO 8601 UTC, exactly as hashed
@@ -168,13 +181,13 @@ class LedgerEntry(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["contest", "seq"]
+        ordering = ["contest", "lane", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["contest", "seq"], name="ledger_unique_seq")
+            models.UniqueConstraint(fields=["contest", "lane", "seq"], name="ledger_unique_lane_seq")
         ]
 
     def as_dict(self) -> dict:
-        return {"seq": self.seq, "kind": self.kind, "at": self.at, "payload": self.payload,
+        return {"lane": self.lane, "seq": self.seq, "kind": self.kind, "at": self.at, "payload": self.payload,
                 "prev_hash": self.prev_hash, "hash": self.hash}
 
 

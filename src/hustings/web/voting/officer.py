@@ -17,7 +17,7 @@ from hustings.web.contests.models import Contest
 from hustings.web.errors import PlatformError
 from hustings.web.voting import closing, credentials, ledger, paper, roll
 from hustings.web.voting.errors import VotingError
-from hustings.web.voting.models import PaperBatch, Participation, SetAside, Voter
+from hustings.web.voting.models import LedgerEntry, PaperBatch, Participation, SetAside, Voter
 
 
 def _officer(request: HttpRequest, slug: str) -> Contest:
@@ -45,6 +45,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "voters": Voter.objects.filter(contest=contest).count(),
         "voted": Participation.objects.filter(contest=contest).values("voter").distinct().count(),
         "batches": PaperBatch.objects.filter(contest=contest).order_by("label"),
+        "ledger_entries": LedgerEntry.objects.filter(contest=contest).count(),
         "set_asides": SetAside.objects.filter(batch__contest=contest).select_related("batch"),
     })
 

@@ -41,7 +41,7 @@ from hustings.web.voting.models import Channel, PaperBatch, PaperRule, SetAside,
 
 Envelope = tuple[str, tuple[str | None, ...]]
 _RANK = re.compile(r"(pref|rank)(\d+)$", re.IGNORECASE)
-ACCEPTING = ("ballot_open", "ballot_closed")
+ACCEPTING = contest_info.ACCEPTING
 
 
 def parse_batch(text: str, candidates, *, source: str) -> list[Envelope]:  # noqa: ANN001
