@@ -29,13 +29,7 @@ CASES = all_cases()
 
 # Cases we cannot yet match, each with the precise reason; strict, so a fix turns them red
 # until the mark is removed.
-KNOWN_GAPS: dict[str, str] = {
-    "2024_alaska_dominion": (
-        "reader: RCTab 2.0 leaves out the 73 sessions of tabulator 92302 (CvrExport_1731, "
-        "_1734, _1736: every mark IsVote=false, contests flagged InvalidContest); expected "
-        "124 ballots, we read 197"
-    ),
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 def _params(kind: str, *, complete: bool = True) -> list:
     out = []

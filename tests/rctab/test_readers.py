@@ -27,8 +27,7 @@ from hustings.formats.rctab import (
 from rctab_oracle import RCTAB, all_cases, case_id, load
 from rctab_round1 import round1
 
-RUNNABLE = [c for c in all_cases() if c["kind"] == "tabulation" and c["inputs_complete"]
-            and c["name"] != "2024_alaska_dominion"]  # reader gap: see test_conformance
+RUNNABLE = [c for c in all_cases() if c["kind"] == "tabulation" and c["inputs_complete"]]
 # 13 copies of 2013_minneapolis_mayor (checked there); too slow for the per-ballot oracle
 ROUND_ONE = [c for c in RUNNABLE if c["name"] != "2013_minneapolis_mayor_scale"]
 
@@ -309,3 +308,30 @@ def test_unexpected_structure_is_one_line_not_a_traceback(tmp_path: Path) -> Non
     assert str(e.value) == (
         f"{tmp_path / 'cvr.json'}: unexpected structure (AttributeError: 'int' object has no "
         "attribute 'get'); expected a cdf cast-vote-record file as RCTab reads it")
+
+
+def test_dominion_invalid_contest_is_not_a_ballot(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+
+    def session(record: int, outstack: list[int], marks: list[dict]) -> dict:
+        return {"TabulatorId": 9, "BatchId": 1, "RecordId": record, "Original": {
+            "IsCurrent": True, "PrecinctPortionId": 1, "Cards": [{"Contests": [
+                {"Id": 5, "Undervotes": 0, "OutstackConditionIds": outstack, "Marks": marks}]}]}}
+
+    mark = {"CandidateId": 1, "Rank": 1, "IsAmbiguous": False, "IsVote": True}
+    (folder / "CvrExport.json").write_text(json.dumps({"Sessions": [
+        session(1, [], [mark]),
+        session(2, [7], [dict(mark, IsVote=False)]),  # flagged InvalidContest: left out
+        session(3, [], []),  # no marks: an undervote
+    ]}))
+    (folder / "OutstackConditionManifest.json").write_text(json.dumps({"List": [
+        {"Description": "InvalidContest", "Id": 7}, {"Description": "Undervote", "Id": 4}]}))
+    (folder / "PrecinctPortionManifest.json").write_text(json.dumps({"List": [
+        {"Description": "Precinct 1", "Id": 1, "PrecinctId": 1}]}))
+    source = {"provider": "dominion", "filePath": "export", "contestId": "5"}
+    config = _config(tmp_path, source, candidates=({"name": "Ann", "aliases": ["1"]},))
+    contest = load_contest(config)
+    assert contest.ballots.ranks.tolist() == [[0], [BLANK]]
+    assert contest.ballot_ids == ("9-1-1", "9-1-3")
+    assert contest.sources_read[0].extra["portion"] == ["Precinct 1", "Precinct 1"]

@@ -6,7 +6,10 @@ The source is a folder holding ``CvrExport.json`` or ``CvrExport_<n>.json`` file
 ``CandidateId`` at ``Rank``. A session that does not carry the contest is not a ballot of it.
 As RCTab does, candidates are matched by their Dominion id (configs list ids as aliases),
 ``undeclaredWriteInLabel`` is the write-in candidate's id, and ambiguous marks
-(``IsAmbiguous``) are not marks.
+(``IsAmbiguous``) are not marks. A contest that Dominion flags with the ``InvalidContest``
+outstack condition (``OutstackConditionManifest.json``) is not on that ballot: RCTab 2.0
+leaves exactly those sessions out of the 2024 Alaska case, and they are the only ones it
+leaves out.
 
 A session whose ``Original`` is not ``IsCurrent`` counts by its ``Modified`` record, or not
 at all without one. Precincts are the session's ``PrecinctId`` named by
@@ -42,6 +45,8 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
                        "Dominion CVR export files in the folder")
     precinct_of = _names(folder / "PrecinctManifest.json")
     portion_of = _names(folder / "PrecinctPortionManifest.json")
+    invalid = {i for i, d in _names(folder / "OutstackConditionManifest.json").items()
+               if d == "InvalidContest"}
     try:
         contest_id = int(source.contest_id)
     except ValueError:
@@ -73,6 +78,8 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
                 for k_no, contest in enumerate(card.get("Contests", [])):
                     if contest.get("Id") != contest_id:
                         continue
+                    if invalid & set(contest.get("OutstackConditionIds", [])):
+                        continue  # Dominion says the contest is not validly on this card
                     found = True
                     for m_no, mark in enumerate(contest.get("Marks", [])):
                         if mark.get("IsAmbiguous"):
