@@ -21,7 +21,7 @@ def run(*args, env=None, timeout=120):
     full = {k: v for k, v in os.environ.items() if k not in ENV and k != "DJANGO_SETTINGS_MODULE"}
     full.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "hustings", *args], capture_output=True, text=True, env=full, timeout=timeout
+        [sys.executable, "-m", "hustings", *args], capture_output=True, text=True, env=full, timeout=timeout, check=False
     )
 
 
@@ -57,7 +57,7 @@ def test_serve_says_when_the_database_is_unreachable():
 def test_wsgi_refuses_to_load_without_the_environment():
     result = subprocess.run(
         [sys.executable, "-c", "import hustings.web.wsgi"],
-        capture_output=True, text=True, env={k: v for k, v in os.environ.items() if k not in ENV},
+        capture_output=True, text=True, env={k: v for k, v in os.environ.items() if k not in ENV}, check=False,
     )
     assert result.returncode == 1
     assert "RuntimeError: hustings: missing environment variable(s): HUSTINGS_SECRET_KEY, " in result.stderr

@@ -44,8 +44,10 @@ def test_every_bad_line_is_reported_with_its_line_number():
     )
     _, errors = parse(text, CANDIDATES)
     assert errors == [
-        "line 3: candidate 'Ed Milliband' is not in this contest; expected one of "
-        "Andy Burnham, Yvette Cooper, Jeremy Corbyn, Liz Kendall",
+        (
+            "line 3: candidate 'Ed Milliband' is not in this contest; expected one of "
+            "Andy Burnham, Yvette Cooper, Jeremy Corbyn, Liz Kendall"
+        ),
         "line 4: endorser is empty; expected a value",
         "line 4: publication is empty; expected a value",
         "line 4: date '25/08/2010' is not a date; expected YYYY-MM-DD or YYYY-MM",

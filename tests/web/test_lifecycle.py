@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
+from web_factories import make_contest, nominate_directly
 
 from hustings.web.contests.models import STAGES, AuditEntry, Contest, Stage
 from hustings.web.errors import AuditLogError, TransitionError
-
-from web_factories import make_contest, nominate_directly
 
 pytestmark = pytest.mark.django_db
 
@@ -182,9 +181,12 @@ def test_postgres_trigger_refuses_raw_update_and_delete(returning_officer):
         "UPDATE contests_auditentry SET reason = 'x' WHERE id = %s",
         "DELETE FROM contests_auditentry WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="the audit log is append-only"):
-            with transaction.atomic(), connection.cursor() as cur:
-                cur.execute(sql, [entry.pk])
+        with (
+            pytest.raises(DatabaseError, match="the audit log is append-only"),
+            transaction.atomic(),
+            connection.cursor() as cur,
+        ):
+            cur.execute(sql, [entry.pk])
     assert AuditEntry.objects.get(pk=entry.pk).reason == ""
 
 

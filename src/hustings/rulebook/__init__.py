@@ -35,7 +35,6 @@ from hustings.rulebook.nominations import (
     preset_text,
 )
 
-
 __all__ = [
     "Affiliates",
     "AllOf",

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from importlib import resources
-from typing import Any, Union
+from typing import Any
 
 from hustings.rulebook.errors import NominationRulesError
 
@@ -97,17 +97,17 @@ class Affiliates:
 
 @dataclass(frozen=True)
 class AllOf:
-    parts: tuple["Requirement", ...]
+    parts: tuple[Requirement, ...]
     label: str = ""
 
 
 @dataclass(frozen=True)
 class AnyOf:
-    parts: tuple["Requirement", ...]
+    parts: tuple[Requirement, ...]
     label: str = ""
 
 
-Requirement = Union[Share, Affiliates, AllOf, AnyOf]
+Requirement = Share | Affiliates | AllOf | AnyOf
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ class Assessment:
 
     passed: bool
     reason: str
-    parts: tuple["Assessment", ...] = ()
+    parts: tuple[Assessment, ...] = ()
 
 
 # -- assessing -------------------------------------------------------------------------
