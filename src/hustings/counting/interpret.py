@@ -70,7 +70,7 @@ class BallotReader:
         """ranks[rows, cols], through the flat array when it is contiguous (faster)."""
         if self.ranks.flags.c_contiguous:
             full = self.ranks.shape[1]
-            return self.ranks.reshape(-1)[rows.astype(np.intp) * full + cols]
+            return self.ranks.reshape(-1)[rows.astype(np.intp, copy=False) * full + cols]
         return self.ranks[rows, cols]
 
     def _first_duplicates(self, ballots: Ballots) -> np.ndarray:
@@ -139,13 +139,16 @@ class BallotReader:
             return out_cand, out_status
         start = self.pos[idx].astype(np.intp) + 1
         inside = start < self.width
-        code = np.full(m, BLANK, dtype=self.ranks.dtype)
-        code[inside] = self._cells(idx[inside], start[inside])
+        # Read every ballot's next cell (clipped inside the row), then blank those past the
+        # end: cheaper than masking the gather.
+        code = np.where(inside, self._cells(idx, np.minimum(start, self.width - 1)), BLANK)
         got = plain[code - low]
         if self.dup_pos is not None:
             got &= self.dup_pos[idx] != start
         np.copyto(out_cand, code, where=got)
-        self.pos[idx[got]] = start[got]
+        # Pointers of ballots not settled here are rewritten by the walk (if they find
+        # someone) or never read again (if they become inactive).
+        self.pos[idx] = start
         rest = np.flatnonzero(~got)
         if rest.size:
             self._walk(idx[rest], rest, start[rest] - 1, continuing, out_cand, out_status)
@@ -184,43 +187,49 @@ class BallotReader:
 
     def _walk_block(self, rows, slot, pos, continuing, out_cand, out_status) -> None:
         w = self.width
-        block = np.take(self.ranks, rows, axis=0)[:, :w]  # take: far faster than [rows, :]
-        cols = np.arange(w)
-        mark = block != BLANK
+        block = np.take(self.ranks, rows, axis=0)  # take: far faster than [rows, :]
+        if w < block.shape[1]:
+            block = block[:, :w]
+        cols = np.arange(w, dtype=np.int16)
         table, low = self._decisive_codes(continuing)
-        decisive = table[block.astype(np.intp) - low]
-        stop_skip = np.full(rows.size, w, dtype=np.intp)
+        decisive = table[block - low]  # small ints: no widening copy needed
+        decisive &= cols > pos.astype(np.int16)[:, None]
         max_skip = self.rules.max_skipped_ranks
+        stop_skip = stop_dup = None
         if max_skip is not None:
             # blank ranks since the previous mark (or the start), at each mark
+            mark = block != BLANK
             last = np.maximum.accumulate(np.where(mark, cols, -1), axis=1)
             before = np.concatenate([np.full((rows.size, 1), -1), last[:, :-1]], axis=1)
             bad = mark & (cols - before - 1 > max_skip)
-            has = bad.any(axis=1)
-            stop_skip[has] = bad[has].argmax(axis=1)
-        stop_dup = (
-            self.dup_pos[rows].astype(np.intp) if self.dup_pos is not None
-            else np.full(rows.size, w, dtype=np.intp)
-        )
-        decisive |= cols == stop_skip[:, None]
-        decisive |= cols == stop_dup[:, None]
-        decisive &= cols > pos[:, None]
-        found = decisive.any(axis=1)
+            stop_skip = np.where(bad.any(axis=1), bad.argmax(axis=1), w)
+            decisive |= cols == stop_skip[:, None]
+        if self.dup_pos is not None:
+            stop_dup = self.dup_pos[rows].astype(np.intp)
+            decisive |= cols == stop_dup[:, None]
+        if max_skip is not None or self.dup_pos is not None:
+            decisive &= cols > pos.astype(np.int16)[:, None]
         first = decisive.argmax(axis=1)
+        found = decisive[np.arange(rows.size), first]
         # Nothing decides: out of ranks. An undervote only if the ballot never had a mark.
-        none = ~found
-        seen = (pos >= 0) | mark.any(axis=1)
-        out_status[slot[none]] = np.where(seen[none], EXHAUSTED_CHOICES, UNDERVOTE)
+        none = np.flatnonzero(~found)
+        if none.size:
+            seen = (pos[none] >= 0) | (block[none] != BLANK).any(axis=1)
+            out_status[slot[none]] = np.where(seen, EXHAUSTED_CHOICES, UNDERVOTE)
         f = np.flatnonzero(found)
         j = first[f]
         code = block[f, j]
         status = np.zeros(f.size, dtype=np.int8)
         cand = np.full(f.size, NO_CANDIDATE, dtype=np.int16)
-        skipped = j == stop_skip[f]
-        status[skipped] = SKIPPED
-        dup = ~skipped & (j == stop_dup[f])
-        status[dup] = REPEATED
-        rest = ~skipped & ~dup
+        rest = np.ones(f.size, dtype=bool)
+        if stop_skip is not None:
+            skipped = j == stop_skip[f]
+            status[skipped] = SKIPPED
+            rest &= ~skipped
+        if stop_dup is not None:
+            dup = rest & (j == stop_dup[f])
+            status[dup] = REPEATED
+            rest &= ~dup
         single = rest & (code >= 0)
         cand[single] = code[single]
         over = rest & (code < 0)
