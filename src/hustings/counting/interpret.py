@@ -2,8 +2,11 @@
 
 Each ballot keeps a pointer to the rank it currently counts at. When its candidate stops
 continuing (eliminated, or elected with a surplus to pass on) only that ballot's pointer
-moves on, and all the ballots moving in a round move together as one NumPy step: step
-every pointer by one, settle those whose new rank decides them, repeat for the rest.
+moves on, and all the ballots moving in a round move together: one NumPy step reads the
+next rank of every one of them, which settles most (a plain mark for a continuing
+candidate); the rest are read a block of whole rows at a time and their first *deciding*
+rank found at once. A rule check can only change the outcome at a rank that is marked,
+so "clean" ballots never pay for the rules.
 
 The rules are RCTab's (``Tabulator.computeTalliesForRound``), applied at each rank in
 this order:
