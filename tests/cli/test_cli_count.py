@@ -262,3 +262,20 @@ def test_plp_college_json_has_the_section(plp):
     assert report["config"]["contest"] == (
         "Labour Party leadership election (electoral college, 2007/2010 rules)"
     )
+
+
+def test_condorcet_head_to_head_matches_the_published_final_round(plp):
+    """David v Ed Miliband head to head is the published final round: 140 to 122."""
+    result = run(plp, "--method", "condorcet")
+    assert result.exit_code == 0, result.output
+    assert "To win" not in result.stdout  # no quota for a comparator
+    header, rows = None, {}
+    for line in result.stdout.split("Head to head", 1)[1].splitlines():
+        cells = [c.strip() for c in re.split(r"[│┃]", line)[1:-1]]
+        if cells and cells[0] == "":
+            header = cells
+        elif cells and cells[0] in ROUND1:
+            rows[cells[0]] = dict(zip(header, cells, strict=True))
+    assert rows["David Miliband"]["Ed Miliband"] == "140"
+    assert rows["Ed Miliband"]["David Miliband"] == "122"
+    assert result.stdout.rstrip().endswith("Elected: David Miliband. 266 ballots; 1 round.")

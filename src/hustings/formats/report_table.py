@@ -16,7 +16,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from hustings.counting import EXHAUSTED, RESIDUAL, Result, Round
+from hustings.counting import EXHAUSTED, RESIDUAL, Method, Result, Round
 from hustings.formats.figures import decimal_text, percent, votes_text
 
 DASH = Text("—", style="dim")
@@ -45,12 +45,17 @@ def render(result: Result, *, title: str | None = None, width: int | None = None
                 exhausted=lambda rnd, k=k: votes_text(rnd.sections[k].exhausted, places),
             ))
     else:
+        # first-preference comparators (FPTP, Condorcet) have no quota to reach
+        ranked = result.rules.method not in (Method.FPTP, Method.CONDORCET)
         parts.append(fitted(
-            order, title or "Count", "votes and % of continuing votes",
+            order, title or "Count",
+            "votes and % of continuing votes" if ranked else "first preferences",
             lambda rnd, name: _votes_cells(rnd, 0, name, places),
             exhausted=lambda rnd: votes_text(rnd.sections[0].exhausted, places),
-            threshold=lambda rnd: votes_text(rnd.threshold, places),
+            threshold=(lambda rnd: votes_text(rnd.threshold, places)) if ranked else None,
         ))
+    if result.pairwise is not None:
+        parts.append(_pairwise(result))
     parts.extend(_transfer_lines(result))
     parts.extend(_tie_lines(result))
     parts.append(Text(_summary(result), style="bold"))
@@ -175,7 +180,26 @@ def _tie_lines(result: Result) -> list[Text]:
     ]
 
 
+def _pairwise(result: Result) -> Table:
+    """Condorcet: how many ballots rank the row's candidate above the column's."""
+    names = result.rules.candidates
+    table = Table(title="Head to head", caption="ballots preferring the row to the column",
+                  title_style="bold")
+    table.add_column("")
+    for name in names:
+        table.add_column(name, justify="right")
+    for i, name in enumerate(names):
+        cells = []
+        for j in range(len(names)):
+            wins, losses = result.pairwise[i][j], result.pairwise[j][i]
+            style = "green" if wins > losses else "red" if wins < losses else ""
+            cells.append(DASH if i == j else Text(str(wins), style=style))
+        table.add_row(Text(name), *cells)
+    return table
+
+
 def _summary(result: Result) -> str:
     won = ", ".join(result.winners) or "nobody"
     extra = f", {result.undervotes} with no marks" if result.undervotes else ""
-    return f"Elected: {won}. {result.total_ballots} ballots{extra}; {len(result.rounds)} rounds."
+    n = len(result.rounds)
+    return f"Elected: {won}. {result.total_ballots} ballots{extra}; {n} round{'s' * (n != 1)}."
