@@ -38,7 +38,9 @@ def _postgres_only(request):
 
 @pytest.fixture
 def contest(db):
-    return make_contest(stage=Stage.NOMINATIONS_OPEN, roll={"MP": 257, "CLP": 10, "TU": [("Unite", 1000)]})
+    return make_contest(
+        stage=Stage.NOMINATIONS_OPEN, roll={"MP": 257, "CLP": 10, "TU": [("Unite", 1000)]}
+    )
 
 
 @pytest.fixture
@@ -51,7 +53,9 @@ def returning_officer(db, django_user_model):
 @pytest.fixture
 def nominating_mp(contest, django_user_model):
     user = django_user_model.objects.create_user("mp", password="mp-password-2010")
-    NominatingBody.objects.filter(contest=contest, kind="MP").order_by("id").first().officers.add(user)
+    NominatingBody.objects.filter(contest=contest, kind="MP").order_by("id").first().officers.add(
+        user
+    )
     return user
 
 

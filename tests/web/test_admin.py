@@ -12,17 +12,29 @@ from hustings.web.contests.models import AuditEntry, Contest
 pytestmark = pytest.mark.django_db
 
 INLINE = {
-    "candidates-TOTAL_FORMS": "1", "candidates-INITIAL_FORMS": "0",
-    "candidates-MIN_NUM_FORMS": "0", "candidates-MAX_NUM_FORMS": "1000",
-    "candidates-0-name": "Harriet Harman", "candidates-0-slug": "harriet-harman", "candidates-0-response": "pending",
+    "candidates-TOTAL_FORMS": "1",
+    "candidates-INITIAL_FORMS": "0",
+    "candidates-MIN_NUM_FORMS": "0",
+    "candidates-MAX_NUM_FORMS": "1000",
+    "candidates-0-name": "Harriet Harman",
+    "candidates-0-slug": "harriet-harman",
+    "candidates-0-response": "pending",
 }
 
 
 def form(rule_book="", preset="labour-2015"):
-    return ContestForm(data={
-        "slug": "deputy-2015", "title": "Deputy leadership 2015", "office": "deputy", "seats": "1",
-        "vacancy": "on", "rule_book_preset": preset, "rule_book": rule_book, "notes": "",
-    })
+    return ContestForm(
+        data={
+            "slug": "deputy-2015",
+            "title": "Deputy leadership 2015",
+            "office": "deputy",
+            "seats": "1",
+            "vacancy": "on",
+            "rule_book_preset": preset,
+            "rule_book": rule_book,
+            "notes": "",
+        }
+    )
 
 
 def test_an_empty_rule_book_is_filled_from_the_preset(client_for, returning_officer):
@@ -46,8 +58,10 @@ def test_an_edited_rule_book_is_the_contests_own():
 @pytest.mark.parametrize(
     "change, message",
     [
-        (('share = "15%"', "share = 0.15"),
-         'rule book: nominations.vacancy.share: expected a share as a string such as "12.5%" or "1/8", got 0.15'),
+        (
+            ('share = "15%"', "share = 0.15"),
+            'rule book: nominations.vacancy.share: expected a share as a string such as "12.5%" or "1/8", got 0.15',
+        ),
         (('method = "irv"', 'method = "lottery"'), "lottery"),
         (("[nominations]", "[nominations"), "rule book: not valid TOML"),
     ],
@@ -63,11 +77,18 @@ def test_the_audit_log_is_read_only_in_the_admin(client_for, returning_officer, 
     client = client_for(returning_officer)
     page = client.get(f"/admin/contests/auditentry/{entry.pk}/change/")
     assert page.status_code == 200 and "testing the admin" in page.content.decode()
-    assert client.post(f"/admin/contests/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        client.post(f"/admin/contests/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
     assert client.get("/admin/contests/auditentry/add/").status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
 def test_stage_is_not_editable_in_the_admin(client_for, returning_officer, contest):
-    page = client_for(returning_officer).get(f"/admin/contests/contest/{contest.pk}/change/").content.decode()
+    page = (
+        client_for(returning_officer)
+        .get(f"/admin/contests/contest/{contest.pk}/change/")
+        .content.decode()
+    )
     assert 'name="stage"' not in page

@@ -14,8 +14,14 @@ from hustings.web import demo
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -41,7 +47,12 @@ def no_axe_violations(page) -> None:
     """axe-core's WCAG 2 A/AA rules (contrast, labels, landmarks...) find nothing."""
     from axe_playwright_python.sync_playwright import Axe
 
-    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+    options = {
+        "runOnly": {
+            "type": "tag",
+            "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+        }
+    }
     results = Axe().run(page, options=options)
     found = [(v["id"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"]]
     assert found == [], f"axe violations on {page.url}: {found}"
@@ -56,7 +67,10 @@ def test_the_demo_table_shows_the_published_numbers(page, live_server, transacti
     for name in demo.SUPPORT:
         cells = page.locator(f'#nominations tr[data-row="{name}"] td').all_inner_texts()
         assert [int(c) for c in cells] == [printed[name][h] for h in headers[1:]], name
-    yet = [int(c) for c in page.locator('#nominations tr[data-row="Yet to declare"] td').all_inner_texts()]
+    yet = [
+        int(c)
+        for c in page.locator('#nominations tr[data-row="Yet to declare"] td').all_inner_texts()
+    ]
     assert yet == [14, 572, 3, 12, 15]  # the paper printed 0 MPs; 257 - 243 = 14 (see test_demo)
     assert page.get_by_text("placeholder names").first.is_visible()
     assert page.locator('[data-testid="stage"]').inner_text() == "Nominations open"
@@ -77,7 +91,9 @@ def test_a_returning_officer_opens_and_closes_nominations(page, live_server, tra
 
     page.get_by_role("button", name="Open nominations").click()
     assert page.locator('[data-testid="stage"]').inner_text() == "Nominations open"
-    assert "Done: the contest is now at “Nominations open”." in page.locator(".messages").inner_text()
+    assert (
+        "Done: the contest is now at “Nominations open”." in page.locator(".messages").inner_text()
+    )
     no_axe_violations(page)
 
     nominate_directly(contest, "Candidate A", "MP", 33)
@@ -87,8 +103,12 @@ def test_a_returning_officer_opens_and_closes_nominations(page, live_server, tra
 
     page.get_by_role("link", name="Overview").click()
     rows = page.locator("main table tbody tr").all_inner_texts()
-    assert any("Candidate A" in r and "Yes — 33 of 257 MPs = 12.84% ≥ 12.5%" in r for r in rows), rows
-    assert any("Candidate B" in r and "No — 32 of 257 MPs = 12.45% < 12.5%" in r for r in rows), rows
+    assert any("Candidate A" in r and "Yes — 33 of 257 MPs = 12.84% ≥ 12.5%" in r for r in rows), (
+        rows
+    )
+    assert any("Candidate B" in r and "No — 32 of 257 MPs = 12.45% < 12.5%" in r for r in rows), (
+        rows
+    )
     page.get_by_role("link", name="Audit log").click()
     log = page.locator("main table").inner_text()
     assert "open nominations" in log and "close nominations" in log and demo.STAFF_USERNAME in log

@@ -14,14 +14,23 @@ from click.testing import CliRunner
 
 from hustings.cli import main
 
-ENV = {"HUSTINGS_SECRET_KEY": "k" * 50, "HUSTINGS_ALLOWED_HOSTS": "example.org", "DATABASE_URL": "postgres://x@h/db"}
+ENV = {
+    "HUSTINGS_SECRET_KEY": "k" * 50,
+    "HUSTINGS_ALLOWED_HOSTS": "example.org",
+    "DATABASE_URL": "postgres://x@h/db",
+}
 
 
 def run(*args, env=None, timeout=120):
     full = {k: v for k, v in os.environ.items() if k not in ENV and k != "DJANGO_SETTINGS_MODULE"}
     full.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "hustings", *args], capture_output=True, text=True, env=full, timeout=timeout, check=False
+        [sys.executable, "-m", "hustings", *args],
+        capture_output=True,
+        text=True,
+        env=full,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -37,13 +46,18 @@ def test_serve_names_every_missing_variable(unset, named):
     env = {k: (None if k in unset else v) for k, v in ENV.items()}
     result = CliRunner().invoke(main, ["serve"], env=env)
     assert result.exit_code == 2
-    assert result.output == f"Error: missing environment variable(s): {named} (see hustings serve --help)\n"
+    assert (
+        result.output
+        == f"Error: missing environment variable(s): {named} (see hustings serve --help)\n"
+    )
 
 
 def test_serve_refuses_an_unknown_database_url():
     result = CliRunner().invoke(main, ["serve"], env={**ENV, "DATABASE_URL": "mongodb://h/db"})
     assert result.exit_code == 2
-    assert result.output.startswith("Error: DATABASE_URL has an unknown scheme 'mongodb'; expected e.g. postgres://")
+    assert result.output.startswith(
+        "Error: DATABASE_URL has an unknown scheme 'mongodb'; expected e.g. postgres://"
+    )
 
 
 def test_serve_says_when_the_database_is_unreachable():
@@ -57,10 +71,16 @@ def test_serve_says_when_the_database_is_unreachable():
 def test_wsgi_refuses_to_load_without_the_environment():
     result = subprocess.run(
         [sys.executable, "-c", "import hustings.web.wsgi"],
-        capture_output=True, text=True, env={k: v for k, v in os.environ.items() if k not in ENV}, check=False,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k not in ENV},
+        check=False,
     )
     assert result.returncode == 1
-    assert "RuntimeError: hustings: missing environment variable(s): HUSTINGS_SECRET_KEY, " in result.stderr
+    assert (
+        "RuntimeError: hustings: missing environment variable(s): HUSTINGS_SECRET_KEY, "
+        in result.stderr
+    )
 
 
 def test_demo_refuses_a_busy_port(tmp_path):
@@ -70,15 +90,30 @@ def test_demo_refuses_a_busy_port(tmp_path):
         port = s.getsockname()[1]
         result = run("demo", "--port", str(port), "--data-dir", str(tmp_path))
     assert result.returncode == 2
-    assert result.stderr == f"Error: port {port} on 127.0.0.1 is already in use; choose another with --port\n"
+    assert (
+        result.stderr
+        == f"Error: port {port} on 127.0.0.1 is already in use; choose another with --port\n"
+    )
 
 
 def test_demo_prepares_its_database_and_prints_url_and_logins(tmp_path):
-    result = run("demo", "--no-serve", "--port", "8123", "--data-dir", str(tmp_path / "data"),
-                 env={"DATABASE_URL": "postgres://must-be-ignored@127.0.0.1:1/x"})
+    result = run(
+        "demo",
+        "--no-serve",
+        "--port",
+        "8123",
+        "--data-dir",
+        str(tmp_path / "data"),
+        env={"DATABASE_URL": "postgres://must-be-ignored@127.0.0.1:1/x"},
+    )
     assert result.returncode == 0, result.stderr
-    assert "Hustings demo: http://127.0.0.1:8123/contests/labour-leader-2010/nominations/" in result.stdout
-    assert "Staff login (returning officer): returning-officer / hustings-demo-2010" in result.stdout
+    assert (
+        "Hustings demo: http://127.0.0.1:8123/contests/labour-leader-2010/nominations/"
+        in result.stdout
+    )
+    assert (
+        "Staff login (returning officer): returning-officer / hustings-demo-2010" in result.stdout
+    )
     assert "placeholder names" in result.stdout
     db = sqlite3.connect(tmp_path / "data" / "hustings.sqlite3")
     assert db.execute("select stage from contests_contest").fetchall() == [("nominations_open",)]

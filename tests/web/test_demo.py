@@ -70,11 +70,21 @@ def test_the_final_mp_figures_put_all_five_on_the_ballot():
 
 def test_loading_twice_changes_nothing():
     demo.load_demo()
-    counts = (Contest.objects.count(), NominatingBody.objects.count(), Nomination.objects.count(),
-              Endorsement.objects.count(), AuditEntry.objects.count())
+    counts = (
+        Contest.objects.count(),
+        NominatingBody.objects.count(),
+        Nomination.objects.count(),
+        Endorsement.objects.count(),
+        AuditEntry.objects.count(),
+    )
     demo.load_demo()
-    assert counts == (Contest.objects.count(), NominatingBody.objects.count(), Nomination.objects.count(),
-                      Endorsement.objects.count(), AuditEntry.objects.count())
+    assert counts == (
+        Contest.objects.count(),
+        NominatingBody.objects.count(),
+        Nomination.objects.count(),
+        Endorsement.objects.count(),
+        AuditEntry.objects.count(),
+    )
     assert counts[:4] == (1, 257 + 635 + 13 + 14 + 15, 243 + 63 + 10 + 2, len(demo.ENDORSEMENTS))
     assert Contest.objects.get().stage == Stage.NOMINATIONS_OPEN
 
@@ -83,7 +93,10 @@ def test_placeholders_are_marked_and_named_bodies_are_sourced(shared):
     demo.load_demo()
     named = NominatingBody.objects.filter(placeholder=False)
     assert set(named.values_list("name", flat=True)) == {name for _, name in demo.NAMED}
-    assert NominatingBody.objects.filter(placeholder=True, name__startswith="Placeholder ").count() == 934 - 3
+    assert (
+        NominatingBody.objects.filter(placeholder=True, name__startswith="Placeholder ").count()
+        == 934 - 3
+    )
     source = (shared / TABLE_FILE).read_text(encoding="utf-8")
     assert "backed by Community Union" in source and "(USDAW)" in source
     assert "one Constituency Labour Party (his own)" in source  # Ed Balls's, Morley and Outwood
@@ -91,11 +104,15 @@ def test_placeholders_are_marked_and_named_bodies_are_sourced(shared):
 
 def _plain(text):
     text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", " ", text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"'))
+    return re.sub(
+        r"\s+", " ", text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    )
 
 
 def test_demo_quotes_are_verbatim_from_the_sources(shared):
-    corpus = _plain(" ".join(p.read_text(encoding="utf-8") for p in (shared / "data/news").glob("*.txt")))
+    corpus = _plain(
+        " ".join(p.read_text(encoding="utf-8") for p in (shared / "data/news").glob("*.txt"))
+    )
     quoted = [e for e in demo.ENDORSEMENTS if e.quote]
     assert quoted
     for e in demo.ENDORSEMENTS:

@@ -29,7 +29,10 @@ def test_each_step_moves_one_stage_and_is_logged(method, start, end, returning_o
     contest.refresh_from_db()
     assert contest.stage == end
     assert (entry.from_stage, entry.to_stage, entry.actor, entry.actor_name) == (
-        start, end, returning_officer, "ro"
+        start,
+        end,
+        returning_officer,
+        "ro",
     )
     assert list(contest.audit_log.values_list("to_stage", flat=True)) == [end]
 
@@ -56,7 +59,12 @@ def test_the_whole_journey_in_order(returning_officer):
     assert contest.stage == Stage.PUBLISHED
     assert contest.next_step() is None
     assert [e.action for e in contest.audit_log.all()] == [
-        "open nominations", "close nominations", "open ballot", "close ballot", "record count", "publish result",
+        "open nominations",
+        "close nominations",
+        "open ballot",
+        "close ballot",
+        "record count",
+        "publish result",
     ]
 
 
@@ -82,7 +90,9 @@ def test_going_back_needs_a_reason_and_records_it(returning_officer):
     contest.refresh_from_db()
     assert contest.stage == Stage.NOMINATIONS_OPEN
     assert (entry.from_stage, entry.to_stage, entry.reason) == (
-        Stage.BALLOT_OPEN, Stage.NOMINATIONS_OPEN, "NEC extended the nomination period"
+        Stage.BALLOT_OPEN,
+        Stage.NOMINATIONS_OPEN,
+        "NEC extended the nomination period",
     )
 
 
@@ -108,14 +118,24 @@ def test_closing_nominations_fixes_the_ballot_with_reasons(returning_officer):
     nominate_directly(contest, "Ed Balls", "MP", 33, start=144)
     nominate_directly(contest, "Diane Abbott", "MP", 32, start=177)  # one short
     entry = contest.close_nominations(by=returning_officer)
-    got = {c.name: (c.on_ballot, c.qualification, c.ballot_position) for c in contest.candidates.all()}
+    got = {
+        c.name: (c.on_ballot, c.qualification, c.ballot_position) for c in contest.candidates.all()
+    }
     clause = " (Labour Rule Book 2010, Chapter 4, Clause II.2.B)"
     assert got == {
         "Ed Balls": (True, "33 of 257 MPs = 12.84% ≥ 12.5%" + clause, 1),
         "David Miliband": (True, "81 of 257 MPs = 31.51% ≥ 12.5%" + clause, 2),
         "Ed Miliband": (True, "63 of 257 MPs = 24.51% ≥ 12.5%" + clause, 3),
-        "Diane Abbott": (False, "32 of 257 MPs = 12.45% < 12.5%; 33 needed (exact rounding)" + clause, None),
-        "Andy Burnham": (False, "0 of 257 MPs = 0% < 12.5%; 33 needed (exact rounding)" + clause, None),
+        "Diane Abbott": (
+            False,
+            "32 of 257 MPs = 12.45% < 12.5%; 33 needed (exact rounding)" + clause,
+            None,
+        ),
+        "Andy Burnham": (
+            False,
+            "0 of 257 MPs = 0% < 12.5%; 33 needed (exact rounding)" + clause,
+            None,
+        ),
     }
     assert entry.detail["ballot"]["Ed Balls"]["on_ballot"] is True
     assert [c.name for c in contest.ballot()] == ["Ed Balls", "David Miliband", "Ed Miliband"]
@@ -135,7 +155,11 @@ def test_reopening_nominations_unfixes_the_ballot(returning_officer):
     contest = make_contest(stage=Stage.NOMINATIONS_OPEN)
     nominate_directly(contest, "Ed Balls", "MP", 33)
     contest.close_nominations(by=returning_officer)
-    contest.go_back(Stage.NOMINATIONS_OPEN, by=returning_officer, reason="a late nomination was lost in the post")
+    contest.go_back(
+        Stage.NOMINATIONS_OPEN,
+        by=returning_officer,
+        reason="a late nomination was lost in the post",
+    )
     assert set(contest.candidates.values_list("on_ballot", flat=True)) == {None}
 
 
@@ -143,7 +167,9 @@ def test_a_challenge_uses_the_challenge_threshold(returning_officer):
     contest = make_contest(stage=Stage.NOMINATIONS_OPEN, vacancy=False, candidates=("Owen Smith",))
     nominate_directly(contest, "Owen Smith", "MP", 51)
     contest.close_nominations(by=returning_officer)
-    assert contest.candidates.get().qualification.startswith("51 of 257 MPs = 19.84% < 20%; 52 needed")
+    assert contest.candidates.get().qualification.startswith(
+        "51 of 257 MPs = 19.84% < 20%; 52 needed"
+    )
 
 
 # -- the audit log is append-only -------------------------------------------------------

@@ -30,7 +30,9 @@ def test_an_mp_nominates_once_and_it_is_logged(contest, nominating_mp):
     with pytest.raises(NominationError) as e:
         services.nominate(body, contest.candidates.get(name="Ed Miliband"), by=nominating_mp)
     assert str(e.value) == "MP 001 has already nominated Ed Balls; withdraw that nomination first"
-    assert list(Nomination.objects.values_list("body__name", "candidate__name")) == [("MP 001", "Ed Balls")]
+    assert list(Nomination.objects.values_list("body__name", "candidate__name")) == [
+        ("MP 001", "Ed Balls")
+    ]
     entry = contest.audit_log.get(action="nomination made")
     assert entry.detail == {"body": "MP 001", "kind": "MP", "candidate": "Ed Balls"}
 
@@ -53,7 +55,10 @@ def test_double_submit_of_the_form_makes_one_nomination(contest, nominating_mp, 
     second = client.post(url, {"body": body.pk, "candidate": cand.pk})
     assert first.status_code == 302
     assert second.status_code == 400
-    assert "MP 001 has already nominated Andy Burnham; withdraw that nomination first" in second.content.decode()
+    assert (
+        "MP 001 has already nominated Andy Burnham; withdraw that nomination first"
+        in second.content.decode()
+    )
     assert Nomination.objects.filter(body=body).count() == 1
 
 
@@ -100,18 +105,25 @@ def test_withdraw_then_nominate_again_before_close(contest, nominating_mp):
 
 
 def test_no_withdrawal_after_close(contest, nominating_mp, returning_officer):
-    n = services.nominate(mp_body(contest, nominating_mp), contest.candidates.first(), by=nominating_mp)
+    n = services.nominate(
+        mp_body(contest, nominating_mp), contest.candidates.first(), by=nominating_mp
+    )
     contest.close_nominations(by=returning_officer)
     with pytest.raises(NominationError) as e:
         services.withdraw(n, by=nominating_mp)
-    assert str(e.value) == "MP 001's nomination cannot be withdrawn: nominations are nominations closed"
+    assert (
+        str(e.value)
+        == "MP 001's nomination cannot be withdrawn: nominations are nominations closed"
+    )
 
 
 @pytest.mark.parametrize("stage", [s for s in Stage if s != Stage.NOMINATIONS_OPEN])
 def test_nominating_outside_the_nomination_period_is_refused(stage, contest, nominating_mp):
     type(contest).objects.filter(pk=contest.pk).update(stage=stage)
     with pytest.raises(NominationError) as e:
-        services.nominate(mp_body(contest, nominating_mp), contest.candidates.first(), by=nominating_mp)
+        services.nominate(
+            mp_body(contest, nominating_mp), contest.candidates.first(), by=nominating_mp
+        )
     assert str(e.value).endswith("(expected: nominations open)")
     assert not Nomination.objects.exists()
 
@@ -132,7 +144,9 @@ def test_a_declined_candidate_cannot_be_nominated(contest, nominating_mp):
         services.nominate(mp_body(contest, nominating_mp), cand, by=nominating_mp)
 
 
-def test_only_the_candidate_answers_and_only_while_open(contest, nominating_mp, union_officer, returning_officer):
+def test_only_the_candidate_answers_and_only_while_open(
+    contest, nominating_mp, union_officer, returning_officer
+):
     cand = contest.candidates.get(name="Ed Balls")
     cand.user = nominating_mp
     cand.save()
@@ -140,7 +154,9 @@ def test_only_the_candidate_answers_and_only_while_open(contest, nominating_mp, 
         cand.respond(accept=True, by=union_officer)
     cand.respond(accept=True, by=nominating_mp)
     contest.close_nominations(by=returning_officer)
-    with pytest.raises(NominationError, match="Ed Balls cannot answer now: nominations are nominations closed"):
+    with pytest.raises(
+        NominationError, match="Ed Balls cannot answer now: nominations are nominations closed"
+    ):
         cand.respond(accept=False, by=nominating_mp)
 
 
@@ -157,7 +173,13 @@ def test_the_table_counts_live_nominations_and_yet_to_declare(contest, nominatin
     assert table.yet_to_declare.counts == (177, 7, 0, 1, 0)
     assert table.eligible.counts == (257, 10, 0, 1, 0)
     # ordered as the press prints them: by surname
-    assert [r.label for r in table.rows] == ["Diane Abbott", "Ed Balls", "Andy Burnham", "David Miliband", "Ed Miliband"]
+    assert [r.label for r in table.rows] == [
+        "Diane Abbott",
+        "Ed Balls",
+        "Andy Burnham",
+        "David Miliband",
+        "Ed Miliband",
+    ]
 
 
 def _ro(contest):
@@ -203,9 +225,17 @@ def test_2020_close_applies_both_routes(returning_officer):
     nominate_directly(c, "Lisa Nandy", "SS", 2, start=1)
     c.close_nominations(by=returning_officer)
     got = dict(c.candidates.values_list("name", "on_ballot"))
-    assert got == {"Keir Starmer": True, "Rebecca Long-Bailey": True, "Lisa Nandy": False, "Emily Thornberry": False}
+    assert got == {
+        "Keir Starmer": True,
+        "Rebecca Long-Bailey": True,
+        "Lisa Nandy": False,
+        "Emily Thornberry": False,
+    }
     nandy = c.candidates.get(name="Lisa Nandy").qualification
-    assert "3 affiliates (1 unions, 2 socialist societies) with 120,000 of 1,050,000 affiliated members" in nandy
+    assert (
+        "3 affiliates (1 unions, 2 socialist societies) with 120,000 of 1,050,000 affiliated members"
+        in nandy
+    )
     assert "2 unions needed" in nandy
     thornberry = c.candidates.get(name="Emily Thornberry").qualification
     assert "32 of 645 CLPs = 4.96% < 5%; 33 needed" in thornberry

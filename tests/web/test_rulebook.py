@@ -174,4 +174,6 @@ def test_affiliates_requirement_counts_unions_separately():
     req = Affiliates((TU, SS), 3, {TU: 2}, Fraction(1, 20))
     t = Tally({TU: 2, SS: 1}, {TU: 4, SS: 4}, {TU: 50, SS: 10}, {TU: 1000, SS: 200})
     assert assess(req, t).passed  # 60 of 1200 = 5%
-    assert assess(req, t).reason.startswith("3 affiliates (2 unions, 1 socialist societies) with 60 of 1,200")
+    assert assess(req, t).reason.startswith(
+        "3 affiliates (2 unions, 1 socialist societies) with 60 of 1,200"
+    )

@@ -51,15 +51,23 @@ def test_public_pages_are_public_once_the_contest_is(name, args, persona, as_, c
 
 
 @pytest.mark.parametrize("name, args", PUBLIC_PAGES[1:])
-@pytest.mark.parametrize("persona, status", [
-    ("returning_officer", 200), ("nominating_mp", 404), ("union_officer", 404), ("public_visitor", 404),
-])
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("returning_officer", 200),
+        ("nominating_mp", 404),
+        ("union_officer", 404),
+        ("public_visitor", 404),
+    ],
+)
 def test_a_draft_is_seen_only_by_returning_officers(name, args, persona, status, as_, contest):
     type(contest).objects.filter(pk=contest.pk).update(stage=Stage.DRAFT)
     assert as_(persona).get(reverse(name, args=args(contest))).status_code == status
 
 
-@pytest.mark.parametrize("persona, listed", [("returning_officer", True), ("public_visitor", False)])
+@pytest.mark.parametrize(
+    "persona, listed", [("returning_officer", True), ("public_visitor", False)]
+)
 def test_the_contest_list_hides_drafts(persona, listed, as_, contest):
     draft = make_contest(slug="secret-draft")
     assert (draft.title in as_(persona).get("/").content.decode()) is listed
@@ -75,7 +83,11 @@ def test_the_nominations_table_shows_the_numbers(as_, contest):
     from web_factories import nominate_directly
 
     nominate_directly(contest, "Ed Balls", "MP", 33)
-    html = as_("public_visitor").get(reverse("nominations-table", args=[contest.slug])).content.decode()
+    html = (
+        as_("public_visitor")
+        .get(reverse("nominations-table", args=[contest.slug]))
+        .content.decode()
+    )
     assert '<tr data-row="Ed Balls">' in html
     assert "<td>33</td>" in html
     assert '<tr class="yet" data-row="Yet to declare">' in html
@@ -85,9 +97,15 @@ def test_the_nominations_table_shows_the_numbers(as_, contest):
 # -- nominators ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona, status", [
-    ("nominating_mp", 200), ("union_officer", 200), ("returning_officer", 403), ("public_visitor", "login"),
-])
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("nominating_mp", 200),
+        ("union_officer", 200),
+        ("returning_officer", 403),
+        ("public_visitor", "login"),
+    ],
+)
 def test_the_nomination_page_is_for_a_bodys_officers(persona, status, as_, contest):
     response = as_(persona).get(reverse("nominate", args=[contest.slug]))
     assert is_login_redirect(response) if status == "login" else response.status_code == status
@@ -96,7 +114,9 @@ def test_the_nomination_page_is_for_a_bodys_officers(persona, status, as_, conte
 def test_a_union_officer_nominates_through_the_form(as_, contest, union_officer):
     cand = contest.candidates.get(name="David Miliband")
     body = NominatingBody.objects.get(contest=contest, name="Unite")
-    response = as_("union_officer").post(reverse("nominate", args=[contest.slug]), {"body": body.pk, "candidate": cand.pk})
+    response = as_("union_officer").post(
+        reverse("nominate", args=[contest.slug]), {"body": body.pk, "candidate": cand.pk}
+    )
     assert response.status_code == 302
     assert Nomination.objects.get(body=body).candidate == cand
 
@@ -104,15 +124,22 @@ def test_a_union_officer_nominates_through_the_form(as_, contest, union_officer)
 def test_an_officer_cannot_post_for_another_body(as_, contest, nominating_mp, union_officer):
     union = NominatingBody.objects.get(contest=contest, name="Unite")
     response = as_("nominating_mp").post(
-        reverse("nominate", args=[contest.slug]), {"body": union.pk, "candidate": contest.candidates.first().pk}
+        reverse("nominate", args=[contest.slug]),
+        {"body": union.pk, "candidate": contest.candidates.first().pk},
     )
     assert response.status_code == 400
     assert not Nomination.objects.exists()
 
 
-@pytest.mark.parametrize("persona, status", [
-    ("nominating_mp", 302), ("union_officer", 403), ("returning_officer", 302), ("public_visitor", "login"),
-])
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("nominating_mp", 302),
+        ("union_officer", 403),
+        ("returning_officer", 302),
+        ("public_visitor", "login"),
+    ],
+)
 def test_withdrawing_is_for_the_bodys_officer(persona, status, as_, contest, nominating_mp):
     body = NominatingBody.objects.get(contest=contest, officers=nominating_mp)
     n = services.nominate(body, contest.candidates.first(), by=nominating_mp)
@@ -131,9 +158,15 @@ def test_withdraw_is_post_only_and_404_for_unknown(as_, contest, nominating_mp):
     assert client.post(reverse("withdraw", args=[contest.slug, 999999])).status_code == 404
 
 
-@pytest.mark.parametrize("persona, status", [
-    ("nominating_mp", 200), ("returning_officer", 200), ("union_officer", 403), ("public_visitor", "login"),
-])
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("nominating_mp", 200),
+        ("returning_officer", 200),
+        ("union_officer", 403),
+        ("public_visitor", "login"),
+    ],
+)
 def test_the_answer_page_is_for_the_candidate(persona, status, as_, contest, nominating_mp):
     contest.candidates.filter(slug="ed-balls").update(user=nominating_mp)  # the MP is the candidate
     response = as_(persona).get(reverse("respond", args=[contest.slug, "ed-balls"]))
@@ -142,7 +175,9 @@ def test_the_answer_page_is_for_the_candidate(persona, status, as_, contest, nom
 
 def test_the_candidate_declines_through_the_form(as_, contest, nominating_mp):
     contest.candidates.filter(slug="ed-balls").update(user=nominating_mp)
-    response = as_("nominating_mp").post(reverse("respond", args=[contest.slug, "ed-balls"]), {"answer": "decline"})
+    response = as_("nominating_mp").post(
+        reverse("respond", args=[contest.slug, "ed-balls"]), {"answer": "decline"}
+    )
     assert response.status_code == 302
     assert contest.candidates.get(slug="ed-balls").response == "declined"
 
@@ -151,19 +186,33 @@ def test_the_candidate_declines_through_the_form(as_, contest, nominating_mp):
 
 
 @pytest.mark.parametrize("name", ["contest-manage", "audit-log", "endorsement-import"])
-@pytest.mark.parametrize("persona, status", [
-    ("returning_officer", 200), ("nominating_mp", 403), ("union_officer", 403), ("public_visitor", "login"),
-])
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("returning_officer", 200),
+        ("nominating_mp", 403),
+        ("union_officer", 403),
+        ("public_visitor", "login"),
+    ],
+)
 def test_staff_pages_are_for_returning_officers(name, persona, status, as_, contest):
     response = as_(persona).get(reverse(name, args=[contest.slug]))
     assert is_login_redirect(response) if status == "login" else response.status_code == status
 
 
-@pytest.mark.parametrize("persona, status", [
-    ("returning_officer", 302), ("nominating_mp", 403), ("union_officer", 403), ("public_visitor", "login"),
-])
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("returning_officer", 302),
+        ("nominating_mp", 403),
+        ("union_officer", 403),
+        ("public_visitor", "login"),
+    ],
+)
 def test_only_a_returning_officer_closes_nominations_from_the_web(persona, status, as_, contest):
-    response = as_(persona).post(reverse("contest-transition", args=[contest.slug]), {"step": "close_nominations"})
+    response = as_(persona).post(
+        reverse("contest-transition", args=[contest.slug]), {"step": "close_nominations"}
+    )
     if status == "login":
         assert is_login_redirect(response)
     else:
@@ -176,7 +225,10 @@ def test_a_refused_step_is_explained_and_changes_nothing(as_, contest):
     client = as_("returning_officer")
     url = reverse("contest-transition", args=[contest.slug])
     response = client.post(url, {"step": "publish"}, follow=True)
-    assert "cannot publish result: the contest is at &#x27;Nominations open&#x27;" in response.content.decode()
+    assert (
+        "cannot publish result: the contest is at &#x27;Nominations open&#x27;"
+        in response.content.decode()
+    )
     response = client.post(url, {"step": "go_back", "to": "draft", "reason": ""}, follow=True)
     assert "needs a reason; none given" in response.content.decode()
     response = client.post(url, {"step": "go_back", "to": "voting", "reason": "x"}, follow=True)
@@ -200,7 +252,9 @@ def test_the_admin_is_for_staff(persona, status, as_):
 def test_forms_need_the_csrf_token(contest, returning_officer):
     client = Client(enforce_csrf_checks=True)
     client.force_login(returning_officer)
-    response = client.post(reverse("contest-transition", args=[contest.slug]), {"step": "close_nominations"})
+    response = client.post(
+        reverse("contest-transition", args=[contest.slug]), {"step": "close_nominations"}
+    )
     assert response.status_code == 403
     page = client.get(reverse("contest-manage", args=[contest.slug])).content.decode()
     assert 'name="csrfmiddlewaretoken"' in page
@@ -216,6 +270,8 @@ def test_public_pages_do_a_fixed_number_of_queries(as_, contest, django_assert_m
     with django_assert_max_num_queries(6):
         assert client.get(reverse("nominations-table", args=[contest.slug])).status_code == 200
     with django_assert_max_num_queries(6):
-        page = client.get(reverse("candidate-detail", args=[contest.slug, "ed-balls"])).content.decode()
+        page = client.get(
+            reverse("candidate-detail", args=[contest.slug, "ed-balls"])
+        ).content.decode()
     assert "<h4>MPs (120)</h4>" in page and "<h4>CLPs (5)</h4>" in page
     assert page.index("MPs (120)") < page.index("CLPs (5)")  # the rule book's column order

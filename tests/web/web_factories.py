@@ -19,7 +19,9 @@ def make_contest(
 ):
     """A contest with candidates and a roll of nominators ({kind: count or [(name,
     membership), ...]}), put at ``stage`` directly (the lifecycle is tested on its own)."""
-    contest = Contest.objects.create(slug=slug, title=f"Test {slug}", rule_book_preset=preset, vacancy=vacancy)
+    contest = Contest.objects.create(
+        slug=slug, title=f"Test {slug}", rule_book_preset=preset, vacancy=vacancy
+    )
     for name in candidates:
         Candidate.objects.create(
             contest=contest,
@@ -28,9 +30,14 @@ def make_contest(
             response=CandidateResponse.ACCEPTED if accepted else CandidateResponse.PENDING,
         )
     for kind, spec in (roll or {"MP": 257}).items():
-        rows = spec if isinstance(spec, list) else [(f"{kind} {i:03d}", None) for i in range(1, spec + 1)]
+        rows = (
+            spec
+            if isinstance(spec, list)
+            else [(f"{kind} {i:03d}", None) for i in range(1, spec + 1)]
+        )
         NominatingBody.objects.bulk_create(
-            NominatingBody(contest=contest, kind=kind, name=name, affiliated_membership=m) for name, m in rows
+            NominatingBody(contest=contest, kind=kind, name=name, affiliated_membership=m)
+            for name, m in rows
         )
     Contest.objects.filter(pk=contest.pk).update(stage=stage)
     contest.refresh_from_db()
@@ -41,7 +48,11 @@ def nominate_directly(contest, candidate_name, kind, count, start=0):
     """Bulk nominations without the service (for threshold set-ups): bodies of ``kind``
     from position ``start`` nominate ``candidate_name``."""
     cand = contest.candidates.get(name=candidate_name)
-    bodies = list(NominatingBody.objects.filter(contest=contest, kind=kind).order_by("id")[start : start + count])
+    bodies = list(
+        NominatingBody.objects.filter(contest=contest, kind=kind).order_by("id")[
+            start : start + count
+        ]
+    )
     assert len(bodies) == count, f"only {len(bodies)} {kind} bodies on the roll"
     Nomination.objects.bulk_create(Nomination(body=b, candidate=cand) for b in bodies)
     return bodies

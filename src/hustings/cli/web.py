@@ -33,7 +33,9 @@ def _port_free(host: str, port: int) -> None:
             s.bind((host, port))
         except OSError as e:
             if e.errno == errno.EADDRINUSE:
-                raise CliError(f"port {port} on {host} is already in use; choose another with --port") from None
+                raise CliError(
+                    f"port {port} on {host} is already in use; choose another with --port"
+                ) from None
             raise CliError(f"cannot listen on {host}:{port}: {e.strerror}") from None
 
 
@@ -59,7 +61,13 @@ def _gunicorn(bind: str, *, workers: int, threads: int, access_log: bool) -> Non
 
 
 @click.command("demo")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port on 127.0.0.1.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    help="Port on 127.0.0.1.",
+)
 @click.option(
     "--data-dir",
     default="var",
@@ -103,7 +111,9 @@ def demo_command(port: int, data_dir: Path, no_serve: bool) -> None:
     click.echo("")
     click.echo(f"  Hustings demo: {url}contests/{contest.slug}/nominations/")
     click.echo(f"  Staff login (returning officer): {demo.STAFF_USERNAME} / {demo.STAFF_PASSWORD}")
-    click.echo(f"  Nominating MP login:             {demo.NOMINATOR_USERNAME} / {demo.NOMINATOR_PASSWORD}")
+    click.echo(
+        f"  Nominating MP login:             {demo.NOMINATOR_USERNAME} / {demo.NOMINATOR_PASSWORD}"
+    )
     click.echo("  Individual nominators are placeholder names: the numbers are the published ones.")
     click.echo("")
     if no_serve:
@@ -113,8 +123,12 @@ def demo_command(port: int, data_dir: Path, no_serve: bool) -> None:
 
 
 @click.command("serve")
-@click.option("--bind", default=None, help="host:port to listen on [default: 0.0.0.0:$PORT, or 0.0.0.0:8000]")
-@click.option("--workers", default=None, type=click.IntRange(1, 64), help="[default: $WEB_CONCURRENCY or 2]")
+@click.option(
+    "--bind", default=None, help="host:port to listen on [default: 0.0.0.0:$PORT, or 0.0.0.0:8000]"
+)
+@click.option(
+    "--workers", default=None, type=click.IntRange(1, 64), help="[default: $WEB_CONCURRENCY or 2]"
+)
 @click.option("--migrate", is_flag=True, help="Apply database migrations before serving.")
 def serve_command(bind: str | None, workers: int | None, migrate: bool) -> None:
     """Serve the platform under gunicorn, configured from the environment.
@@ -129,7 +143,11 @@ def serve_command(bind: str | None, workers: int | None, migrate: bool) -> None:
 
     missing = missing_environment()
     if missing:
-        raise CliError("missing environment variable(s): " + ", ".join(missing) + " (see hustings serve --help)")
+        raise CliError(
+            "missing environment variable(s): "
+            + ", ".join(missing)
+            + " (see hustings serve --help)"
+        )
     import dj_database_url
 
     url = os.environ["DATABASE_URL"].strip()

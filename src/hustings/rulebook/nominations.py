@@ -55,9 +55,13 @@ class BodyType(enum.Enum):
 
     @property
     def plural(self) -> str:
-        return {"MP": "MPs", "MEP": "MEPs", "CLP": "CLPs", "TU": "unions", "SS": "socialist societies"}[
-            self.value
-        ]
+        return {
+            "MP": "MPs",
+            "MEP": "MEPs",
+            "CLP": "CLPs",
+            "TU": "unions",
+            "SS": "socialist societies",
+        }[self.value]
 
     @property
     def column(self) -> str:
@@ -217,10 +221,13 @@ def assess(req: Requirement, tally: Tally, rounding: Rounding = Rounding.EXACT) 
         return Assessment(not misses, text)
     if isinstance(req, AllOf | AnyOf):
         parts = tuple(assess(p, tally, rounding) for p in req.parts)
-        ok = all(p.passed for p in parts) if isinstance(req, AllOf) else any(p.passed for p in parts)
+        ok = (
+            all(p.passed for p in parts) if isinstance(req, AllOf) else any(p.passed for p in parts)
+        )
         joiner = " and " if isinstance(req, AllOf) else " or "
         inner = joiner.join(
-            f"[{'✓' if p.passed else '✗'} {_label(sub)}: {p.reason}]" for p, sub in zip(parts, req.parts)
+            f"[{'✓' if p.passed else '✗'} {_label(sub)}: {p.reason}]"
+            for p, sub in zip(parts, req.parts)
         )
         return Assessment(ok, inner, parts)
     raise TypeError(f"not a nomination requirement: {req!r}")
@@ -238,26 +245,30 @@ def _label(req: Requirement) -> str:
 
 
 def _fraction(value: Any, where: str) -> Fraction:
-    """"12.5%" -> 1/8; "1/8" -> 1/8. Floats are refused: shares are exact."""
+    """ "12.5%" -> 1/8; "1/8" -> 1/8. Floats are refused: shares are exact."""
     if not isinstance(value, str):
         raise NominationRulesError(
-            f"{where}: expected a share as a string such as \"12.5%\" or \"1/8\", got {value!r}"
+            f'{where}: expected a share as a string such as "12.5%" or "1/8", got {value!r}'
         )
     text = value.strip()
     try:
         share = Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)
     except (ValueError, ZeroDivisionError):
         raise NominationRulesError(
-            f"{where}: expected a share such as \"12.5%\" or \"1/8\", got {value!r}"
+            f'{where}: expected a share such as "12.5%" or "1/8", got {value!r}'
         ) from None
     if not 0 < share <= 1:
-        raise NominationRulesError(f"{where}: a share must be above 0% and at most 100%, got {value!r}")
+        raise NominationRulesError(
+            f"{where}: a share must be above 0% and at most 100%, got {value!r}"
+        )
     return share
 
 
 def _bodies(value: Any, where: str, declared: tuple[BodyType, ...]) -> tuple[BodyType, ...]:
     if not isinstance(value, list) or not value:
-        raise NominationRulesError(f"{where}: expected a list of body types such as [\"MP\"], got {value!r}")
+        raise NominationRulesError(
+            f'{where}: expected a list of body types such as ["MP"], got {value!r}'
+        )
     out = []
     for v in value:
         try:
@@ -289,9 +300,13 @@ def _requirement(table: Any, where: str, declared: tuple[BodyType, ...]) -> Requ
         if key in table:
             parts = table[key]
             if not isinstance(parts, list) or not parts:
-                raise NominationRulesError(f"{where}.{key}: expected a non-empty list of requirements")
+                raise NominationRulesError(
+                    f"{where}.{key}: expected a non-empty list of requirements"
+                )
             return cls(
-                tuple(_requirement(p, f"{where}.{key}[{i}]", declared) for i, p in enumerate(parts)),
+                tuple(
+                    _requirement(p, f"{where}.{key}[{i}]", declared) for i, p in enumerate(parts)
+                ),
                 label,
             )
     if "bodies" not in table:
@@ -304,7 +319,9 @@ def _requirement(table: Any, where: str, declared: tuple[BodyType, ...]) -> Requ
             raise NominationRulesError(f"{where}.bodies: the affiliates route takes only TU and SS")
         raw = table.get("min_by_type", {})
         if not isinstance(raw, dict):
-            raise NominationRulesError(f"{where}.min_by_type: expected a table such as {{ TU = 2 }}")
+            raise NominationRulesError(
+                f"{where}.min_by_type: expected a table such as {{ TU = 2 }}"
+            )
         min_by_type = {
             _bodies([k], f"{where}.min_by_type", declared)[0]: _int(v, f"{where}.min_by_type.{k}")
             for k, v in raw.items()
@@ -331,15 +348,19 @@ def parse_nominations(document: Mapping[str, Any], source: str = "rule book") ->
         rounding = Rounding(table.get("rounding", "exact"))
     except ValueError:
         raise NominationRulesError(
-            f"{where}.rounding: expected \"exact\" or \"half-up\", got {table.get('rounding')!r}"
+            f'{where}.rounding: expected "exact" or "half-up", got {table.get("rounding")!r}'
         ) from None
     declared = tuple(BodyType)
-    body_types = _bodies(table.get("body_types", [t.value for t in BodyType]), f"{where}.body_types", declared)
+    body_types = _bodies(
+        table.get("body_types", [t.value for t in BodyType]), f"{where}.body_types", declared
+    )
     if "vacancy" not in table:
         raise NominationRulesError(f"{where}: no [nominations.vacancy] requirement")
     vacancy = _requirement(table["vacancy"], f"{where}.vacancy", body_types)
     challenge = (
-        _requirement(table["challenge"], f"{where}.challenge", body_types) if "challenge" in table else None
+        _requirement(table["challenge"], f"{where}.challenge", body_types)
+        if "challenge" in table
+        else None
     )
     clause = table.get("clause", "")
     if not isinstance(clause, str):
@@ -369,4 +390,3 @@ def preset_text(name: str) -> str:
             f"no rule book preset named {name!r}; expected one of {', '.join(preset_names())}"
         )
     return (resources.files("hustings") / "presets" / f"{name}.toml").read_text(encoding="utf-8")
-

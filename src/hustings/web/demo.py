@@ -65,21 +65,63 @@ class E:
 
 
 ENDORSEMENTS = [
-    E("USDAW", "affiliated trade union", "USDAW", "David Miliband", dt.date(2010, 6, 1), True,
-      "IBTimes (reported two weeks before Community Union's endorsement)"),
-    E("Michael J. Leahy OBE", "General Secretary", "Community Union", "David Miliband", dt.date(2010, 6, 1), True,
-      "IBTimes",
-      "It is my belief that of all the candidates, David Miliband, has the gravitas, the dignity and the "
-      "commitment to the issues that will make him a successful leader."),
-    E("Jon Cruddas", "MP for Dagenham", "", "David Miliband", dt.date(2010, 8, 25), False,
-      "New Statesman (interview by Jason Cowley)",
-      "There's a pluralism I detect in David that I hadn't witnessed before."),
-    E("Kevan Jones", "MP, former minister", "", "David Miliband", dt.date(2010, 8, 1), True,
-      "politics.co.uk (Ian Dunt, “Cruddas backs David Miliband”)"),
-    E("Tom Clarke", "MP, former minister", "", "David Miliband", dt.date(2010, 8, 1), True,
-      "politics.co.uk (Ian Dunt, “Cruddas backs David Miliband”)"),
-    E("Virendra Sharma", "MP", "", "David Miliband", dt.date(2010, 8, 26), False,
-      "A London Assembly member's blog, “Labour elections: different leader; same mayor”"),
+    E(
+        "USDAW",
+        "affiliated trade union",
+        "USDAW",
+        "David Miliband",
+        dt.date(2010, 6, 1),
+        True,
+        "IBTimes (reported two weeks before Community Union's endorsement)",
+    ),
+    E(
+        "Michael J. Leahy OBE",
+        "General Secretary",
+        "Community Union",
+        "David Miliband",
+        dt.date(2010, 6, 1),
+        True,
+        "IBTimes",
+        "It is my belief that of all the candidates, David Miliband, has the gravitas, the dignity and the "
+        "commitment to the issues that will make him a successful leader.",
+    ),
+    E(
+        "Jon Cruddas",
+        "MP for Dagenham",
+        "",
+        "David Miliband",
+        dt.date(2010, 8, 25),
+        False,
+        "New Statesman (interview by Jason Cowley)",
+        "There's a pluralism I detect in David that I hadn't witnessed before.",
+    ),
+    E(
+        "Kevan Jones",
+        "MP, former minister",
+        "",
+        "David Miliband",
+        dt.date(2010, 8, 1),
+        True,
+        "politics.co.uk (Ian Dunt, “Cruddas backs David Miliband”)",
+    ),
+    E(
+        "Tom Clarke",
+        "MP, former minister",
+        "",
+        "David Miliband",
+        dt.date(2010, 8, 1),
+        True,
+        "politics.co.uk (Ian Dunt, “Cruddas backs David Miliband”)",
+    ),
+    E(
+        "Virendra Sharma",
+        "MP",
+        "",
+        "David Miliband",
+        dt.date(2010, 8, 26),
+        False,
+        "A London Assembly member's blog, “Labour elections: different leader; same mayor”",
+    ),
 ]
 
 STAFF_USERNAME = "returning-officer"
@@ -126,7 +168,9 @@ def load_demo() -> Contest:
         named = [name for (k, name) in NAMED if k == kind]
         rows = [NominatingBody(contest=contest, kind=kind, name=name) for name in named]
         rows += [
-            NominatingBody(contest=contest, kind=kind, name=f"Placeholder {kind} {i:03d}", placeholder=True)
+            NominatingBody(
+                contest=contest, kind=kind, name=f"Placeholder {kind} {i:03d}", placeholder=True
+            )
             for i in range(1, total - len(named) + 1)
         ]
         bodies[kind] = NominatingBody.objects.bulk_create(rows)
@@ -143,7 +187,9 @@ def load_demo() -> Contest:
         for name, counts in SUPPORT.items():
             already = sum(1 for (k, _), whom in NAMED.items() if k == kind and whom == name)
             for _ in range(counts[column] - already):
-                nominations.append(Nomination(body=pool.pop(0), candidate=candidates[name], made_by=staff))
+                nominations.append(
+                    Nomination(body=pool.pop(0), candidate=candidates[name], made_by=staff)
+                )
     Nomination.objects.bulk_create(nominations)
 
     for e in ENDORSEMENTS:
@@ -171,7 +217,9 @@ def load_demo() -> Contest:
     mp = User.objects.filter(username=NOMINATOR_USERNAME).first() or User.objects.create_user(
         NOMINATOR_USERNAME, password=NOMINATOR_PASSWORD
     )
-    undeclared = NominatingBody.objects.filter(contest=contest, kind="MP", nominations__isnull=True).first()
+    undeclared = NominatingBody.objects.filter(
+        contest=contest, kind="MP", nominations__isnull=True
+    ).first()
     undeclared.officers.add(mp)
     from hustings.web.voting.demo import add_demo_roll  # voting: a synthetic roll to vote with
 

@@ -38,4 +38,6 @@ class EndorsementImportError(PlatformError):
 
     def __init__(self, errors: list[str]):
         self.errors = errors
-        super().__init__(f"{len(errors)} line(s) with errors; nothing imported: " + "; ".join(errors[:3]))
+        super().__init__(
+            f"{len(errors)} line(s) with errors; nothing imported: " + "; ".join(errors[:3])
+        )

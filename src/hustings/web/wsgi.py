@@ -12,7 +12,9 @@ from hustings.web.environment import missing_environment
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hustings.web.settings")
 if os.environ.get("HUSTINGS_DEMO") != "1" and missing_environment():
-    raise RuntimeError("hustings: missing environment variable(s): " + ", ".join(missing_environment()))
+    raise RuntimeError(
+        "hustings: missing environment variable(s): " + ", ".join(missing_environment())
+    )
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402 - after the check
 

@@ -33,12 +33,23 @@ class ContestForm(forms.ModelForm):
 
     class Meta:
         model = Contest
-        fields = ["slug", "title", "office", "seats", "vacancy", "rule_book_preset", "rule_book", "notes"]
+        fields = [
+            "slug",
+            "title",
+            "office",
+            "seats",
+            "vacancy",
+            "rule_book_preset",
+            "rule_book",
+            "notes",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rule_book_preset"].choices = [(n, n) for n in preset_names()]
-        self.fields["rule_book"].widget = forms.Textarea(attrs={"rows": 30, "cols": 100, "spellcheck": "false"})
+        self.fields["rule_book"].widget = forms.Textarea(
+            attrs={"rows": 30, "cols": 100, "spellcheck": "false"}
+        )
 
     def clean(self):
         data = super().clean()

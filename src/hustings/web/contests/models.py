@@ -61,10 +61,15 @@ class Contest(models.Model):
     )
     rule_book_preset = models.CharField(max_length=50, default="labour-2010")
     rule_book = models.TextField(
-        blank=True, help_text="The rule book as TOML (election.toml); filled from the preset when empty."
+        blank=True,
+        help_text="The rule book as TOML (election.toml); filled from the preset when empty.",
     )
-    stage = models.CharField(max_length=30, choices=Stage.choices, default=Stage.DRAFT, editable=False)
-    notes = models.TextField(blank=True, help_text="Shown on the contest page (e.g. about placeholder data).")
+    stage = models.CharField(
+        max_length=30, choices=Stage.choices, default=Stage.DRAFT, editable=False
+    )
+    notes = models.TextField(
+        blank=True, help_text="Shown on the contest page (e.g. about placeholder data)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     STAGE_CHOICES = Stage.choices  # for templates: the banner lists every stage
@@ -87,7 +92,9 @@ class Contest(models.Model):
     # -- the rule book --------------------------------------------------------------
 
     def nomination_rules(self) -> NominationRules:
-        return load_nominations(self.rule_book or preset_text(self.rule_book_preset), f"contest {self.slug}")
+        return load_nominations(
+            self.rule_book or preset_text(self.rule_book_preset), f"contest {self.slug}"
+        )
 
     @property
     def stage_index(self) -> int:
@@ -112,7 +119,11 @@ class Contest(models.Model):
         from hustings.web.nominations.services import fix_ballot  # the next app in the journey
 
         return self._step(
-            Stage.NOMINATIONS_OPEN, Stage.NOMINATIONS_CLOSED, by, "close nominations", then=fix_ballot
+            Stage.NOMINATIONS_OPEN,
+            Stage.NOMINATIONS_CLOSED,
+            by,
+            "close nominations",
+            then=fix_ballot,
         )
 
     def open_ballot(self, *, by) -> AuditEntry:
@@ -139,7 +150,9 @@ class Contest(models.Model):
             from hustings.web.nominations.services import unfix_ballot
 
             then = unfix_ballot  # nominations reopen: the ballot is no longer fixed
-        return self._step(None, to, by, f"go back to {to.label.lower()}", reason=reason.strip(), then=then)
+        return self._step(
+            None, to, by, f"go back to {to.label.lower()}", reason=reason.strip(), then=then
+        )
 
     FORWARD = {
         Stage.DRAFT: "open_nominations",
@@ -154,7 +167,9 @@ class Contest(models.Model):
         """The name of the one forward transition allowed now (None when published)."""
         return self.FORWARD.get(Stage(self.stage))
 
-    def _step(self, expected, to: Stage, by, action: str, *, reason: str = "", then=None) -> AuditEntry:
+    def _step(
+        self, expected, to: Stage, by, action: str, *, reason: str = "", then=None
+    ) -> AuditEntry:
         if by is None or not by.has_perm("contests.run_contest"):
             raise PermissionDenied(f"{action}: only a returning officer may do this")
         with transaction.atomic():
@@ -210,13 +225,17 @@ class Candidate(models.Model):
     response = models.CharField(
         max_length=20, choices=CandidateResponse.choices, default=CandidateResponse.PENDING
     )
-    on_ballot = models.BooleanField(null=True, editable=False, help_text="Fixed when nominations close.")
+    on_ballot = models.BooleanField(
+        null=True, editable=False, help_text="Fixed when nominations close."
+    )
     qualification = models.TextField(blank=True, editable=False)
     ballot_position = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["contest", "slug"], name="candidate_slug_per_contest")]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "slug"], name="candidate_slug_per_contest")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -230,7 +249,9 @@ class Candidate(models.Model):
         from hustings.web.errors import NominationError
 
         if by is None or not (by == self.user or by.has_perm("contests.run_contest")):
-            raise PermissionDenied("only the candidate or a returning officer may answer for the candidate")
+            raise PermissionDenied(
+                "only the candidate or a returning officer may answer for the candidate"
+            )
         with transaction.atomic():
             contest = Contest.objects.select_for_update().get(pk=self.contest_id)
             if contest.stage != Stage.NOMINATIONS_OPEN:

@@ -42,10 +42,16 @@ def candidate_detail(request, slug, candidate):
     cand = contest.candidates.filter(slug=candidate).first()
     if cand is None:
         raise Http404("no such candidate")
-    nominations = cand.nominations.filter(withdrawn_at__isnull=True).select_related("body").order_by("body__name")
+    nominations = (
+        cand.nominations.filter(withdrawn_at__isnull=True)
+        .select_related("body")
+        .order_by("body__name")
+    )
     order = [b.value for b in contest.nomination_rules().body_types]
     groups: dict[str, list] = {}
-    for n in sorted(nominations, key=lambda n: order.index(n.body.kind) if n.body.kind in order else len(order)):
+    for n in sorted(
+        nominations, key=lambda n: order.index(n.body.kind) if n.body.kind in order else len(order)
+    ):
         groups.setdefault(n.body.body_type.plural, []).append(n.body)
     return render(
         request,
@@ -94,11 +100,15 @@ def transition(request, slug):
     step = request.POST.get("step", "")
     try:
         if step == "go_back":
-            contest.go_back(request.POST.get("to", ""), by=request.user, reason=request.POST.get("reason", ""))
+            contest.go_back(
+                request.POST.get("to", ""), by=request.user, reason=request.POST.get("reason", "")
+            )
         elif step in STEP_LABELS:
             getattr(contest, step)(by=request.user)
         else:
-            raise TransitionError(f"unknown step {step!r}; expected one of {', '.join(STEP_LABELS)} or go_back")
+            raise TransitionError(
+                f"unknown step {step!r}; expected one of {', '.join(STEP_LABELS)} or go_back"
+            )
     except (TransitionError, ValueError) as e:
         messages.error(request, str(e))
         return redirect("contest-manage", slug=contest.slug)
@@ -112,5 +122,7 @@ def audit_log(request, slug):
     if denied:
         return denied
     return render(
-        request, "hustings/audit.html", {"contest": contest, "entries": contest.audit_log.all(), "is_ro": True}
+        request,
+        "hustings/audit.html",
+        {"contest": contest, "entries": contest.audit_log.all(), "is_ro": True},
     )

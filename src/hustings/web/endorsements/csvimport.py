@@ -25,7 +25,17 @@ from hustings.web.contests.models import AuditEntry, Contest
 from hustings.web.endorsements.models import Endorsement
 from hustings.web.errors import EndorsementImportError
 
-COLUMNS = ("endorser", "role", "body", "candidate", "date", "publication", "url", "quote", "preference")
+COLUMNS = (
+    "endorser",
+    "role",
+    "body",
+    "candidate",
+    "date",
+    "publication",
+    "url",
+    "quote",
+    "preference",
+)
 REQUIRED = ("endorser", "candidate", "date", "publication")
 
 
@@ -67,7 +77,9 @@ def parse(text: str, candidates: list[str]) -> tuple[list[Line], list[str]]:
         n = start  # the line on which this record starts
         start = reader.line_num + 1
         if None in raw:
-            errors.append(f"line {n}: {len(header) + len(raw[None])} fields; expected {len(header)}")
+            errors.append(
+                f"line {n}: {len(header) + len(raw[None])} fields; expected {len(header)}"
+            )
             continue
         row = {k: (raw.get(k) or "").strip() for k in COLUMNS}
         if not any(row.values()):
@@ -76,7 +88,8 @@ def parse(text: str, candidates: list[str]) -> tuple[list[Line], list[str]]:
         candidate = by_name.get(row["candidate"].casefold()) if row["candidate"] else None
         if row["candidate"] and candidate is None:
             problems.append(
-                f"candidate {row['candidate']!r} is not in this contest; expected one of " + ", ".join(candidates)
+                f"candidate {row['candidate']!r} is not in this contest; expected one of "
+                + ", ".join(candidates)
             )
         date, month_only = None, False
         if row["date"]:
@@ -84,7 +97,9 @@ def parse(text: str, candidates: list[str]) -> tuple[list[Line], list[str]]:
                 month_only = len(row["date"]) == 7
                 date = dt.date.fromisoformat(row["date"] + ("-01" if month_only else ""))
             except ValueError:
-                problems.append(f"date {row['date']!r} is not a date; expected YYYY-MM-DD or YYYY-MM")
+                problems.append(
+                    f"date {row['date']!r} is not a date; expected YYYY-MM-DD or YYYY-MM"
+                )
         if row["url"]:
             try:
                 URLValidator(schemes=["http", "https"])(row["url"])
@@ -95,13 +110,26 @@ def parse(text: str, candidates: list[str]) -> tuple[list[Line], list[str]]:
             if row["preference"].isdigit() and int(row["preference"]) >= 1:
                 preference = int(row["preference"])
             else:
-                problems.append(f"preference {row['preference']!r} is not a whole number; expected 1, 2, ... or empty")
+                problems.append(
+                    f"preference {row['preference']!r} is not a whole number; expected 1, 2, ... or empty"
+                )
         if problems:
             errors.extend(f"line {n}: {p}" for p in problems)
             continue
         lines.append(
-            Line(n, row["endorser"], row["role"], row["body"], candidate, date, month_only, row["publication"],
-                 row["url"], row["quote"], preference)
+            Line(
+                n,
+                row["endorser"],
+                row["role"],
+                row["body"],
+                candidate,
+                date,
+                month_only,
+                row["publication"],
+                row["url"],
+                row["quote"],
+                preference,
+            )
         )
     return lines, errors
 
@@ -131,7 +159,10 @@ def import_endorsements(contest: Contest, text: str, *, by) -> list[Endorsement]
             for ln in lines
         ]
         AuditEntry.objects.create(
-            contest=contest, actor=by, actor_name=by.get_username(), action="endorsements imported",
+            contest=contest,
+            actor=by,
+            actor_name=by.get_username(),
+            action="endorsements imported",
             detail={"count": len(created)},
         )
     return created

@@ -17,7 +17,9 @@ class Endorsement(models.Model):
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="endorsements")
     endorser_name = models.CharField("endorser", max_length=200)
     endorser_role = models.CharField("role", max_length=200, blank=True)
-    endorser_body = models.CharField("body", max_length=200, blank=True, help_text="Union, CLP, society...")
+    endorser_body = models.CharField(
+        "body", max_length=200, blank=True, help_text="Union, CLP, society..."
+    )
     date = models.DateField(help_text="When the endorsement was made or reported.")
     date_is_month = models.BooleanField(
         default=False, help_text="The source gives only the month: show “June 2010”, not a day."
@@ -26,9 +28,13 @@ class Endorsement(models.Model):
     source_url = models.URLField("source URL", blank=True, max_length=500)
     quote = models.TextField(blank=True)
     preference_rank = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="A stated preference (1 = first), when the endorser gives one."
+        null=True,
+        blank=True,
+        help_text="A stated preference (1 = first), when the endorser gives one.",
     )
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -18,7 +18,11 @@ def timeline(request, slug):
     return render(
         request,
         "hustings/endorsements.html",
-        {"contest": contest, "endorsements": endorsements, "is_ro": is_returning_officer(request.user)},
+        {
+            "contest": contest,
+            "endorsements": endorsements,
+            "is_ro": is_returning_officer(request.user),
+        },
     )
 
 

@@ -33,7 +33,9 @@ class NominatingBody(models.Model):
     kind = models.CharField(max_length=3, choices=BODY_TYPE_CHOICES)
     name = models.CharField(max_length=200)
     affiliated_membership = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Unions and socialist societies: members affiliated to the party."
+        null=True,
+        blank=True,
+        help_text="Unions and socialist societies: members affiliated to the party.",
     )
     placeholder = models.BooleanField(
         default=False, help_text="The name stands in for an unpublished one (demonstration data)."
@@ -49,7 +51,9 @@ class NominatingBody(models.Model):
         ordering = ["kind", "name"]
         verbose_name_plural = "nominating bodies"
         constraints = [
-            models.UniqueConstraint(fields=["contest", "kind", "name"], name="body_name_per_contest"),
+            models.UniqueConstraint(
+                fields=["contest", "kind", "name"], name="body_name_per_contest"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -75,7 +79,9 @@ class Nomination(models.Model):
             # A body is on one contest's roll, so "one per body" is "one per body per
             # contest". Withdrawn nominations stay as history and do not count.
             models.UniqueConstraint(
-                fields=["body"], condition=Q(withdrawn_at__isnull=True), name="one_live_nomination_per_body"
+                fields=["body"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_live_nomination_per_body",
             ),
         ]
 

@@ -31,7 +31,9 @@ def nominate(body: NominatingBody, candidate: Candidate, *, by) -> Nomination:
     if not may_act_for(by, body):
         raise PermissionDenied(f"{by} may not nominate for {body.name}")
     if candidate.contest_id != body.contest_id:
-        raise NominationError(f"{candidate.name} is not a candidate in the contest {body.name} nominates in")
+        raise NominationError(
+            f"{candidate.name} is not a candidate in the contest {body.name} nominates in"
+        )
     try:
         with transaction.atomic():
             # Lock the contest row: nominations cannot close under a nomination being made.
@@ -103,7 +105,7 @@ class Row:
 
 @dataclass(frozen=True)
 class NominationsTable:
-    """"So far candidates have the following support": one row per candidate, then
+    """ "So far candidates have the following support": one row per candidate, then
     "Yet to declare" (eligible bodies with no live nomination), then the eligible totals."""
 
     columns: tuple[BodyType, ...]
@@ -123,28 +125,39 @@ def nominations_table(contest: Contest) -> NominationsTable:
         for r in _live(contest).values("candidate_id", "body__kind").annotate(n=Count("id"))
     }
     eligible = {
-        r["kind"]: r["n"] for r in NominatingBody.objects.filter(contest=contest).values("kind").annotate(n=Count("id"))
+        r["kind"]: r["n"]
+        for r in NominatingBody.objects.filter(contest=contest)
+        .values("kind")
+        .annotate(n=Count("id"))
     }
     rows = tuple(
         Row(c.name, tuple(counts.get((c.pk, b.value), 0) for b in columns), c)
         for c in sorted(contest.candidates.all(), key=surname_key)
     )
     declared = [sum(counts.get((r.candidate.pk, b.value), 0) for r in rows) for b in columns]
-    yet = Row("Yet to declare", tuple(eligible.get(b.value, 0) - d for b, d in zip(columns, declared)))
-    return NominationsTable(columns, rows, yet, Row("Eligible", tuple(eligible.get(b.value, 0) for b in columns)))
+    yet = Row(
+        "Yet to declare", tuple(eligible.get(b.value, 0) - d for b, d in zip(columns, declared))
+    )
+    return NominationsTable(
+        columns, rows, yet, Row("Eligible", tuple(eligible.get(b.value, 0) for b in columns))
+    )
 
 
 def tally(contest: Contest, candidate: Candidate) -> Tally:
     """The numbers the rule book is applied to, for one candidate."""
     mine = _live(contest).filter(candidate=candidate)
-    nominations = {BodyType(r["body__kind"]): r["n"] for r in mine.values("body__kind").annotate(n=Count("id"))}
+    nominations = {
+        BodyType(r["body__kind"]): r["n"] for r in mine.values("body__kind").annotate(n=Count("id"))
+    }
     membership = {
         BodyType(r["body__kind"]): r["m"] or 0
         for r in mine.values("body__kind").annotate(m=Sum("body__affiliated_membership"))
     }
     bodies = NominatingBody.objects.filter(contest=contest).values("kind")
     eligible = {BodyType(r["kind"]): r["n"] for r in bodies.annotate(n=Count("id"))}
-    total_membership = {BodyType(r["kind"]): r["m"] or 0 for r in bodies.annotate(m=Sum("affiliated_membership"))}
+    total_membership = {
+        BodyType(r["kind"]): r["m"] or 0 for r in bodies.annotate(m=Sum("affiliated_membership"))
+    }
     return Tally(nominations, eligible, membership, total_membership)
 
 
@@ -166,7 +179,9 @@ def fix_ballot(contest: Contest) -> dict:
         else:
             c.on_ballot = False
             c.qualification = (
-                "declined nomination" if c.response == CandidateResponse.DECLINED else "did not accept nomination"
+                "declined nomination"
+                if c.response == CandidateResponse.DECLINED
+                else "did not accept nomination"
             )
         if rules.clause:
             c.qualification += f" ({rules.clause})"
@@ -174,7 +189,11 @@ def fix_ballot(contest: Contest) -> dict:
     for i, c in enumerate(sorted((c for c in candidates if c.on_ballot), key=surname_key), start=1):
         c.ballot_position = i
     Candidate.objects.bulk_update(candidates, ["on_ballot", "qualification", "ballot_position"])
-    return {"ballot": {c.name: {"on_ballot": c.on_ballot, "reason": c.qualification} for c in candidates}}
+    return {
+        "ballot": {
+            c.name: {"on_ballot": c.on_ballot, "reason": c.qualification} for c in candidates
+        }
+    }
 
 
 def unfix_ballot(contest: Contest) -> dict:

@@ -50,7 +50,9 @@ def nominate(request, slug):
                 return redirect("nominate", slug=contest.slug)
             except NominationError as e:
                 messages.error(request, str(e))
-    live = {n.body_id: n for n in Nomination.objects.filter(body__in=bodies, withdrawn_at__isnull=True)}
+    live = {
+        n.body_id: n for n in Nomination.objects.filter(body__in=bodies, withdrawn_at__isnull=True)
+    }
     return render(
         request,
         "hustings/nominate.html",
@@ -68,7 +70,9 @@ def nominate(request, slug):
 @require_POST
 def withdraw(request, slug, pk):
     contest = visible_contest(request, slug)
-    nomination = Nomination.objects.filter(pk=pk, body__contest=contest).select_related("body").first()
+    nomination = (
+        Nomination.objects.filter(pk=pk, body__contest=contest).select_related("body").first()
+    )
     if nomination is None:
         raise Http404("no such nomination")
     denied = login_or_403(request, services.may_act_for(request.user, nomination.body))
@@ -88,7 +92,9 @@ def respond(request, slug, candidate):
     cand = contest.candidates.filter(slug=candidate).first()
     if cand is None:
         raise Http404("no such candidate")
-    allowed = request.user.is_authenticated and (request.user == cand.user or is_returning_officer(request.user))
+    allowed = request.user.is_authenticated and (
+        request.user == cand.user or is_returning_officer(request.user)
+    )
     denied = login_or_403(request, allowed)
     if denied:
         return denied

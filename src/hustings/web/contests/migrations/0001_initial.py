@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,60 +15,207 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Contest',
+            name="Contest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('office', models.CharField(choices=[('leader', 'Leader'), ('deputy', 'Deputy leader'), ('body', 'Multi-seat body')], default='leader', max_length=20)),
-                ('seats', models.PositiveSmallIntegerField(default=1)),
-                ('vacancy', models.BooleanField(default=True, help_text='A vacancy (Clause II.2.B.i); untick for a challenge to a sitting holder (II.2.B.ii).')),
-                ('rule_book_preset', models.CharField(default='labour-2010', max_length=50)),
-                ('rule_book', models.TextField(blank=True, help_text='The rule book as TOML (election.toml); filled from the preset when empty.')),
-                ('stage', models.CharField(choices=[('draft', 'Draft'), ('nominations_open', 'Nominations open'), ('nominations_closed', 'Nominations closed'), ('ballot_open', 'Ballot open'), ('ballot_closed', 'Ballot closed'), ('counted', 'Counted'), ('published', 'Result published')], default='draft', editable=False, max_length=30)),
-                ('notes', models.TextField(blank=True, help_text='Shown on the contest page (e.g. about placeholder data).')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "office",
+                    models.CharField(
+                        choices=[
+                            ("leader", "Leader"),
+                            ("deputy", "Deputy leader"),
+                            ("body", "Multi-seat body"),
+                        ],
+                        default="leader",
+                        max_length=20,
+                    ),
+                ),
+                ("seats", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "vacancy",
+                    models.BooleanField(
+                        default=True,
+                        help_text="A vacancy (Clause II.2.B.i); untick for a challenge to a sitting holder (II.2.B.ii).",
+                    ),
+                ),
+                ("rule_book_preset", models.CharField(default="labour-2010", max_length=50)),
+                (
+                    "rule_book",
+                    models.TextField(
+                        blank=True,
+                        help_text="The rule book as TOML (election.toml); filled from the preset when empty.",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("nominations_open", "Nominations open"),
+                            ("nominations_closed", "Nominations closed"),
+                            ("ballot_open", "Ballot open"),
+                            ("ballot_closed", "Ballot closed"),
+                            ("counted", "Counted"),
+                            ("published", "Result published"),
+                        ],
+                        default="draft",
+                        editable=False,
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown on the contest page (e.g. about placeholder data).",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-created_at'],
-                'permissions': [('run_contest', 'Can run a contest (returning officer)')],
+                "ordering": ["-created_at"],
+                "permissions": [("run_contest", "Can run a contest (returning officer)")],
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_name', models.CharField(help_text='The username at the time.', max_length=150)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('action', models.CharField(max_length=100)),
-                ('from_stage', models.CharField(blank=True, choices=[('draft', 'Draft'), ('nominations_open', 'Nominations open'), ('nominations_closed', 'Nominations closed'), ('ballot_open', 'Ballot open'), ('ballot_closed', 'Ballot closed'), ('counted', 'Counted'), ('published', 'Result published')], max_length=30)),
-                ('to_stage', models.CharField(blank=True, choices=[('draft', 'Draft'), ('nominations_open', 'Nominations open'), ('nominations_closed', 'Nominations closed'), ('ballot_open', 'Ballot open'), ('ballot_closed', 'Ballot closed'), ('counted', 'Counted'), ('published', 'Result published')], max_length=30)),
-                ('reason', models.TextField(blank=True)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='audit_log', to='contests.contest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "actor_name",
+                    models.CharField(help_text="The username at the time.", max_length=150),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("action", models.CharField(max_length=100)),
+                (
+                    "from_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("nominations_open", "Nominations open"),
+                            ("nominations_closed", "Nominations closed"),
+                            ("ballot_open", "Ballot open"),
+                            ("ballot_closed", "Ballot closed"),
+                            ("counted", "Counted"),
+                            ("published", "Result published"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("nominations_open", "Nominations open"),
+                            ("nominations_closed", "Nominations closed"),
+                            ("ballot_open", "Ballot open"),
+                            ("ballot_closed", "Ballot closed"),
+                            ("counted", "Counted"),
+                            ("published", "Result published"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_log",
+                        to="contests.contest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['at', 'id'],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Candidate',
+            name="Candidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField()),
-                ('response', models.CharField(choices=[('pending', 'Not yet answered'), ('accepted', 'Accepted nomination'), ('declined', 'Declined nomination')], default='pending', max_length=20)),
-                ('on_ballot', models.BooleanField(editable=False, help_text='Fixed when nominations close.', null=True)),
-                ('qualification', models.TextField(blank=True, editable=False)),
-                ('ballot_position', models.PositiveSmallIntegerField(blank=True, editable=False, null=True)),
-                ('user', models.ForeignKey(blank=True, help_text="The candidate's own login, to accept or decline nomination.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='candidacies', to=settings.AUTH_USER_MODEL)),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='candidates', to='contests.contest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField()),
+                (
+                    "response",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not yet answered"),
+                            ("accepted", "Accepted nomination"),
+                            ("declined", "Declined nomination"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "on_ballot",
+                    models.BooleanField(
+                        editable=False, help_text="Fixed when nominations close.", null=True
+                    ),
+                ),
+                ("qualification", models.TextField(blank=True, editable=False)),
+                (
+                    "ballot_position",
+                    models.PositiveSmallIntegerField(blank=True, editable=False, null=True),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The candidate's own login, to accept or decline nomination.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="candidacies",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="candidates",
+                        to="contests.contest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(fields=('contest', 'slug'), name='candidate_slug_per_contest')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("contest", "slug"), name="candidate_slug_per_contest"
+                    )
+                ],
             },
         ),
     ]

@@ -6,35 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contests', '0002_audit_append_only_trigger'),
+        ("contests", "0002_audit_append_only_trigger"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Endorsement',
+            name="Endorsement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('endorser_name', models.CharField(max_length=200, verbose_name='endorser')),
-                ('endorser_role', models.CharField(blank=True, max_length=200, verbose_name='role')),
-                ('endorser_body', models.CharField(blank=True, help_text='Union, CLP, society...', max_length=200, verbose_name='body')),
-                ('date', models.DateField(help_text='When the endorsement was made or reported.')),
-                ('date_is_month', models.BooleanField(default=False, help_text='The source gives only the month: show “June 2010”, not a day.')),
-                ('publication', models.CharField(max_length=200)),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='source URL')),
-                ('quote', models.TextField(blank=True)),
-                ('preference_rank', models.PositiveSmallIntegerField(blank=True, help_text='A stated preference (1 = first), when the endorser gives one.', null=True)),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='endorsements', to='contests.candidate')),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='endorsements', to='contests.contest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("endorser_name", models.CharField(max_length=200, verbose_name="endorser")),
+                (
+                    "endorser_role",
+                    models.CharField(blank=True, max_length=200, verbose_name="role"),
+                ),
+                (
+                    "endorser_body",
+                    models.CharField(
+                        blank=True,
+                        help_text="Union, CLP, society...",
+                        max_length=200,
+                        verbose_name="body",
+                    ),
+                ),
+                ("date", models.DateField(help_text="When the endorsement was made or reported.")),
+                (
+                    "date_is_month",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The source gives only the month: show “June 2010”, not a day.",
+                    ),
+                ),
+                ("publication", models.CharField(max_length=200)),
+                (
+                    "source_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="source URL"),
+                ),
+                ("quote", models.TextField(blank=True)),
+                (
+                    "preference_rank",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="A stated preference (1 = first), when the endorser gives one.",
+                        null=True,
+                    ),
+                ),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="endorsements",
+                        to="contests.candidate",
+                    ),
+                ),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="endorsements",
+                        to="contests.contest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date', 'date_is_month', 'id'],
+                "ordering": ["date", "date_is_month", "id"],
             },
         ),
     ]

@@ -6,51 +6,128 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contests', '0001_initial'),
+        ("contests", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NominatingBody',
+            name="NominatingBody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('MP', 'MP'), ('MEP', 'MEP'), ('CLP', 'Constituency Labour Party'), ('TU', 'Affiliated trade union'), ('SS', 'Socialist society')], max_length=3)),
-                ('name', models.CharField(max_length=200)),
-                ('affiliated_membership', models.PositiveIntegerField(blank=True, help_text='Unions and socialist societies: members affiliated to the party.', null=True)),
-                ('placeholder', models.BooleanField(default=False, help_text='The name stands in for an unpublished one (demonstration data).')),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bodies', to='contests.contest')),
-                ('officers', models.ManyToManyField(blank=True, help_text="Users who may make this body's nomination (the MP, the union's officer...).", related_name='nominating_bodies', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("MP", "MP"),
+                            ("MEP", "MEP"),
+                            ("CLP", "Constituency Labour Party"),
+                            ("TU", "Affiliated trade union"),
+                            ("SS", "Socialist society"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "affiliated_membership",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Unions and socialist societies: members affiliated to the party.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "placeholder",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The name stands in for an unpublished one (demonstration data).",
+                    ),
+                ),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bodies",
+                        to="contests.contest",
+                    ),
+                ),
+                (
+                    "officers",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Users who may make this body's nomination (the MP, the union's officer...).",
+                        related_name="nominating_bodies",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'nominating bodies',
-                'ordering': ['kind', 'name'],
+                "verbose_name_plural": "nominating bodies",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Nomination',
+            name="Nomination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('made_at', models.DateTimeField(auto_now_add=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('body', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nominations', to='nominations.nominatingbody')),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nominations', to='contests.candidate')),
-                ('made_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("made_at", models.DateTimeField(auto_now_add=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "body",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nominations",
+                        to="nominations.nominatingbody",
+                    ),
+                ),
+                (
+                    "candidate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nominations",
+                        to="contests.candidate",
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['made_at', 'id'],
+                "ordering": ["made_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='nominatingbody',
-            constraint=models.UniqueConstraint(fields=('contest', 'kind', 'name'), name='body_name_per_contest'),
+            model_name="nominatingbody",
+            constraint=models.UniqueConstraint(
+                fields=("contest", "kind", "name"), name="body_name_per_contest"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='nomination',
-            constraint=models.UniqueConstraint(condition=models.Q(('withdrawn_at__isnull', True)), fields=('body',), name='one_live_nomination_per_body'),
+            model_name="nomination",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("withdrawn_at__isnull", True)),
+                fields=("body",),
+                name="one_live_nomination_per_body",
+            ),
         ),
     ]
