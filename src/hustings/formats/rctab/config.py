@@ -282,8 +282,7 @@ def _sources(
         idx = {k: ck.integer(s, k, w, low=1) for k in
                ("idColumnIndex", "batchColumnIndex", "precinctColumnIndex")}
         contest = ck.text(s, "contestId", w).strip()
-        if provider in ("cdf", "clearBallot", "dominion", "hart") and not contest and \
-                provider != "cdf":
+        if provider in ("cdf", "clearBallot", "dominion", "hart") and not contest:
             ck.problems.append(f"{w}.contestId is missing; expected the contest to read")
         if provider is None:
             continue
