@@ -9,7 +9,7 @@ so no reader knows about rule books. Without rules every ballot counts in one se
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -51,21 +51,17 @@ def with_candidates(ballots: Ballots, candidates: Sequence[str]) -> Ballots:
     marked = ranks >= 0
     ranks[marked] = lut[ranks[marked]]
     sets = tuple(frozenset(int(lut[m]) for m in s) for s in ballots.overvote_sets)
-    return Ballots(
-        candidates, ranks, ballots.weights, ballots.sections, ballots.section_names, sets,
-        dict(ballots.slices),
-    )
+    return replace(ballots, candidates=candidates, ranks=ranks, overvote_sets=sets)
 
 
 def _with_sections(ballots: Ballots, codes: np.ndarray, names: Sequence[str]) -> Ballots:
-    return Ballots(
-        ballots.candidates, ballots.ranks, ballots.weights, codes, tuple(names),
-        ballots.overvote_sets, dict(ballots.slices),
-    )
+    return replace(ballots, sections=codes, section_names=tuple(names))
 
 
 def one_section(ballots: Ballots, name: str = ONE_SECTION[0]) -> Ballots:
     """Every ballot in one section (the decision for counts without rules: OMOV)."""
+    if ballots.section_names == (name,):
+        return ballots
     return _with_sections(ballots, np.zeros(len(ballots), dtype=np.int16), (name,))
 
 
