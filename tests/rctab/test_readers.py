@@ -335,3 +335,13 @@ def test_dominion_invalid_contest_is_not_a_ballot(tmp_path: Path) -> None:
     assert contest.ballots.ranks.tolist() == [[0], [BLANK]]
     assert contest.ballot_ids == ("9-1-1", "9-1-3")
     assert contest.sources_read[0].extra["portion"] == ["Precinct 1", "Precinct 1"]
+
+
+def test_ranks_above_the_maximum_are_left_out(tmp_path: Path) -> None:
+    doc = _cdf("cs-ann")
+    positions = doc["CVR"][0]["CVRSnapshot"][0]["CVRContest"][0]["CVRContestSelection"][0]
+    positions["SelectionPosition"].append({"HasIndication": "yes", "Rank": 1_000_000})
+    (tmp_path / "cvr.json").write_text(json.dumps(doc))
+    source = {"provider": "cdf", "filePath": "cvr.json", "contestId": "Mayor"}
+    contest = load_contest(_config(tmp_path, source, maxRankingsAllowed="3"))
+    assert contest.ballots.ranks.tolist() == [[0]]

@@ -92,7 +92,7 @@ def load_contest(
     Raises :class:`RctabError` subclasses for every bad input.
     """
     config = read_config(config_path, substitutes=substitutes)
-    builder = BallotBuilder(config.rules.candidates)
+    builder = BallotBuilder(config.rules.candidates, config.max_rankings)
     resolver = Resolver(config, builder)
     for source in config.sources:
         first_chunk = len(builder.chunks)

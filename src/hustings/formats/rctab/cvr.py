@@ -105,6 +105,9 @@ class BallotBuilder:
     """Collects chunks of ballots from every source of a contest, in config order."""
 
     candidates: tuple[str, ...]
+    # Ranks above this are left out when ballots are added: the count ignores them anyway
+    # (RCTab's maxRankingsAllowed), and a stray "Rank": 1000000 must not size the array.
+    max_rankings: int | None = None
     index: dict[str, int] = field(init=False)
     sets: dict[frozenset[int], int] = field(default_factory=dict)
     chunks: list[_Chunk] = field(default_factory=list)
@@ -143,11 +146,14 @@ class BallotBuilder:
         extra: Mapping[str, Sequence[str | None]] | None = None,
     ) -> None:
         """Add ballots given as {rank number (1-based): rank code}."""
+        top = self.max_rankings
         width = max((max(b) for b in ballots if b), default=1)
+        width = width if top is None else max(1, min(width, top))
         ranks = np.full((len(ballots), width), BLANK, dtype=RANK_DTYPE)
         for i, b in enumerate(ballots):
             for rank, code in b.items():
-                ranks[i, rank - 1] = code
+                if rank <= width:
+                    ranks[i, rank - 1] = code
         self.add_ranks(ranks, precincts=precincts, batches=batches, ids=ids, source=source,
                        extra=extra)
 
