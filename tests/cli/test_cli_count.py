@@ -181,8 +181,11 @@ def test_section_label_outside_the_rules(tmp_path):
     p = bad(tmp_path, "section,pref1\nMP,A\nLord,B\n")
     result = run(p, "--preset", "labour-2010")
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"Error: {p}:3: section label 'Lord'; expected one of "
-                                    "MPs and MEPs: 'MP', 'MEP', 'MPs and MEPs'; Members: ")
+    assert result.stderr == (
+        f"Error: {p}:3: section label 'Lord'; expected one of "
+        "MPs and MEPs: 'MPs and MEPs', 'MP', 'MEP'; Members: 'Members', 'Member', 'CLP'; "
+        "Affiliates: 'Affiliates', 'Affiliate', 'TU', 'Union', 'Socialist society'\n"
+    )
 
 
 def test_bad_toml_value(tmp_path):

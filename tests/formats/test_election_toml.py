@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hustings.config import ConfigError, load_election, load_preset
+from hustings.config import ConfigError, load_election, load_preset, parse_election
 from hustings.counting import Method, OvervoteRule, TieBreakMode
 from hustings.formats.errors import SectionLabelError
 from hustings.formats.readers import Source, read_ballots
@@ -149,5 +149,26 @@ labels = ["Member"]
         read_ballots([Source(tmp_path / "b.csv")], plan=e.plan)
     assert str(err.value) == (
         f"{tmp_path / 'b.csv'}:4: section label 'Peer'; "
-        "expected one of MPs: 'MP'; Members: 'Member'"
+        "expected one of MPs: 'MPs', 'MP'; Members: 'Members', 'Member'"
     )
+
+
+def test_parse_election_from_text_names_its_source():
+    e = parse_election('preset = "labour-2015"\n[count]\nseats = 1\n', source="rule book")
+    assert [s.name for s in e.sections] == ["All voters"]
+    with pytest.raises(ConfigError) as err:
+        parse_election("[count]\nseats = -1\n", source="rule book")
+    assert str(err.value) == "rule book: count.seats: -1; expected a whole number ≥ 1"
+    with pytest.raises(ConfigError) as err:
+        parse_election('[[sections]]\nname = "A"\nballots = ["a.csv"]\n')
+    assert str(err.value) == (
+        "rule book: sections[0].ballots: ballot files in a rule book without a folder; "
+        "expected ballots listed in an election.toml file"
+    )
+
+
+def test_a_section_name_is_a_label_of_its_section(tmp_path):
+    (tmp_path / "b.csv").write_text("section,pref1\nMPs and MEPs,A\nMembers,B\nCLP,A\n")
+    e = load_preset("labour-2010")
+    ballots, _ = read_ballots([Source(tmp_path / "b.csv")], plan=e.plan)
+    assert ballots.sections.tolist() == [0, 1, 1]

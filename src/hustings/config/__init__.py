@@ -21,7 +21,8 @@
     labels = ["Member", "CLP"]      # values of a ballot file's `section` column
     ballots = ["members.csv"]       # relative to this file
 
-``load_election(path)`` returns an :class:`Election`; its ``rules(candidates)`` gives the
+``load_election(path)`` (or ``parse_election(text)`` for a rule book held elsewhere)
+returns an :class:`Election`; its ``rules(candidates)`` gives the
 counting core's ``Rules``. The ``[nominations]`` table belongs to the web app
 (``hustings.rulebook``) and is ignored here.
 
@@ -31,7 +32,15 @@ Errors (one tree)::
                       preset does not exist: names file, key (or line) and what was expected
 """
 
-from hustings.config.election import Election, SectionSpec, load_election, load_preset
+from hustings.config.election import (
+    Election,
+    SectionSpec,
+    load_election,
+    load_preset,
+    parse_election,
+)
 from hustings.config.errors import ConfigError
 
-__all__ = ["ConfigError", "Election", "SectionSpec", "load_election", "load_preset"]
+__all__ = [
+    "ConfigError", "Election", "SectionSpec", "load_election", "load_preset", "parse_election",
+]

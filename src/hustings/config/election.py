@@ -69,7 +69,9 @@ class Election:
         """Which ballot-file labels go to which section (None: one section, OMOV)."""
         if not self.sections:
             return None
-        labels = {label: s.name for s in self.sections for label in s.labels}
+        # A section's own name is a label too, unless another section claims it.
+        labels = {s.name: s.name for s in self.sections}
+        labels.update({label: s.name for s in self.sections for label in s.labels})
         return SectionPlan(tuple(s.name for s in self.sections), labels)
 
     @property
@@ -198,12 +200,22 @@ class _Bad(Exception):
 def load_election(path: str | PathLike[str]) -> Election:
     """Read ``election.toml``; a ``preset`` key starts from that packaged rule book."""
     path = Path(path)
-    data = _toml(path, _read(path))
+    return parse_election(_read(path), source=path, folder=path.parent)
+
+
+def parse_election(
+    text: str, *, source: str | PathLike[str] = "rule book", folder: Path | None = None
+) -> Election:
+    """The same from TOML text (e.g. a rule book stored in a database). ``source`` names
+    it in errors; ballot paths are relative to ``folder`` (without one, listing ballot
+    files is an error)."""
+    path = Path(source)
+    data = _toml(path, text)
     preset = _preset_name(path, data)
     if preset is not None:
         base = _toml(_preset_label(preset), _preset_text(path, preset))
         data = _merge(base, data)
-    return _build(path, data, folder=path.parent)
+    return _build(path, data, folder=folder)
 
 
 def load_preset(name: str) -> Election:
@@ -356,8 +368,8 @@ def _sections(path: Path, value: Any, folder: Path | None) -> tuple[SectionSpec,
             owner[label] = name
         ballots = fields.get("ballots", ())
         if ballots and folder is None:
-            raise ConfigError(path, f"{where}.ballots", "ballot files in a preset",
-                              "ballots listed in an election.toml")
+            raise ConfigError(path, f"{where}.ballots", "ballot files in a rule book without "
+                              "a folder", "ballots listed in an election.toml file")
         specs.append(SectionSpec(
             name, fields.get("weight", Fraction(1)), fields.get("labels", ()),
             tuple((folder / b) if folder else Path(b) for b in ballots),
