@@ -344,4 +344,4 @@ def test_ranks_above_the_maximum_are_left_out(tmp_path: Path) -> None:
     (tmp_path / "cvr.json").write_text(json.dumps(doc))
     source = {"provider": "cdf", "filePath": "cvr.json", "contestId": "Mayor"}
     contest = load_contest(_config(tmp_path, source, maxRankingsAllowed="3"))
-    assert contest.ballots.ranks.tolist() == [[0]]
+    assert contest.ballots.ranks.tolist() == [[0, BLANK, BLANK]]  # 3 ranks wide, not 10^6
