@@ -25,6 +25,7 @@ from hustings.counting.interpret import (
     BallotReader,
 )
 from hustings.counting.rules import Rules
+from hustings.counting.slices import SliceBooks
 
 N_STATUS = 7
 _EXACT_FLOAT = 2**53  # float64 sums of integers are exact below this
@@ -84,6 +85,10 @@ class Ledger:
         self.tally = np.full((self.S, n_candidates), zero, dtype=dtype)
         self.inactive = np.full((self.S, N_STATUS), zero, dtype=dtype)
         self.undervotes = 0
+        self.slices = {
+            kind: SliceBooks(labels, codes, n_candidates, self.group_sum, self.tally)
+            for kind, (labels, codes) in ballots.slices.items()
+        }
 
     # -- sums ---------------------------------------------------------------------------
 
@@ -140,6 +145,10 @@ class Ledger:
         self.inactive = self.group_sum(keys, self.amounts(gone), self.S * N_STATUS).reshape(
             self.S, N_STATUS
         )
+        if self.slices:
+            active = np.flatnonzero(cand >= 0)
+            for book in self.slices.values():
+                book.first(cand, status, active, gone, under, self.amounts, self.weights)
 
     def _regroup(self, idx: np.ndarray | None, cand: np.ndarray) -> np.ndarray:
         """File the ballots ``idx`` (None: all) under their new candidates ``cand``.
@@ -208,6 +217,8 @@ class Ledger:
         self.inactive = self.inactive + self.group_sum(
             keys, None if amounts is None else amounts[out], S * N_STATUS
         ).reshape(S, N_STATUS)
+        for book in self.slices.values():
+            book.move(idx, old, target, status[out], out, amounts, sources)
         return transfers
 
     def take_surplus(self, winner: int, fraction) -> Fraction:
@@ -229,5 +240,7 @@ class Ledger:
                 [v * int(fraction) // self.scale for v in before.tolist()], dtype=np.int64
             )
         self.values[idx] = after
-        kept = ((before - after) * self.weights[idx]).sum()
-        return self.frac(kept)
+        kept = (before - after) * self.weights[idx]
+        for book in self.slices.values():
+            book.surplus(winner, idx, kept)
+        return self.frac(kept.sum())

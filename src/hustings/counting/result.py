@@ -96,3 +96,7 @@ class Result:
     pairwise: tuple[tuple[int, ...], ...] | None = None
     # Multi-pass IRV only: each pass's rounds (``rounds`` holds them one after another)
     passes: tuple[tuple[Round, ...], ...] | None = None
+    # Slice reports (RCTab's tabulate by precinct / batch): kind -> label -> a Result with
+    # the whole count's rounds, thresholds and decisions but that slice's tallies,
+    # inactive ballots, transfers, ballots and undervotes. Empty without Ballots.slices.
+    slices: Mapping[str, Mapping[str, Result]] | None = None

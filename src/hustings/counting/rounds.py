@@ -128,6 +128,14 @@ class Tabulation:
         self.rounds: list[_Open] = []
         self.threshold: Fraction = Fraction(0)
         self.strict = rules.is_college
+        # kind -> label -> rounds of that slice (decisions copied from the whole count)
+        self.slice_rounds: dict[str, dict[str, list[_Open]]] = {
+            kind: {label: [] for label in book.labels}
+            for kind, book in self.ledger.slices.items()
+        } if not rules.is_college else {}
+        self.slice_held: dict[str, dict[str, dict[str, Fraction]]] = {
+            kind: {label: {} for label in labels} for kind, labels in self.slice_rounds.items()
+        }
 
     # -- the loop ------------------------------------------------------------------------
 
@@ -159,10 +167,12 @@ class Tabulation:
                 final = self.surplus and len(self.winners) >= self.seats
                 moved = self.ledger.move(pending, self.continuing, final_surplus=final)
                 self._book(self.rounds[-1], pending, moved)
+                self._book_slices(pending)
             if self.surplus:
                 self._settle(r)
             rnd = self._snapshot(r)
             self.rounds.append(rnd)
+            self._snapshot_slices(r)
             self._set_threshold(rnd, r)
             pending = self._decide(rnd, r)
         if self.surplus and self.rounds:
@@ -179,7 +189,75 @@ class Tabulation:
             winners=tuple(self.winners),
             total_ballots=self.ballots.total,
             undervotes=self.ledger.undervotes,
+            slices=self._slice_results() if self.slice_rounds else None,
         )
+
+    # -- slices (RCTab tabulate by precinct / batch) -------------------------------------
+
+    def _book_slices(self, sources: list[int]) -> None:
+        section = self.rules.sections[0].name
+        for kind, book in self.ledger.slices.items():
+            moved = book.transfers
+            for k, label in enumerate(book.labels):
+                rnd = self.slice_rounds[kind][label][-1]
+                for src in sources:
+                    for tgt in range(self.C + 1):
+                        units = moved[k, src, tgt]
+                        if units:
+                            to = EXHAUSTED if tgt == self.C else self.names[tgt]
+                            rnd.transfers.append(Transfer(
+                                self.names[src], to, self.ledger.frac(units), section))
+
+    def _snapshot_slices(self, r: int) -> None:
+        led = self.ledger
+        section = self.rules.sections[0]
+        for kind, book in led.slices.items():
+            for k, label in enumerate(book.labels):
+                held = self.slice_held[kind][label]
+                for w, won in self.won_in.items():
+                    if self.surplus and won == r - 1 and self.index[w] in book.kept:
+                        held[w] = led.frac(book.kept[self.index[w]][k])
+                votes = {self.names[i]: led.frac(book.tally[k, i])
+                         for i in range(self.C) if self.continuing[i]}
+                votes.update(held)
+                inactive = {reason: Fraction(0) for reason in _REPORTED}
+                for code, reason in STATUS_REASON.items():
+                    v = led.frac(book.inactive[k, code])
+                    if v or reason in inactive:
+                        inactive[reason] = v
+                sr = SectionRound(section.name, section.weight, frozen_map(votes),
+                                  frozen_map(inactive),
+                                  frozen_map(college_shares(votes, section.weight)))
+                self.slice_rounds[kind][label].append(
+                    _Open(r, (sr,), dict(votes), {}))
+
+    def _slice_results(self) -> dict[str, dict[str, Result]]:
+        out: dict[str, dict[str, Result]] = {}
+        for kind, by_label in self.slice_rounds.items():
+            book = self.ledger.slices[kind]
+            out[kind] = {}
+            for k, label in enumerate(book.labels):
+                rounds = by_label[label]
+                for whole, part in zip(self.rounds, rounds):
+                    part.threshold = whole.threshold
+                    part.elected = list(whole.elected)
+                    part.eliminated = list(whole.eliminated)
+                    part.tie_breaks = list(whole.tie_breaks)
+                    if InactiveReason.FINAL_ROUND_SURPLUS in whole.sections[0].inactive:
+                        part.sections = tuple(
+                            replace(sr, inactive=frozen_map(
+                                {**sr.inactive, InactiveReason.FINAL_ROUND_SURPLUS:
+                                 sr.inactive.get(InactiveReason.FINAL_ROUND_SURPLUS,
+                                                 Fraction(0))}))
+                            for sr in part.sections)
+                out[kind][label] = Result(
+                    rules=self.rules,
+                    rounds=tuple(o.close() for o in rounds),
+                    winners=tuple(self.winners),
+                    total_ballots=int(book.total[k]),
+                    undervotes=int(book.undervotes[k]),
+                )
+        return out
 
     # -- counting ------------------------------------------------------------------------
 
