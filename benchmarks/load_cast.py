@@ -1,0 +1,160 @@
+"""Load test: ballots cast per second against `hustings serve` on PostgreSQL (loopback).
+
+    .venv/bin/python benchmarks/load_cast.py [--seconds 30] [--users 40] [--workers 4]
+
+Makes a fresh database ``hustings_bench`` on the PostgreSQL server of
+$HUSTINGS_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), migrates it, opens
+a contest with enough voters, starts ``hustings serve`` (gunicorn) on a free loopback port,
+runs Locust headless for a bounded time (benchmarks/locustfile_cast.py), then prints
+ballots/s, p50/p99 latency of a cast, and checks that no ballot was lost or duplicated:
+every receipt a voter got is in the ledger, ballots = participations = cast entries, and
+the hash chain verifies. Needs the ``bench`` extra (locust). Exit 1 if a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DB = "hustings_bench"
+CANDIDATES = ("Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendall")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=int, default=30)
+    ap.add_argument("--users", type=int, default=40)
+    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--voters", type=int, default=40000)
+    args = ap.parse_args()
+
+    server_url = os.environ.get("HUSTINGS_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    fresh_database(server_url)
+    os.environ["DATABASE_URL"] = f"{server_url}/{DB}"
+    os.environ.setdefault("HUSTINGS_SECRET_KEY", "benchmark-only-secret")
+    os.environ["HUSTINGS_ALLOWED_HOSTS"] = "127.0.0.1"
+    os.environ["HUSTINGS_CODE_FAILURES"] = "100000/h"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "hustings.web.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    contest, codes = open_contest(args.voters)
+
+    work = Path(tempfile.mkdtemp(prefix="hustings-bench-"))
+    (work / "codes.txt").write_text("\n".join(codes))
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "hustings"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/")
+        env = {**os.environ, "HUSTINGS_BENCH_SLUG": contest.slug,
+               "HUSTINGS_BENCH_CODES": str(work / "codes.txt"),
+               "HUSTINGS_BENCH_RECEIPTS": str(work / "receipts.txt")}
+        subprocess.run(
+            [str(BIN / "locust"), "-f", str(ROOT / "benchmarks/locustfile_cast.py"), "--headless",
+             "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
+             "--host", f"http://127.0.0.1:{port}", "--csv", str(work / "stats"),
+             "--only-summary", "--loglevel", "WARNING"],
+            env=env, check=False, stdout=subprocess.DEVNULL)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+    return report(contest, work, args)
+
+
+def fresh_database(server_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB}")
+
+
+def open_contest(n: int):
+    from hustings.web.contests.models import Candidate, Contest
+    from hustings.web.voting import casting, codes
+    from hustings.web.voting.models import Credential, Voter
+
+    contest = Contest.objects.create(slug="bench", title="Benchmark contest (synthetic)",
+                                     rule_book_preset="labour-2015")
+    for i, name in enumerate(CANDIDATES):
+        c = Candidate.objects.create(contest=contest, name=name, slug=f"c{i}")
+        Candidate.objects.filter(pk=c.pk).update(on_ballot=True, ballot_position=i + 1)
+    Contest.objects.filter(pk=contest.pk).update(stage="ballot_open")
+    contest.refresh_from_db()
+    voters = Voter.objects.bulk_create(
+        Voter(contest=contest, reference=f"B{i:06d}", name=f"Bench voter {i}",
+              postal_address="synthetic", sections=["All voters"]) for i in range(n))
+    key = casting.credential_key()
+    out, creds = [], []
+    for v in voters:
+        bid, secret = codes.new_credential()
+        creds.append(Credential(voter=v, ballot_id=bid, secret_digest=codes.digest(key, secret)))
+        out.append(codes.format_code(bid, secret))
+    Credential.objects.bulk_create(creds, batch_size=5000)
+    return contest, out
+
+
+def report(contest, work: Path, args) -> int:
+    from hustings.web.voting import ledger
+    from hustings.web.voting.models import Ballot, LedgerEntry, Participation
+
+    rows = {r["Name"]: r for r in csv.DictReader((work / "stats_stats.csv").open())}
+    cast = rows["cast"]
+    receipts = [r for r in (work / "receipts.txt").read_text().split() if r]
+    stored = {e["receipt"] for e in
+              LedgerEntry.objects.filter(kind="cast").values_list("payload", flat=True)}
+    ballots = Ballot.objects.filter(contest=contest).count()
+    participations = Participation.objects.filter(contest=contest).count()
+    lost = set(receipts) - stored
+    duplicated = len(receipts) - len(set(receipts))
+    chain = ledger.verify(contest)
+    print(f"load_cast: {args.seconds} s, {args.users} Locust users, hustings serve with "
+          f"{args.workers} gunicorn workers x 2 threads, PostgreSQL on loopback")
+    print(f"  receipts returned   {len(receipts)}")
+    print(f"  ballots/s           {len(receipts) / args.seconds:.1f}")
+    print(f"  cast latency p50    {cast['50%']} ms")
+    print(f"  cast latency p99    {cast['99%']} ms")
+    print(f"  failed requests     {cast['Failure Count']}")
+    print(f"  ballots stored {ballots}, participations {participations}, cast entries "
+          f"{len(stored)}, ledger verifies ({chain} entries)")
+    ok = not lost and not duplicated and ballots == participations == len(stored)
+    print(f"  lost {len(lost)}, duplicated {duplicated}: {'OK' if ok else 'FAILED'}")
+    return 0 if ok else 1
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the server at {url} did not answer within {seconds:.0f} s")
+            time.sleep(0.2)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

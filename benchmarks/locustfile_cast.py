@@ -1,0 +1,54 @@
+"""Locust users for benchmarks/load_cast.py: each casts ballots with codes from a file.
+
+A user fetches the ballot page once (for the CSRF cookie and token), then posts casts —
+the ballot's last step, which re-checks the code and runs the casting transaction — one
+code each. Receipts returned are written to $HUSTINGS_BENCH_RECEIPTS when the run stops,
+so load_cast.py can check that none was lost.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from locust import HttpUser, constant, events, task
+from locust.exception import StopUser
+
+SLUG = os.environ["HUSTINGS_BENCH_SLUG"]
+CODES = iter(open(os.environ["HUSTINGS_BENCH_CODES"]).read().split())
+RECEIPTS: list[str] = []
+RECEIPT = re.compile(r'id="receipt">([^<]+)<')
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Voter(HttpUser):
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        page = self.client.get(f"/vote/{SLUG}/", name="ballot page")
+        self.token = TOKEN.search(page.text).group(1)
+
+    @task
+    def cast(self) -> None:
+        code = next(CODES, None)
+        if code is None:
+            raise StopUser()
+        with self.client.post(
+            f"/vote/{SLUG}/cast/",
+            data={"csrfmiddlewaretoken": self.token, "code": code, "section": "All voters",
+                  "action": "cast", "choice": ["Jeremy Corbyn", "Andy Burnham"]},
+            headers={"Referer": f"{self.host}/vote/{SLUG}/"},
+            name="cast", catch_response=True,
+        ) as r:
+            m = RECEIPT.search(r.text or "")
+            if r.status_code == 200 and m:
+                RECEIPTS.append(m.group(1))
+                r.success()
+            else:
+                r.failure(f"no receipt (HTTP {r.status_code})")
+
+
+@events.test_stop.add_listener
+def _save(**_kwargs) -> None:
+    with open(os.environ["HUSTINGS_BENCH_RECEIPTS"], "w") as f:
+        f.write("\n".join(RECEIPTS))
