@@ -132,3 +132,26 @@ def test_member_cannot_issue_codes_or_key_paper(omov, member, client):
     client.force_login(member)
     for action in ("roll", "freeze", "exclude", "issue", "remind", "paper", "open", "close", "publish"):
         assert client.post(f"/contests/{omov.slug}/voting/", {"action": action}).status_code == 403
+
+
+def test_freeze_date_excludes_those_who_joined_after_it(omov):
+    import datetime as dt
+
+    text = ("reference,name,email,postal_address,sections,joined\n"
+            "J1,Early,,1 St,Member,2015-05-01\n"
+            "J2,Late,,2 St,Registered supporter,2015-08-13\n"
+            "J3,Unknown,,3 St,Member,\n")
+    roll.import_roll(omov, text)
+    assert roll.freeze(omov, dt.date(2015, 8, 12)) == 1
+    late = Voter.objects.get(reference="J2")
+    assert late.excluded_reason == "joined 2015-08-13, after the freeze date 2015-08-12"
+    assert not Voter.objects.get(reference="J1").excluded
+    entry = LedgerEntry.objects.get(kind="roll-frozen")
+    assert entry.payload["freeze_date"] == "2015-08-12"
+    assert entry.payload["joined_after_freeze_date"] == 1
+
+
+def test_bad_joined_date_is_a_roll_error(omov):
+    with pytest.raises(RollError, match=r"line 2: joined '12/08/2015' is not a date; expected YYYY-MM-DD"):
+        roll.import_roll(omov, "reference,name,email,postal_address,sections,joined\n"
+                               "J1,Ann,,1 St,Member,12/08/2015\n")

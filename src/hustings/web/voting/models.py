@@ -41,6 +41,7 @@ class VotingSetup(models.Model):
         "contests.Contest", on_delete=models.PROTECT, related_name="voting"
     )
     roll_frozen_at = models.DateTimeField(null=True, blank=True)
+    freeze_date = models.DateField(null=True, blank=True)  # who joined after it does not vote
     paper_rule = models.CharField(
         max_length=20, choices=PaperRule.choices, default=PaperRule.FIRST_RECEIVED
     )
@@ -60,6 +61,7 @@ class Voter(models.Model):
     email = models.EmailField(blank=True)
     postal_address = models.TextField(blank=True)
     sections = models.JSONField(default=list)  # rule-book section names
+    joined = models.DateField(null=True, blank=True)
     excluded_reason = models.TextField(blank=True)
     excluded_at = models.DateTimeField(null=True, blank=True)
 

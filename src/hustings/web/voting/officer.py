@@ -6,6 +6,8 @@ with a CSRF token, and reports refusals as a message on the page, never a traceb
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -59,8 +61,13 @@ def _act(request, contest, action):  # noqa: ANN001
         n = roll.import_roll(contest, upload.read().decode("utf-8-sig"), source=upload.name)
         messages.success(request, f"Imported {n} voters.")
     elif action == "freeze":
-        roll.freeze(contest)
-        messages.success(request, "The roll is frozen.")
+        text = request.POST.get("freeze_date", "").strip()
+        try:
+            freeze_date = dt.date.fromisoformat(text) if text else None
+        except ValueError:
+            raise VotingError(f"freeze date {text!r} is not a date; expected YYYY-MM-DD") from None
+        late = roll.freeze(contest, freeze_date)
+        messages.success(request, f"The roll is frozen ({late} joined after the freeze date).")
     elif action == "exclude":
         roll.exclude(contest, request.POST.get("reference", "").strip(), request.POST.get("reason", ""))
         messages.success(request, "Voter excluded.")

@@ -7,6 +7,7 @@ a recorded reason, also in the ledger) until they have voted.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import Counter
 
@@ -31,13 +32,15 @@ def import_roll(contest, text: str, *, source: str = "roll.csv") -> int:  # noqa
         Voter.objects.filter(contest=contest).delete()
         Voter.objects.bulk_create(
             Voter(contest=contest, reference=x.reference, name=x.name, email=x.email,
-                  postal_address=x.postal_address, sections=list(x.sections))
+                  postal_address=x.postal_address, sections=list(x.sections), joined=x.joined)
             for x in lines
         )
     return len(lines)
 
 
-def freeze(contest) -> None:  # noqa: ANN001
+def freeze(contest, freeze_date: dt.date | None = None) -> int:  # noqa: ANN001
+    """Freeze the roll. With a freeze date, voters who joined after it are excluded (the
+    reason recorded); returns how many were."""
     with transaction.atomic():
         setup = ledger.setup_for(contest)
         if setup.roll_frozen_at:
@@ -45,16 +48,26 @@ def freeze(contest) -> None:  # noqa: ANN001
         voters = list(Voter.objects.filter(contest=contest).order_by("reference"))
         if not voters:
             raise RollError(["the roll is empty: import it before freezing"])
+        late = [v for v in voters if freeze_date and v.joined and v.joined > freeze_date]
+        now = timezone.now()
+        for v in late:
+            v.excluded_reason = f"joined {v.joined:%Y-%m-%d}, after the freeze date {freeze_date:%Y-%m-%d}"
+            v.excluded_at = now
+        Voter.objects.bulk_update(late, ["excluded_reason", "excluded_at"])
         per_section = Counter(s for v in voters for s in v.sections)
         digest = hashlib.sha256(
             "\n".join(f"{v.reference}\t{';'.join(v.sections)}" for v in voters).encode()
         ).hexdigest()
-        setup.roll_frozen_at = timezone.now()
-        setup.save(update_fields=["roll_frozen_at"])
+        setup.roll_frozen_at = now
+        setup.freeze_date = freeze_date
+        setup.save(update_fields=["roll_frozen_at", "freeze_date"])
         ledger.append(contest, ledger.Kind.ROLL_FROZEN, {
             "voters": len(voters), "sections": dict(sorted(per_section.items())),
             "roll_sha256": digest,
+            "freeze_date": freeze_date.isoformat() if freeze_date else None,
+            "joined_after_freeze_date": len(late),
         })
+    return len(late)
 
 
 def exclude(contest, reference: str, reason: str) -> Voter:  # noqa: ANN001

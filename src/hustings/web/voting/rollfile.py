@@ -2,16 +2,19 @@
 
 Columns (a header row is required; order free, names case-insensitive)::
 
-    reference, name, email, postal_address, sections
+    reference, name, email, postal_address, sections[, joined]
 
 ``sections`` lists the sections a voter belongs to, separated by ``;``, spelled as the rule
 book's section names or labels (labour-2010.toml: "MP", "CLP", "Affiliate"…). A voter with
-no email gets a printed letter only. References must be unique in the file.
+no email gets a printed letter only. References must be unique in the file. ``joined``
+(optional, YYYY-MM-DD) is the date the voter joined: Labour's procedural guidelines set a
+freeze date, and those who joined after it do not vote (see ``roll.freeze``).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,7 +25,7 @@ from django.core.validators import validate_email
 from hustings.web.voting.errors import RollError
 
 REQUIRED = ("reference", "name", "sections")
-KNOWN = (*REQUIRED, "email", "postal_address")
+KNOWN = (*REQUIRED, "email", "postal_address", "joined")
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class RollLine:
     email: str
     postal_address: str
     sections: tuple[str, ...]
+    joined: dt.date | None = None
 
 
 def parse_roll(text: str, labels: Mapping[str, str], *, source: str = "roll.csv") -> list[RollLine]:
@@ -85,9 +89,15 @@ def parse_roll(text: str, labels: Mapping[str, str], *, source: str = "roll.csv"
                 sections.append(name)
         if not get["sections"]:
             problems.append(f"{where}: no section given; expected one or more of {expected}")
+        joined = None
+        if get["joined"]:
+            try:
+                joined = dt.date.fromisoformat(get["joined"])
+            except ValueError:
+                problems.append(f"{where}: joined {get['joined']!r} is not a date; expected YYYY-MM-DD")
         lines.append(
             RollLine(n, get["reference"], get["name"], get["email"], get["postal_address"],
-                     tuple(sections))
+                     tuple(sections), joined)
         )
     if problems:
         raise RollError(problems)
