@@ -282,3 +282,10 @@ def test_condorcet_head_to_head_matches_the_published_final_round(plp):
     assert rows["David Miliband"]["Ed Miliband"] == "140"
     assert rows["Ed Miliband"]["David Miliband"] == "122"
     assert result.stdout.rstrip().endswith("Elected: David Miliband. 266 ballots; 1 round.")
+
+
+def test_unknown_preset(plp):
+    result = run(plp, "--preset", "labour-1981")
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: hustings presets: no preset 'labour-1981'; expected one of "
+                             "labour-2010, labour-2015, labour-2020\n")

@@ -230,8 +230,9 @@ def _preset_label(name: str) -> str:
 
 def _preset_text(path: Path | None, name: str) -> str:
     if name not in preset_names():
-        raise ConfigError(path or _preset_label(name), "preset", f"no preset {name!r}",
-                          f"one of {', '.join(preset_names())}")
+        # named in a file: say which file and key; asked for directly: just the name
+        raise ConfigError(path or "hustings presets", "preset" if path else None,
+                          f"no preset {name!r}", f"one of {', '.join(preset_names())}")
     return preset_text(name)
 
 
