@@ -142,3 +142,46 @@ def test_close_count_publish_shows_rounds_and_downloads(omov, omov_codes, office
     lane0 = list(LedgerEntry.objects.filter(lane=0).exclude(kind="cast").order_by("seq")
                  .values_list("kind", flat=True))
     assert lane0 == ["ballot-closed", "counted", "published"]
+
+
+def test_a_voter_cannot_use_a_section_that_is_not_theirs(college, voters):
+    codes = voters(college, [("M1", ["Members"])])
+    c = csrf_client()
+    t = token(c.get(f"/vote/{college.slug}/"))
+    r = c.post(f"/vote/{college.slug}/review/", {
+        "code": codes["M1"], "section": "MPs and MEPs", "rank-0": "1", "csrfmiddlewaretoken": t})
+    assert r.status_code == 400 and b"That ballot is not yours." in r.content
+    r = c.post(f"/vote/{college.slug}/cast/", {
+        "code": codes["M1"], "section": "MPs and MEPs", "action": "cast", "choice": "Ed Balls",
+        "csrfmiddlewaretoken": t})
+    assert r.status_code == 400
+    assert Ballot.objects.count() == 0
+
+
+def test_a_code_from_another_contest_does_not_open_this_one(omov, college, voters):
+    codes = voters(college, [("M2", ["Members"])])
+    c = csrf_client()
+    r = c.post(f"/vote/{omov.slug}/", {"code": codes["M2"],
+                                       "csrfmiddlewaretoken": token(c.get(f"/vote/{omov.slug}/"))})
+    assert r.status_code == 400 and b"That security code is not right" in r.content
+
+
+def test_draft_contest_has_no_ballot_page(db, client):
+    from conftest import make_contest
+
+    make_contest("draft-1", "labour-2015", ["A", "B"], stage="draft")
+    assert client.get("/vote/draft-1/").status_code == 404
+
+
+def test_verify_ledger_reads_the_database(omov, omov_codes):
+    from click.testing import CliRunner
+
+    from hustings.cli import main
+    from hustings.web.voting import casting
+
+    casting.cast(omov, casting.check_code(omov, omov_codes["L004"]).voter, "All voters", ["Liz Kendall"])
+    r = CliRunner().invoke(main, ["verify", "ledger", "--contest", omov.slug])
+    assert r.exit_code == 0, r.output
+    assert f"Verified: contest {omov.slug}: 1 entries" in r.output
+    r = CliRunner().invoke(main, ["verify", "ledger", "--contest", "no-such"])
+    assert r.exit_code == 2 and "no contest 'no-such' in the database" in r.output
