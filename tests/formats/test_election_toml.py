@@ -85,8 +85,7 @@ anything = "is the web app's"
     "text, message",
     [
         ('[count]\nmethod = "borda"\n',
-         ": count.method: 'borda'; expected one of irv, stv, fptp, condorcet, bottoms-up, "
-         "bottoms-up-percentage, multi-pass-irv"),
+         ": count.method: 'borda'; expected one of " + ", ".join(m.value for m in Method)),
         ("[count]\nseats = 0\n", ": count.seats: 0; expected a whole number ≥ 1"),
         ("[count]\nseats = true\n", ": count.seats: True; expected a whole number ≥ 1"),
         ("[count]\nseets = 2\n",
