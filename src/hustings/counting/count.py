@@ -3,7 +3,7 @@
 * IRV / electoral college, STV, bottoms-up: ``rounds.Tabulation`` (one round loop, the
   rule book's and RCTab's);
 * multi-pass IRV: IRV once per seat, each pass excluding the winners of earlier passes;
-* FPTP: ``fptp``; Condorcet (Schulze): ``condorcet``.
+* Meek STV: ``meek``; FPTP: ``fptp``; Condorcet (Schulze): ``condorcet``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ def count(rules: Rules, ballots: Ballots) -> Result:
         from hustings.counting.fptp import count_fptp
 
         return count_fptp(rules, ballots)
+    if rules.method is Method.MEEK_STV:
+        from hustings.counting.meek import count_meek
+
+        return count_meek(rules, ballots)
     if rules.method is Method.CONDORCET:
         from hustings.counting.condorcet import count_schulze
 

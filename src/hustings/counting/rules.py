@@ -19,6 +19,7 @@ class Method(enum.Enum):
 
     IRV = "irv"  # alternative vote; with several sections, the electoral college
     STV = "stv"  # single transferable vote, several seats
+    MEEK_STV = "meek-stv"  # STV by Meek's method (keep values; exact fractions)
     FPTP = "fptp"  # first past the post: first preferences only (comparator)
     CONDORCET = "condorcet"  # Schulze method over the pairwise matrix (comparator)
     BOTTOMS_UP = "bottoms-up"  # RCTab: eliminate until `seats` remain
