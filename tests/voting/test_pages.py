@@ -185,3 +185,15 @@ def test_verify_ledger_reads_the_database(omov, omov_codes):
     assert f"Verified: contest {omov.slug}: 1 entries" in r.output
     r = CliRunner().invoke(main, ["verify", "ledger", "--contest", "no-such"])
     assert r.exit_code == 2 and "no contest 'no-such' in the database" in r.output
+
+
+def test_ballot_closed_by_the_platform_button_is_sealed_and_counted(omov, omov_codes, officer, client):
+    from hustings.web.voting import casting
+
+    casting.cast(omov, casting.check_code(omov, omov_codes["L005"]).voter, "All voters", ["Liz Kendall"])
+    omov.close_ballot(by=officer)  # the platform's generic transition, not ours
+    client.force_login(officer)
+    client.post(f"/contests/{omov.slug}/voting/", {"action": "close"})
+    omov.refresh_from_db()
+    assert omov.stage == "counted"
+    assert LedgerEntry.objects.filter(kind="ballot-closed").count() == 1

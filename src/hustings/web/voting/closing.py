@@ -47,8 +47,20 @@ def load_ballots(contest, rules) -> tuple[Ballots, list[tuple[str, list[str]]]]:
 
 
 def close(contest, *, by) -> None:  # noqa: ANN001
+    """Close the ballot (the platform's transition) and seal the ledger. A ballot already
+    closed through the platform's generic stage button is sealed here, once."""
+    from hustings.web.voting.models import LedgerEntry
+
     with transaction.atomic():
-        contest.close_ballot(by=by)
+        if contest.stage == contest_info.BALLOT_CLOSED:
+            if LedgerEntry.objects.filter(contest=contest, kind=ledger.Kind.BALLOT_CLOSED).exists():
+                return
+            if not by.has_perm("contests.run_contest"):
+                from django.core.exceptions import PermissionDenied
+
+                raise PermissionDenied("close: only a returning officer may do this")
+        else:
+            contest.close_ballot(by=by)
         n_part = Participation.objects.filter(contest=contest).count()
         n_ball = Ballot.objects.filter(contest=contest).count()
         if n_part != n_ball:
