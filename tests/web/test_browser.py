@@ -33,6 +33,7 @@ def page(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
     # test body are still synchronous and safe.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -41,6 +42,9 @@ def page(monkeypatch):
         page.set_default_timeout(20_000)
         yield page
         browser.close()
+        # ORM calls made while Playwright's loop runs get their own connection (Django keys
+        # connections by context); close it, or PostgreSQL cannot drop the test database.
+        connections.close_all()
 
 
 def no_axe_violations(page) -> None:

@@ -16,6 +16,6 @@ if os.environ.get("HUSTINGS_DEMO") != "1" and missing_environment():
         "hustings: missing environment variable(s): " + ", ".join(missing_environment())
     )
 
-from django.core.wsgi import get_wsgi_application  # noqa: E402 - after the check
+from django.core.wsgi import get_wsgi_application  # imported after the environment check
 
 application = get_wsgi_application()
