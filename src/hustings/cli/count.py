@@ -17,9 +17,10 @@ from pathlib import Path
 import click
 
 from hustings.cli import CliError
+from hustings.counting import Method
 
 OUTPUTS = ("table", "json", "csv")
-METHODS = ("irv", "stv", "fptp", "condorcet")
+METHODS = tuple(m.value for m in Method)  # irv, stv, fptp, condorcet and RCTab's
 LARGE_BYTES = 50 * 1024 * 1024  # from here a read takes seconds: show progress
 
 
@@ -74,7 +75,7 @@ def count_command(ballots, method, seats, rules_path, preset, rctab_config, outp
 
 def _count(ballots, method, seats, rules_path, preset, rctab_config):
     from hustings.config import Election, load_election, load_preset
-    from hustings.counting import Method, count
+    from hustings.counting import count
     from hustings.formats.readers import Source, read_ballots
 
     overrides = {}
