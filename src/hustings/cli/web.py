@@ -77,7 +77,10 @@ def _gunicorn(bind: str, *, workers: int, threads: int, access_log: bool) -> Non
 )
 @click.option("--no-serve", is_flag=True, help="Prepare the database, print the logins and exit.")
 def demo_command(port: int, data_dir: Path, no_serve: bool) -> None:
-    """Run the demonstration: the 2010 Labour leadership nominations, on your machine.
+    """Run the 2010 Labour leadership demo on http://127.0.0.1:8000.
+
+    Creates (or reuses) a SQLite database in --data-dir, loads the demonstration contest and
+    prints a staff login. The nominators' names are placeholders; the numbers are real.
 
     \b
     Example:
@@ -131,7 +134,7 @@ def demo_command(port: int, data_dir: Path, no_serve: bool) -> None:
 )
 @click.option("--migrate", is_flag=True, help="Apply database migrations before serving.")
 def serve_command(bind: str | None, workers: int | None, migrate: bool) -> None:
-    """Serve the platform under gunicorn, configured from the environment.
+    """Serve the platform under gunicorn, set up from the environment.
 
     \b
     Needs: HUSTINGS_SECRET_KEY, HUSTINGS_ALLOWED_HOSTS (comma-separated), DATABASE_URL.
