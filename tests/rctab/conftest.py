@@ -22,4 +22,4 @@ def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest'
     for name in sorted(_TABLE):
         tr.write_line(f"{name:<{width}}  {_TABLE[name]}")
     passed = sum("FAIL" not in v and "not run" not in v for v in _TABLE.values())
-    tr.write_line(f"{passed} of {len(_TABLE)} RCTab cases pass (known gaps are xfail: see -rx)")
+    tr.write_line(f"{passed} of {len(_TABLE)} RCTab checks pass (known gaps are xfail: see -rx)")

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from hustings.counting import Result, count
 from hustings.formats.rctab import RctabContest, load_contest
 
 RCTAB = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "rctab"
@@ -48,6 +49,17 @@ def substitutes(case: dict[str, Any]) -> dict[str, Path]:
 def load(case: dict[str, Any]) -> RctabContest:
     """The case's contest; read once per session (contests are immutable)."""
     return _load(case["name"])
+
+
+def counted(case: dict[str, Any]) -> Result:
+    """The case's count; done once per session (results are immutable)."""
+    return _count(case["name"])
+
+
+@functools.cache
+def _count(name: str) -> Result:
+    contest = _load(name)
+    return count(contest.rules, contest.ballots)
 
 
 @functools.cache

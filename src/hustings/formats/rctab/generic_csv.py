@@ -5,8 +5,8 @@ ballot and each cell holds the **rank** the voter gave that column's candidate (
 ranked). Two candidates with the same rank on one ballot are an overvote at that rank. A
 rank above ``maxRankingsAllowed`` is an error that stops the count, as in RCTab
 (``CastVoteRecordGenericParseException``). Optional id, precinct and batch columns are
-1-based indexes; a ballot without a precinct or batch is sliced as ``no_precinct_id`` /
-``no_batch_id``, RCTab's labels.
+1-based indexes; a ballot without a precinct or batch is sliced as ``no precinct id`` /
+``no batch id``, RCTab's labels (``no_precinct_id`` in file names).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from hustings.formats.rctab.config import CvrSource
 from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver
 from hustings.formats.rctab.errors import CvrError, RankAboveMaximumError
 
-NO_PRECINCT = "no_precinct_id"
-NO_BATCH = "no_batch_id"
+NO_PRECINCT = "no precinct id"
+NO_BATCH = "no batch id"
 
 
 def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,

@@ -13,7 +13,9 @@ with three columns per round (votes, % of vote, transfer to the next round). As 
   ties follows Java hashing), the undeclared write-in pseudo-candidate last;
 * multi-winner surplus counts add "Residual surplus" (cumulative, when any was lost) and
   "Final Round Surplus" rows;
-* a decision taken by a tie-break is starred, with RCTab's footnote at the end.
+* a decision taken by a tie-break is starred, with RCTab's footnote at the end;
+* a per-precinct / per-batch report (:func:`csv_slice`) names its slice instead of the
+  final threshold, marks the whole contest's decisions with † and has no threshold row.
 """
 
 from __future__ import annotations
@@ -53,6 +55,17 @@ def csv_text(result: Result, contest: RctabContest) -> str:
     return _report(result, result.rounds, contest, frozenset())
 
 
+def csv_slice(result: Result, kind: str, label: str, contest: RctabContest) -> str:
+    """RCTab's per-precinct / per-batch CSV: the whole count's decisions (marked †), the
+    slice's figures (``result.slices[kind][label]`` from the counting core)."""
+    slices = getattr(result, "slices", None) or {}
+    try:
+        part = slices[kind][label]
+    except KeyError:
+        raise KeyError(f"no {kind} slice {label!r} in this result") from None
+    return _report(part, part.rounds, contest, frozenset(), slice_=(kind, label))
+
+
 def csv_passes(result: Result, contest: RctabContest) -> list[str]:
     """Multi-pass IRV: one report per pass, as RCTab writes them; pass k leaves out the
     winners of passes 1..k-1."""
@@ -66,7 +79,7 @@ def csv_passes(result: Result, contest: RctabContest) -> list[str]:
 
 
 def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
-            left_out: frozenset[str]) -> str:
+            left_out: frozenset[str], slice_: tuple[str, str] | None = None) -> str:
     rules = result.rules
     # Winners in the order of the rounds that elected them; one round's by name.
     winners = [c for r in rounds for c in sorted(r.elected)]
@@ -94,7 +107,8 @@ def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
         ["Office", meta["office"]],
         ["Date", meta["date"]],
         ["Winner(s)", ", ".join(winners)],
-        ["Final Threshold", votes_text(final, places)],
+        ["Final Threshold", votes_text(final, places)] if slice_ is None
+        else [slice_[0].title(), slice_[1]],
         [],
         ["Contest Summary"],
         ["Number to be Elected", to_elect],
@@ -108,8 +122,9 @@ def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
     for r in rounds:
         header += [f"Round {r.number} Votes", "% of vote", "transfer"]
     w.writerow(header)
+    dagger = "" if slice_ is None else "\u2020"  # decisions of the whole contest
     for label, attr in (("Eliminated", "eliminated"), ("Elected", "elected")):
-        row = [label]
+        row = [label + dagger]
         for r in rounds:
             marked = [c + ("*" if (r.number, c) in tied else "") for c in sorted(getattr(r, attr))]
             row += ["; ".join(marked), "", ""]
@@ -135,8 +150,9 @@ def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
     # RCTab still counts the final surplus (votes about to leave) as active in the last round.
     shown = [a + i.get(InactiveReason.FINAL_ROUND_SURPLUS, 0) for a, i in zip(active, inactive)]
     w.writerow(["Active Ballots"] + [x for a in shown for x in (votes_text(a, places), "", "")])
-    w.writerow(["Current Round Threshold"]
-               + [x for r in rounds for x in (votes_text(r.threshold, places), "", "")])
+    if slice_ is None:
+        w.writerow(["Current Round Threshold"]
+                   + [x for r in rounds for x in (votes_text(r.threshold, places), "", "")])
     for label, reason in INACTIVE_ROWS:
         w.writerow([label] + _series([i.get(reason, Fraction(0)) for i in inactive], places))
     totals = [sum(v for k, v in i.items() if k is not InactiveReason.FINAL_ROUND_SURPLUS)
@@ -159,6 +175,9 @@ def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
         w.writerow(["Final Round Surplus"] + ["", "", ""] * (len(rounds) - 1) + [text, "", ""])
     if tied:
         w.writerows([[], ["*Tie resolved in accordance with election law"]])
+    if slice_ is not None:
+        w.writerows([[], [f"\u2020Elect/Eliminate decisions are from the full contest. All other "
+                          f"results on this report are at the {slice_[0]} level."]])
     return out.getvalue()
 
 
