@@ -7,6 +7,12 @@ One deep entry point::
 
 ``Result`` is a tuple of immutable ``Round`` records; see ``result.py``.
 Errors: see ``errors.py`` (``CountingError`` and its subclasses).
+
+Modules: ``count`` (the entry point) dispatches to ``rounds`` (IRV, the electoral college,
+STV, bottoms-up, multi-pass IRV: one round loop), ``meek``, ``fptp`` and ``condorcet``.
+``interpret`` reads ballots under the ballot rules, ``ledger`` keeps the exact sums,
+``quota`` and ``stv`` hold the thresholds and surplus arithmetic, ``tiebreak`` (with
+``javarandom``) breaks ties as RCTab does, ``slices`` adds up precinct/batch reports.
 """
 
 from hustings.counting.ballots import BLANK, OVERVOTE, OVERVOTE_SET_BASE, Ballots
