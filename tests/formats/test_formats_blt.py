@@ -67,3 +67,15 @@ def test_errors(tmp_path, text, message):
     with pytest.raises(BltFormatError) as e:
         read_blt(p)
     assert str(e.value) == f"{p}{message}"
+
+
+def test_not_text_and_missing(tmp_path):
+    p = tmp_path / "junk.blt"
+    p.write_bytes(b"\xff\xfe\x00junk")
+    with pytest.raises(BltFormatError) as e:
+        read_blt(p)
+    assert str(e.value) == f"{p}: not UTF-8 text; expected a BLT text file"
+    with pytest.raises(BltFormatError) as e:
+        read_blt(tmp_path / "none.blt")
+    assert str(e.value) == (f"{tmp_path / 'none.blt'}: cannot open: No such file or directory; "
+                            "expected a readable BLT file")

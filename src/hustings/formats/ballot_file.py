@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -38,6 +39,16 @@ class BallotFile:
     @property
     def candidates(self) -> tuple[str, ...]:
         return self.ballots.candidates
+
+
+def read_text(path: Path, error: type[FormatError], kind: str) -> str:
+    """A small text ballot file whole (BLT, PrefLib), or ``error`` saying why not."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise error(path, None, "not UTF-8 text", f"a {kind} text file") from None
+    except OSError as e:
+        raise error(path, None, f"cannot open: {e.strerror}", f"a readable {kind} file") from None
 
 
 def with_candidates(ballots: Ballots, candidates: Sequence[str]) -> Ballots:

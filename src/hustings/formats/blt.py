@@ -26,7 +26,7 @@ from os import PathLike
 from pathlib import Path
 
 from hustings.counting import BLANK, OVERVOTE_SET_BASE, Ballots
-from hustings.formats.ballot_file import BallotFile
+from hustings.formats.ballot_file import BallotFile, read_text
 from hustings.formats.errors import BltFormatError
 
 BALLOT_EXPECTED = "a ballot: weight, candidate numbers, 0 (or a lone 0 ending the ballots)"
@@ -35,14 +35,7 @@ BALLOT_EXPECTED = "a ballot: weight, candidate numbers, 0 (or a lone 0 ending th
 def read_blt(path: str | PathLike[str]) -> BallotFile:
     """Read a ``.blt`` file: ballots, seats, withdrawn candidates and title."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise BltFormatError(path, None, "not UTF-8 text", "a BLT text file") from None
-    except OSError as e:
-        raise BltFormatError(path, None, f"cannot open: {e.strerror}",
-                             "a readable BLT file") from None
-    lines = _lines(text)
+    lines = _lines(read_text(path, BltFormatError, "BLT"))
     number, header = next(lines, (1, ""))
     fields = header.split()
     if len(fields) != 2 or not all(f.isdigit() for f in fields) or int(fields[0]) < 1:

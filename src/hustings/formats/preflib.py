@@ -22,7 +22,7 @@ from os import PathLike
 from pathlib import Path
 
 from hustings.counting import Ballots
-from hustings.formats.ballot_file import BallotFile
+from hustings.formats.ballot_file import BallotFile, read_text
 from hustings.formats.errors import PreflibFormatError
 
 NAME = re.compile(r"#\s*ALTERNATIVE NAME (\d+):\s*(.*)", re.IGNORECASE)
@@ -33,13 +33,7 @@ ROW_EXPECTED = "'COUNT: a,b,{c,d}' with alternative numbers"
 
 def read_preflib(path: str | PathLike[str]) -> BallotFile:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise PreflibFormatError(path, None, "not UTF-8 text", "a PrefLib text file") from None
-    except OSError as e:
-        raise PreflibFormatError(path, None, f"cannot open: {e.strerror}",
-                                 "a readable file") from None
+    text = read_text(path, PreflibFormatError, "PrefLib")
     names: dict[int, str] = {}
     rows: list[list[int | frozenset[int]]] = []
     weights: list[int] = []
