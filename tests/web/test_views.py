@@ -185,7 +185,9 @@ def test_the_candidate_declines_through_the_form(as_, contest, nominating_mp):
 # -- returning officers ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["contest-manage", "audit-log", "endorsement-import"])
+@pytest.mark.parametrize(
+    "name", ["contest-manage", "audit-log", "endorsement-import", "record-nomination"]
+)
 @pytest.mark.parametrize(
     "persona, status",
     [
@@ -275,3 +277,20 @@ def test_public_pages_do_a_fixed_number_of_queries(as_, contest, django_assert_m
         ).content.decode()
     assert "<h4>MPs (120)</h4>" in page and "<h4>CLPs (5)</h4>" in page
     assert page.index("MPs (120)") < page.index("CLPs (5)")  # the rule book's column order
+
+
+def test_a_returning_officer_records_a_paper_nomination(as_, contest, returning_officer):
+    client = as_("returning_officer")
+    url = reverse("record-nomination", args=[contest.slug])
+    clp = NominatingBody.objects.filter(contest=contest, kind="CLP").first()
+    cand = contest.candidates.get(name="Andy Burnham")
+    assert f'<option value="{clp.pk}">{clp.name}</option>' in client.get(url).content.decode()
+    assert client.post(url, {"body": clp.pk, "candidate": cand.pk}).status_code == 302
+    assert Nomination.objects.get(body=clp).candidate == cand
+    entry = contest.audit_log.get(action="nomination made")
+    assert (entry.actor, entry.detail["body"]) == (returning_officer, clp.name)
+    # the body is no longer offered, and a second attempt is refused
+    page = client.get(url).content.decode()
+    assert f'<option value="{clp.pk}">' not in page
+    assert client.post(url, {"body": clp.pk, "candidate": cand.pk}).status_code == 400
+    assert Nomination.objects.filter(body=clp).count() == 1

@@ -22,6 +22,7 @@ urlpatterns = [
     path("contests/<slug:slug>/manage/", contests.manage, name="contest-manage"),
     path("contests/<slug:slug>/transition/", contests.transition, name="contest-transition"),
     path("contests/<slug:slug>/audit/", contests.audit_log, name="audit-log"),
+    path("contests/<slug:slug>/nominations/record/", nominations.record, name="record-nomination"),
     path("contests/<slug:slug>/endorsements/import/", endorsements.import_csv, name="endorsement-import"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -112,3 +113,43 @@ def respond(request, slug, candidate):
             except PermissionDenied:
                 raise
     return render(request, "hustings/respond.html", {"contest": contest, "candidate": cand})
+
+
+def record(request, slug):
+    """A returning officer records a nomination that arrived on paper (a CLP's form, a
+    union's letter) for a body that has not yet nominated."""
+    contest = visible_contest(request, slug)
+    denied = login_or_403(request, is_returning_officer(request.user))
+    if denied:
+        return denied
+    candidates = contest.candidates.exclude(response=CandidateResponse.DECLINED)
+    live = Nomination.objects.filter(body=OuterRef("pk"), withdrawn_at__isnull=True)
+    free = NominatingBody.objects.filter(contest=contest).exclude(Exists(live))
+    status = 200
+    if request.method == "POST":
+        body = free.filter(pk=request.POST.get("body") or 0).first()
+        candidate = candidates.filter(pk=request.POST.get("candidate") or 0).first()
+        status = 400
+        if body is None or candidate is None:
+            messages.error(request, "Choose a body that has not nominated, and a candidate.")
+        else:
+            try:
+                services.nominate(body, candidate, by=request.user)
+                messages.success(request, f"Recorded: {body.name} nominates {candidate.name}.")
+                return redirect("record-nomination", slug=contest.slug)
+            except NominationError as e:
+                messages.error(request, str(e))
+    groups: dict[str, list] = {}
+    for b in free.order_by("kind", "name"):
+        groups.setdefault(b.body_type.plural, []).append(b)
+    return render(
+        request,
+        "hustings/record_nomination.html",
+        {
+            "contest": contest,
+            "groups": groups,
+            "candidates": candidates,
+            "open": contest.stage == Stage.NOMINATIONS_OPEN,
+        },
+        status=status,
+    )
