@@ -15,7 +15,6 @@ import json
 
 import pytest
 
-from hustings.counting import Result
 from hustings.formats import report_json
 from hustings.formats.rctab import (
     ConfigError,
@@ -147,13 +146,6 @@ def test_invalid_sources_rejected(rctab_table: dict) -> None:
 
 # --- per-precinct / per-batch slice reports ---------------------------------------------
 
-# The counting core returns slice tallies as Result.slices; until a core without that field
-# is gone, the slice tests are expected to fail (strict: they turn red once it lands).
-CORE_HAS_SLICES = "slices" in getattr(Result, "__dataclass_fields__", {})
-SLICE_GAP = ("core: Result carries no slice tallies (wanted: Result.slices[kind][label], "
-             "a Result with the whole count's decisions and the slice's tallies)")
-
-
 def _sanitized(label: str) -> str:
     """RCTab's file-name form of a slice id."""
     return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "_.-") else "_" for ch in label)
@@ -161,15 +153,13 @@ def _sanitized(label: str) -> str:
 
 def _slice_params() -> list:
     out = []
-    marks = [] if CORE_HAS_SLICES else [pytest.mark.xfail(strict=True, reason=SLICE_GAP)]
     for c in CASES:
         if c["kind"] != "tabulation" or not c["inputs_complete"]:
             continue
         for s in c["expected"].get("slices", []):
             ext = s["path"].rsplit(".", 1)[1]
             out.append(pytest.param(
-                c, s, id=f"{case_id(c)}:{s['slice_type']}:{s['slice_id_sanitized']}.{ext}",
-                marks=marks))
+                c, s, id=f"{case_id(c)}:{s['slice_type']}:{s['slice_id_sanitized']}.{ext}"))
     return out
 
 
