@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from hustings.counting.ballots import Ballots
-from hustings.counting.errors import CountingError
+from hustings.counting.errors import RulesError
 from hustings.counting.interpret import STATUS_REASON
 from hustings.counting.ledger import Ledger
 from hustings.counting.result import Result, Round, SectionRound, frozen_map
@@ -30,7 +30,10 @@ _REPORTED = (
 def first_preferences(rules: Rules, ballots: Ballots) -> tuple[list[str], Ledger]:
     """Read every ballot to its first valid, non-excluded choice."""
     if rules.is_college:
-        raise CountingError("an electoral college (several sections) is counted by IRV only")
+        raise RulesError(
+            f"an electoral college (several sections) is counted by IRV only, "
+            f"not {rules.method.value}"
+        )
     names = candidate_names(rules, ballots)
     ledger = Ledger(rules, ballots, len(names), 1)
     import numpy as np

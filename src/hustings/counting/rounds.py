@@ -23,7 +23,7 @@ from fractions import Fraction
 import numpy as np
 
 from hustings.counting.ballots import Ballots
-from hustings.counting.errors import BallotsError, CountingError
+from hustings.counting.errors import BallotsError, CountingError, RulesError
 from hustings.counting.interpret import STATUS_REASON
 from hustings.counting.ledger import Ledger
 from hustings.counting.quota import college_shares, college_threshold, threshold
@@ -94,19 +94,20 @@ class Tabulation:
     def __init__(self, rules: Rules, ballots: Ballots, *, also_excluded=frozenset()) -> None:
         self.rules = rules
         self.ballots = ballots
-        self.stv = rules.method is Method.STV
         self.bottoms_up = rules.method in (Method.BOTTOMS_UP, Method.BOTTOMS_UP_PERCENTAGE)
         self.bu_threshold = rules.method is Method.BOTTOMS_UP_PERCENTAGE
         self.seats = rules.seats
         self.multi = self.seats > 1
         self.surplus = self.multi and not self.bottoms_up
         if rules.is_college and rules.method is not Method.IRV:
-            raise CountingError(
+            raise RulesError(
                 f"an electoral college (several sections) is counted by IRV only, "
                 f"not {rules.method.value}"
             )
         if self.bu_threshold and rules.bottoms_up_threshold is None:
-            raise CountingError("bottoms-up-percentage needs a bottoms_up_threshold share")
+            raise RulesError(
+                "method bottoms-up-percentage needs bottoms_up_threshold (a share such as 15%)"
+            )
         self.names = candidate_names(rules, ballots)
         self.index = {c: i for i, c in enumerate(self.names)}
         C = len(self.names)
