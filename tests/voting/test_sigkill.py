@@ -34,6 +34,19 @@ HUSTINGS = Path(sys.executable).with_name("hustings")
 RECEIPT = re.compile(rb'id="receipt">([^<]+)<')
 
 
+def wait_for_backends_to_go(seconds: float = 15) -> None:
+    """A killed server's database sessions end when PostgreSQL notices the dead socket;
+    wait for that, so the test database can be dropped at the end of the run."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cur:
+        while time.monotonic() < deadline:
+            cur.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND pid <> pg_backend_pid()")
+            if cur.fetchone()[0] == 0:
+                return
+            time.sleep(0.2)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -136,5 +149,6 @@ def test_every_returned_receipt_survives_kill_9(omov, voters):
     finally:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(10)
+        wait_for_backends_to_go()
     assert Ballot.objects.count() == Participation.objects.count()
     assert ledger.verify(omov) == LedgerEntry.objects.filter(kind="cast").count()
