@@ -175,9 +175,9 @@ class Ledger:
         if not parts:
             return np.zeros(0, dtype=np.intp)
         if len(parts) > 1:
-            # Sorted, so reading these ballots' rows sweeps the rank array in order (a
+            # Sorted (timsort merges the sorted runs), so reading these ballots' rows sweeps the rank array in order (a
             # gather in row order is several times faster than a scattered one).
-            self.groups[c] = parts = [np.sort(np.concatenate(parts))]
+            self.groups[c] = parts = [np.sort(np.concatenate(parts), kind="stable")]
         return parts[0]
 
     def move(
