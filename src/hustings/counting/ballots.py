@@ -124,7 +124,8 @@ class Ballots:
                     ranks[i, j] = next(iter(members))
                 else:
                     ranks[i, j] = OVERVOTE_SET_BASE - sets.setdefault(members, len(sets))
-        w = np.ones(len(rows), dtype=np.int64) if weights is None else np.fromiter(weights, np.int64)
+        w = (np.ones(len(rows), dtype=np.int64) if weights is None
+             else np.fromiter(weights, np.int64))
         if sections is None:
             names = tuple(section_names or ("all",))
             s = np.zeros(len(rows), dtype=np.int16)

@@ -175,8 +175,8 @@ class Ledger:
         if not parts:
             return np.zeros(0, dtype=np.intp)
         if len(parts) > 1:
-            # Sorted (timsort merges the sorted runs), so reading these ballots' rows sweeps the rank array in order (a
-            # gather in row order is several times faster than a scattered one).
+            # Sorted (timsort just merges the sorted runs), so reading these ballots' rows
+            # sweeps the rank array in order: several times faster than a scattered gather.
             self.groups[c] = parts = [np.sort(np.concatenate(parts), kind="stable")]
         return parts[0]
 
