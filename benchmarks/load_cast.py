@@ -133,7 +133,7 @@ def report(contest, work: Path, args) -> int:
     print(f"  failed requests     {cast['Failure Count']}")
     print(f"  ballots stored {ballots}, participations {participations}, cast entries "
           f"{len(stored)}, ledger verifies ({chain} entries)")
-    ok = not lost and not duplicated and ballots == participations == len(stored)
+    ok = bool(receipts) and not lost and not duplicated and ballots == participations == len(stored)
     print(f"  lost {len(lost)}, duplicated {duplicated}: {'OK' if ok else 'FAILED'}")
     return 0 if ok else 1
 

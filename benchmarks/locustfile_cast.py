@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import re
+from urllib.parse import urlencode
 
-from locust import HttpUser, constant, events, task
+from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
 
 SLUG = os.environ["HUSTINGS_BENCH_SLUG"]
@@ -21,7 +22,7 @@ RECEIPT = re.compile(r'id="receipt">([^<]+)<')
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-class Voter(HttpUser):
+class Voter(FastHttpUser):  # geventhttpclient: far less CPU per request than requests
     wait_time = constant(0)
 
     def on_start(self) -> None:
@@ -35,9 +36,10 @@ class Voter(HttpUser):
             raise StopUser()
         with self.client.post(
             f"/vote/{SLUG}/cast/",
-            data={"csrfmiddlewaretoken": self.token, "code": code, "section": "All voters",
-                  "action": "cast", "choice": ["Jeremy Corbyn", "Andy Burnham"]},
-            headers={"Referer": f"{self.host}/vote/{SLUG}/"},
+            data=urlencode({"csrfmiddlewaretoken": self.token, "code": code, "section": "All voters",
+                            "action": "cast", "choice": ["Jeremy Corbyn", "Andy Burnham"]}, doseq=True),
+            headers={"Referer": f"{self.host}/vote/{SLUG}/",
+                     "Content-Type": "application/x-www-form-urlencoded"},
             name="cast", catch_response=True,
         ) as r:
             m = RECEIPT.search(r.text or "")
