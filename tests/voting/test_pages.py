@@ -197,3 +197,15 @@ def test_ballot_closed_by_the_platform_button_is_sealed_and_counted(omov, omov_c
     omov.refresh_from_db()
     assert omov.stage == "counted"
     assert LedgerEntry.objects.filter(kind="ballot-closed").count() == 1
+
+
+def test_a_forged_cast_is_sent_back_not_stored(omov, omov_codes):
+    c = csrf_client()
+    t = token(c.get(f"/vote/{omov.slug}/"))
+    for choice in (["Jeremy Corbyn", "Jeremy Corbyn"], ["Tony Blair"], []):
+        r = c.post(f"/vote/{omov.slug}/cast/", {
+            "code": omov_codes["L001"], "section": "All voters", "action": "cast",
+            "choice": choice, "csrfmiddlewaretoken": t})
+        assert r.status_code == 400
+        assert b'class="error-summary"' in r.content
+    assert Ballot.objects.count() == 0

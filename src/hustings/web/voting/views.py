@@ -153,9 +153,19 @@ def cast(request: HttpRequest, slug: str) -> HttpResponse:
         return response
     section = request.POST.get("section", "")
     cands = contest_info.candidates(contest)
-    ranking = [c for c in request.POST.getlist("choice") if c in cands]
-    if request.POST.get("action") == "change" or not ranking or len(set(ranking)) != len(ranking):
+    ranking = request.POST.getlist("choice")
+    if request.POST.get("action") == "change":
         return _ballot_page(request, contest, cred, section, form_values(cands, ranking))
+    # the review page's hidden fields, checked again by the rule book: a forged or stale
+    # form (unknown name, a name twice, too many ranks) is sent back, never stored
+    try:
+        if set(ranking) - set(cands) or len(set(ranking)) != len(ranking):
+            raise BallotFormError("Your ballot could not be read. Please rank again.")
+        read_ranking(cands, form_values(cands, ranking),
+                     max_rankings=contest_info.rules(contest).ballot_rules.max_rankings)
+    except BallotFormError as e:
+        return _ballot_page(request, contest, cred, section, form_values(cands, ranking),
+                            e.field_errors or {field_name(0): str(e)}, str(e))
     try:
         receipt = casting.cast(contest, cred.voter, section, ranking)
     except AlreadyVoted as e:
