@@ -53,6 +53,14 @@ _BLOCK = 1 << 17  # ballots read per block in a walk: bounds the temporary array
 RANK_CODE = np.int16
 
 
+def _offset(codes: np.ndarray, low: int) -> np.ndarray:
+    """``codes - low`` as lookup-table indices; int16 arithmetic (no widening copy) unless
+    there are so many overvote sets that the result would not fit."""
+    if -low < 30000:
+        return codes - low
+    return codes.astype(np.int32) - low
+
+
 class BallotReader:
     """Pointers into the (shared, read-only) rank array and how to move them on."""
 
@@ -132,7 +140,7 @@ class BallotReader:
                 return out_cand, out_status
             start = None
             code = self.ranks[:, 0]
-            got = plain[code - low]
+            got = plain[_offset(code, low)]
             np.copyto(out_cand, code, where=got)
             np.copyto(self.pos, 0, where=got)
             rest = np.flatnonzero(~got)
@@ -145,7 +153,7 @@ class BallotReader:
         # Read every ballot's next cell (clipped inside the row), then blank those past the
         # end: cheaper than masking the gather.
         code = np.where(inside, self._cells(idx, np.minimum(start, self.width - 1)), BLANK)
-        got = plain[code - low]
+        got = plain[_offset(code, low)]
         if self.dup_pos is not None:
             got &= self.dup_pos[idx] != start
         np.copyto(out_cand, code, where=got)
@@ -195,7 +203,7 @@ class BallotReader:
             block = block[:, :w]
         cols = np.arange(w, dtype=np.int16)
         table, low = self._decisive_codes(continuing)
-        decisive = table[block - low]  # small ints: no widening copy needed
+        decisive = table[_offset(block, low)]
         decisive &= cols > pos.astype(np.int16)[:, None]
         max_skip = self.rules.max_skipped_ranks
         stop_skip = stop_dup = None
