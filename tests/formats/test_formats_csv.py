@@ -132,3 +132,11 @@ def test_excel_style_bom_and_crlf(tmp_path):
     assert f.candidates == ("A", "B")
     assert f.ballots.ranks.tolist() == [[0, 1], [1, BLANK]]
     assert f.labels == ("MP", "MEP")
+
+
+def test_unclosed_quote(tmp_path):
+    p = write(tmp_path, 'pref1,pref2\nA,B\n"B,A\nC,D\n')
+    assert error(p) == (
+        f'{p}:3: a quoted field runs past the end of the line; expected a closing " on the '
+        "same line"
+    )

@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from hustings.counting import BLANK, Ballots
+from hustings.counting.ballots import RANK_DTYPE
 from hustings.formats.ballot_file import BallotFile
 from hustings.formats.errors import CsvFormatError
 
@@ -44,6 +45,7 @@ RANK_COLUMN = re.compile(r"(pref|rank)(\d+)", re.IGNORECASE)
 # dictionary's few distinct values (and rescan for the line if one is not UTF-8).
 _DICT = pa.dictionary(pa.int32(), pa.binary())
 _HEADER_BYTES = 1 << 20
+MAX_CANDIDATES = int(np.iinfo(RANK_DTYPE).max)  # candidate indices are int16 in the ranks
 
 
 def read_csv(
@@ -78,8 +80,11 @@ def read_csv(
             raise CsvFormatError(path, None, "no candidate is ranked on any ballot",
                                  "candidate names in the rank columns")
     candidates = tuple(candidates)
+    if len(candidates) > MAX_CANDIDATES:
+        raise CsvFormatError(path, None, f"{len(candidates)} different candidate names",
+                             f"at most {MAX_CANDIDATES} (are the rank columns names?)")
     index = {c: i for i, c in enumerate(candidates)}
-    ranks = np.empty((n, len(ranks_cols)), dtype=np.int16)
+    ranks = np.empty((n, len(ranks_cols)), dtype=RANK_DTYPE)
     for j, name in enumerate(ranks_cols):
         _encode(table.column(name), index, decode, ranks[:, j], path, name, line_of)
     if weight_col:
@@ -179,13 +184,18 @@ def _locate(path: Path, width: int, arrow_message: str) -> CsvFormatError:
     with path.open(newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f)
         start = 1
-        for record in reader:
-            if record and len(record) != width:
-                return CsvFormatError(
-                    path, start, f"{len(record)} fields",
-                    f"{width} fields, as in the header",
-                )
-            start = reader.line_num + 1
+        try:
+            for record in reader:
+                if record and len(record) != width:
+                    if any("\n" in cell for cell in record):
+                        # a quote opened and never closed swallows the lines after it
+                        return CsvFormatError(path, start, "a quoted field runs past the end "
+                                              "of the line", 'a closing " on the same line')
+                    return CsvFormatError(path, start, f"{len(record)} fields",
+                                          f"{width} fields, as in the header")
+                start = reader.line_num + 1
+        except csv.Error as e:
+            return CsvFormatError(path, start, f"unreadable CSV ({e})", "a CSV file of ballots")
     return CsvFormatError(path, None, f"unreadable CSV ({arrow_message})", "a CSV file of ballots")
 
 
