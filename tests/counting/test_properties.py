@@ -189,3 +189,24 @@ def test_a_condorcet_winner_wins_schulze(election):
     # the matrix counts ballots: a over b plus b over a never exceeds the ballots cast
     total = sum(weights)
     assert all(d[a][b] + d[b][a] <= total for a in range(k) for b in range(k))
+
+
+@FAST
+@given(elections(), st.lists(st.fractions(min_value=Fraction(1, 10), max_value=3), min_size=2,
+                             max_size=3), st.data())
+def test_college_conserves_votes_per_section_and_shares_add_up(election, weights_, data):
+    cands, rankings, weights = election
+    names = tuple(f"S{i}" for i in range(len(weights_)))
+    labels = [data.draw(st.sampled_from(names)) for _ in rankings]
+    rules = Rules(cands, sections=tuple(Section(n, w) for n, w in zip(names, weights_)))
+    result = count(rules, ballots_of(cands, rankings, weights, sections=labels,
+                                     section_names=names))
+    cast = {n: sum(w for w, s, r in zip(weights, labels, rankings) if s == n and any(r))
+            for n in names}
+    for rnd in result.rounds:
+        for sr in rnd.sections:
+            assert sr.continuing + sr.exhausted == cast[sr.name]
+            share = sum(sr.share.values())
+            assert share == (sr.weight * 100 if sr.continuing else 0)
+        assert sum(rnd.tally.values()) == sum(sum(sr.share.values()) for sr in rnd.sections)
+        assert rnd.threshold == sum(weights_) * 50
