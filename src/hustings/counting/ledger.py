@@ -1,8 +1,9 @@
 """The count's books: where every ballot is, and exact sums of what it is worth.
 
-A ``Ledger`` holds, per ballot, the candidate it counts for and its status (see
-``interpret``), and per section the running tally and the inactive totals by reason. It
-only ever touches the ballots that move, so a round costs what it moves, not what was cast.
+A ``Ledger`` holds, per candidate, the index arrays of the ballots it holds (sorted, so
+they are read in row order), per ballot its value (STV only), and per section the running
+tally and the inactive totals by reason. It only ever touches the ballots that move, so a
+round costs what it moves, not what was cast: tallies change by the moved ballots' sums.
 
 Vote figures are integers in *units*: whole votes (``scale`` 1) for IRV and the college,
 1/10^d of a vote for STV with ``decimal_places`` d (fixed point, exact), or Python
