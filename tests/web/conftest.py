@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test import Client
-from web_factories import make_contest
+from .web_factories import make_contest
 
 from hustings.web.contests.access import returning_officers_group
 from hustings.web.contests.models import Stage

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from test_demo import published_table
-from web_factories import make_contest, nominate_directly
+from .test_demo import published_table
+from .web_factories import make_contest, nominate_directly
 
 from hustings.web import demo
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from web_factories import make_contest
+from .web_factories import make_contest
 
 from hustings.web.endorsements.csvimport import parse
 from hustings.web.endorsements.models import Endorsement

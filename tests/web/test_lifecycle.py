@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
-from web_factories import make_contest, nominate_directly
+from .web_factories import make_contest, nominate_directly
 
 from hustings.web.contests.models import STAGES, AuditEntry, Contest, Stage
 from hustings.web.errors import AuditLogError, TransitionError

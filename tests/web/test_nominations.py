@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from web_factories import make_contest, nominate_directly
+from .web_factories import make_contest, nominate_directly
 
 from hustings.web.contests.models import Stage
 from hustings.web.errors import NominationError

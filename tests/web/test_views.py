@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from web_factories import make_contest
+from .web_factories import make_contest
 
 from hustings.web.contests.models import Stage
 from hustings.web.nominations import services
@@ -80,7 +80,7 @@ def test_unknown_contest_and_candidate_are_404(as_, contest):
 
 
 def test_the_nominations_table_shows_the_numbers(as_, contest):
-    from web_factories import nominate_directly
+    from .web_factories import nominate_directly
 
     nominate_directly(contest, "Ed Balls", "MP", 33)
     html = (
@@ -264,7 +264,7 @@ def test_forms_need_the_csrf_token(contest, returning_officer):
 
 def test_public_pages_do_a_fixed_number_of_queries(as_, contest, django_assert_max_num_queries):
     """The table is computed with grouped counts, not one query per body or candidate."""
-    from web_factories import nominate_directly
+    from .web_factories import nominate_directly
 
     nominate_directly(contest, "Ed Balls", "MP", 120)
     nominate_directly(contest, "Ed Balls", "CLP", 5)
