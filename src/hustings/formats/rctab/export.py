@@ -19,7 +19,12 @@ records and ``<tabulator>-<batch>-<record>`` for Dominion sessions.
 "Convert to CDF" writes it: one ``original`` snapshot per ballot. As RCTab does, a ballot's
 selections are named after the text its file used for the candidate (``cs-7`` for Dominion
 candidate 7, an alias in a CDF file), while the election's candidate list holds the config's
-names (sorted, ids ``c-<name in lower case, spaces as _>``).
+names (sorted, ids ``c-<name in lower case, spaces as _>``). After a count
+(``per_ballot=count_per_ballot(contest)``) each ballot also gets one ``interpreted``
+snapshot per round, whose ``IsAllocable`` is ``yes`` on the marks the ballot counts for in
+that round (several in STV, when a winner keeps part of it; never a mark made under an
+alias, which RCTab fails to match to the tabulated name). Precincts become ``GpUnit``
+entries numbered in the order a ``java.util.HashMap`` of their names iterates, as RCTab's.
 """
 
 from __future__ import annotations
@@ -30,8 +35,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from hustings.counting import BLANK, OVERVOTE, OVERVOTE_SET_BASE
+from fractions import Fraction
+
+import numpy as np
+
+from hustings.counting import BLANK, OVERVOTE, OVERVOTE_SET_BASE, Ballots, Result, count
 from hustings.formats.rctab import RctabContest
+from hustings.formats.figures import votes_text
 from hustings.formats.rctab.config import UWI
 
 HEADER = ["Source Filepath", "CVR Provider", "Contest Id", "RCTab CVR Id", "Tabulator Id",
@@ -105,13 +115,54 @@ def _safe_id(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", text)
 
 
-def cdf_json(contest: RctabContest) -> dict[str, Any]:
+def count_per_ballot(contest: RctabContest) -> Result:
+    """The contest counted with every ballot as its own slice: which candidates each ballot
+    counts for in each round (``result.slices["ballot"][str(i)]``). Meant for the small
+    contests whose CDF export asks for per-round snapshots."""
+    b = contest.ballots
+    n = len(b)
+    per_ballot = {"ballot": (tuple(str(i) for i in range(n)), np.arange(n, dtype=np.int32))}
+    return count(contest.rules, Ballots(b.candidates, b.ranks, b.weights, b.sections,
+                                        b.section_names, b.overvote_sets, slices=per_ballot))
+
+
+def java_string_hash(text: str) -> int:
+    """Java's ``String.hashCode`` (over UTF-16 code units, 32-bit wrap-around)."""
+    h = 0
+    data = text.encode("utf-16-be")
+    for k in range(0, len(data), 2):
+        h = (31 * h + (data[k] << 8 | data[k + 1])) & 0xFFFFFFFF
+    return h
+
+
+def java_hash_order(keys: list[str]) -> list[str]:
+    """The order a ``java.util.HashMap`` filled with ``keys`` (in this order) iterates them:
+    by bucket ``(h ^ h >>> 16) & (capacity - 1)``, capacity 16 doubled while more than 3/4
+    full, a shared bucket in insertion order."""
+    capacity = 16
+    while len(keys) > capacity * 3 // 4:
+        capacity *= 2
+
+    def bucket(key: str) -> int:
+        h = java_string_hash(key)
+        return (h ^ (h >> 16)) & (capacity - 1)
+
+    return sorted(keys, key=bucket)  # stable: a shared bucket keeps insertion order
+
+
+def cdf_json(contest: RctabContest, *, per_ballot: Result | None = None) -> dict[str, Any]:
     """The contest's ballots as RCTab's CDF JSON export (see the module docstring).
 
     ``GeneratedDate`` is left out: it is the time of writing, not a property of the ballots.
     """
     ballots = contest.ballots
     names = ballots.candidates
+    places = contest.rules.decimal_places
+    slices = per_ballot.slices["ballot"] if per_ballot is not None and per_ballot.slices else None
+    seen = [p for part in contest.sources_read if part.precincts is not None
+            for p in part.precincts if p]
+    precinct_ids = {p: f"gpu-{k}" for k, p in
+                    enumerate(java_hash_order(list(dict.fromkeys(seen))), start=1)}
     labels = sorted(n for n in names if n not in contest.rules.excluded)
     if any(s.overvote_label for s in contest.config.sources):
         labels.append("overvote")  # RCTab lists the overvote label as a pseudo-candidate
@@ -141,7 +192,17 @@ def cdf_json(contest: RctabContest) -> dict[str, Any]:
                     marked = [text(code)]
                 for m in marked:
                     selections.setdefault(m, []).append(j + 1)
-            cvrs.append(_cvr(ballot_id, selections))
+            rounds = []
+            if slices is not None:
+                for rnd in slices[str(row_no)].rounds:
+                    # RCTab matches the tabulated name against the file's text, so a mark
+                    # made under an alias is never shown as counted (its export does so too)
+                    held = [(names.index(c), v) for c, v in rnd.tally.items() if v]
+                    rounds.append({
+                        text(i): (_first_rank(ballots, row_no, i), _votes(v, places))
+                        for i, v in held if text(i) == names[i]})
+            precinct = part.precincts[k] if part.precincts is not None else None
+            cvrs.append(_cvr(ballot_id, selections, rounds, precinct_ids.get(precinct or "")))
             row_no += 1
     meta = contest.metadata
     return {
@@ -162,7 +223,9 @@ def cdf_json(contest: RctabContest) -> dict[str, Any]:
             "ElectionScopeId": "gpu-election",
         }],
         "GpUnit": [{"@id": "gpu-election", "@type": "GpUnit", "Name": meta["jurisdiction"],
-                    "OtherType": "Election Scope Jurisdiction", "Type": "other"}],
+                    "OtherType": "Election Scope Jurisdiction", "Type": "other"}]
+        + [{"@id": gpu, "@type": "GpUnit", "Name": p, "Type": "precinct"}
+           for p, gpu in precinct_ids.items()],
         "ReportGeneratingDeviceIds": ["rd-001"],
         "ReportingDevice": [{"@id": "rd-001", "@type": "CVR.ReportingDevice",
                              "Application": "RCTab", "Manufacturer": "Bright Spots"}],
@@ -170,28 +233,62 @@ def cdf_json(contest: RctabContest) -> dict[str, Any]:
     }
 
 
-def _cvr(ballot_id: str, selections: dict[str, list[int]]) -> dict[str, Any]:
-    snapshot = f"ballot-{ballot_id}"
-    return {
-        "@type": "CVR",
-        "BallotPrePrintedId": ballot_id,
-        "CVRSnapshot": [{
-            "@id": snapshot,
+def _first_rank(ballots: Ballots, row: int, candidate: int) -> int:
+    """The first rank (1-based) at which the ballot marks ``candidate``, alone or in an
+    overvote: where a ballot that counts for them is counted."""
+    for j, code in enumerate(ballots.ranks[row].tolist()):
+        if code == candidate or (code <= OVERVOTE_SET_BASE and candidate
+                                 in ballots.overvote_sets[OVERVOTE_SET_BASE - code]):
+            return j + 1
+    return 0
+
+
+def _votes(value: Fraction, places: int | None) -> str | None:
+    """None for a whole ballot; else the share as CDF writes it: ``.9063``."""
+    if value == 1:
+        return None
+    return votes_text(value, places).removeprefix("0")
+
+
+def _position(rank: int, allocable: str, fraction: str | None) -> dict[str, Any]:
+    pos: dict[str, Any] = {"@type": "CVR.SelectionPosition"}
+    if fraction is not None:
+        pos["FractionalVotes"] = fraction
+    pos.update({"HasIndication": "yes", "IsAllocable": allocable,
+                "NumberVotes": 0 if fraction is not None else 1, "Rank": rank})
+    return pos
+
+
+def _cvr(ballot_id: str, selections: dict[str, list[int]],
+         rounds: list[dict[str, tuple[int, str | None]]], gpu: str | None) -> dict[str, Any]:
+    original = f"ballot-{ballot_id}"
+
+    def snapshot(sid: str, kind: str, position) -> dict[str, Any]:  # noqa: ANN001
+        return {
+            "@id": sid,
             "@type": "CVR.CVRSnapshot",
             "CVRContest": [{
                 "@type": "CVR.CVRContest",
                 "CVRContestSelection": [
                     {"@type": "CVR.CVRContestSelection",
                      "ContestSelectionId": f"cs-{_slug(name)}",
-                     "SelectionPosition": [
-                         {"@type": "CVR.SelectionPosition", "HasIndication": "yes",
-                          "IsAllocable": "unknown", "NumberVotes": 1, "Rank": r}
-                         for r in ranks]}
+                     "SelectionPosition": [position(name, r) for r in ranks]}
                     for name, ranks in selections.items()],
                 "ContestId": "contest-001",
             }],
-            "Type": "original",
-        }],
-        "CurrentSnapshotId": snapshot,
-        "ElectionId": "election-001",
-    }
+            "Type": kind,
+        }
+
+    snaps = [snapshot(original, "original", lambda name, r: _position(r, "unknown", None))]
+    for number, counted in enumerate(rounds, start=1):
+        def position(name: str, r: int, c=counted) -> dict[str, Any]:  # noqa: ANN001
+            rank, fraction = c.get(name, (0, None))
+            return _position(r, "yes", fraction) if rank == r else _position(r, "no", None)
+
+        snaps.append(snapshot(f"{original}-round-{number}", "interpreted", position))
+    cvr: dict[str, Any] = {"@type": "CVR", "BallotPrePrintedId": ballot_id}
+    if gpu is not None:
+        cvr["BallotStyleUnitId"] = gpu
+    cvr.update({"CVRSnapshot": snaps, "CurrentSnapshotId": snaps[-1]["@id"],
+                "ElectionId": "election-001"})
+    return cvr
