@@ -10,11 +10,12 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test import Client
-from .web_factories import make_contest
 
 from hustings.web.contests.access import returning_officers_group
 from hustings.web.contests.models import Stage
 from hustings.web.nominations.models import NominatingBody
+
+from .web_factories import make_contest
 
 
 def pytest_collection_modifyitems(config, items):

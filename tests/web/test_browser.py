@@ -7,10 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-from .test_demo import published_table
-from .web_factories import make_contest, nominate_directly
 
 from hustings.web import demo
+
+from .test_demo import published_table
+from .web_factories import make_contest, nominate_directly
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")

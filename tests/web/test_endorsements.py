@@ -10,11 +10,12 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from .web_factories import make_contest
 
 from hustings.web.endorsements.csvimport import parse
 from hustings.web.endorsements.models import Endorsement
 from hustings.web.errors import EndorsementImportError
+
+from .web_factories import make_contest
 
 HEADER = "endorser,role,body,candidate,date,publication,url,quote,preference\n"
 CANDIDATES = ["Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendall"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
-from .web_factories import make_contest, nominate_directly
 
 from hustings.web.contests.models import STAGES, AuditEntry, Contest, Stage
 from hustings.web.errors import AuditLogError, TransitionError
+
+from .web_factories import make_contest, nominate_directly
 
 pytestmark = pytest.mark.django_db
 

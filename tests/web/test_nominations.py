@@ -9,12 +9,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
-from .web_factories import make_contest, nominate_directly
 
 from hustings.web.contests.models import Stage
 from hustings.web.errors import NominationError
 from hustings.web.nominations import services
 from hustings.web.nominations.models import NominatingBody, Nomination
+
+from .web_factories import make_contest, nominate_directly
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from .web_factories import make_contest
 
 from hustings.web.contests.models import Stage
 from hustings.web.nominations import services
 from hustings.web.nominations.models import NominatingBody, Nomination
+
+from .web_factories import make_contest
 
 pytestmark = pytest.mark.django_db
 
