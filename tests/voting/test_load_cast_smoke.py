@@ -1,0 +1,25 @@
+"""The load benchmark runs end to end (a few seconds, no timing asserted: the figures are
+for benchmarks/, not tests). Needs the ``bench`` extra (locust) and PostgreSQL."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_load_cast_runs_and_loses_nothing():
+    pytest.importorskip("locust")
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/load_cast.py"), "--seconds", "3", "--users", "2",
+         "--workers", "1", "--voters", "300"],
+        capture_output=True, text=True, timeout=180, cwd=ROOT,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "ballots/s" in r.stdout and "cast latency p99" in r.stdout
+    assert "lost 0, duplicated 0: OK" in r.stdout
