@@ -225,3 +225,17 @@ def test_cdf_export_matches_rctab(case: dict, rctab_table: dict) -> None:
     problems = diff(ours, expected)
     assert not problems, "\n".join(problems[:10])
     rctab_table[case["name"]] = f"{before}, cdf pass"
+
+
+def test_interactive_tie_break_stops_the_count(rctab_table: dict) -> None:
+    """RCTab's stopCountingAndAsk (the suite's manual-only demo): a batch count cannot ask,
+    so it stops at the tie and names it."""
+    from hustings.counting import CountingError, count
+
+    case = next(c for c in CASES if c["name"] == "sample_interactive_tiebreak")
+    contest = load(case)
+    with pytest.raises(CountingError) as e:
+        count(contest.rules, contest.ballots)
+    assert str(e.value) == ("round 2: George Gervin and Yinka Dare tied on 3 for elimination; "
+                            "the rules say to stop the count (tie-break mode 'stop')")
+    rctab_table[case["name"]] = "pass (stops at the tie)"
