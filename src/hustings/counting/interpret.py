@@ -50,6 +50,7 @@ STATUS_REASON = {
 }
 NO_CANDIDATE = -1
 _BLOCK = 1 << 17  # ballots read per block in a walk: bounds the temporary arrays
+_PROBES = 3  # cheap one-cell reads before a ballot gets the full walk
 RANK_CODE = np.int16
 
 
@@ -149,20 +150,41 @@ class BallotReader:
                            out_cand, out_status)
             return out_cand, out_status
         start = self.pos[idx].astype(np.intp) + 1
-        inside = start < self.width
-        # Read every ballot's next cell (clipped inside the row), then blank those past the
-        # end: cheaper than masking the gather.
-        code = np.where(inside, self._cells(idx, np.minimum(start, self.width - 1)), BLANK)
-        got = plain[_offset(code, low)]
-        if self.dup_pos is not None:
-            got &= self.dup_pos[idx] != start
-        np.copyto(out_cand, code, where=got)
-        # Pointers of ballots not settled here are rewritten by the walk (if they find
+        # Pointers of ballots not settled by a probe are rewritten by the walk (if they find
         # someone) or never read again (if they become inactive).
         self.pos[idx] = start
-        rest = np.flatnonzero(~got)
-        if rest.size:
-            self._walk(idx[rest], rest, start[rest] - 1, continuing, out_cand, out_status)
+        rows, slot = idx, None
+        for probe in range(_PROBES):
+            inside = start < self.width
+            # Read each ballot's next cell (clipped inside the row), then blank those past
+            # the end: cheaper than masking the gather.
+            code = np.where(inside, self._cells(rows, np.minimum(start, self.width - 1)),
+                            BLANK)
+            got = plain[_offset(code, low)]
+            if self.dup_pos is not None:
+                repeated = self.dup_pos[rows] == start
+                got &= ~repeated
+            where = np.flatnonzero(got)
+            at = where if slot is None else slot[where]
+            out_cand[at] = code[where]
+            if probe:
+                self.pos[rows[where]] = start[where]
+            # A plain mark for someone no longer continuing is simply passed over (no rule
+            # can bite at a mark right after a mark): probe the next rank. Anything else
+            # (a blank, an overvote, a repeated name, the end) goes to the full walk.
+            onward = ~got & (code >= 0)
+            if self.dup_pos is not None:
+                onward &= ~repeated
+            walk = np.flatnonzero(~got & ~onward)
+            if walk.size:
+                self._walk(rows[walk], walk if slot is None else slot[walk], start[walk] - 1,
+                           continuing, out_cand, out_status)
+            nxt = np.flatnonzero(onward)
+            if not nxt.size:
+                return out_cand, out_status
+            rows, start = rows[nxt], start[nxt] + 1
+            slot = nxt if slot is None else slot[nxt]
+        self._walk(rows, slot, start - 1, continuing, out_cand, out_status)
         return out_cand, out_status
 
     def _walk(self, rows, slot, pos, continuing, out_cand, out_status) -> None:
