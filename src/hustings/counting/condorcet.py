@@ -73,10 +73,6 @@ def count_schulze(rules: Rules, ballots: Ballots) -> Result:
     notes: list[TieBreakNote] = []
     head_to_head = [field[a] for a in range(len(field))
                     if all(d[a, b] > d[b, a] for b in range(len(field)) if b != a)]
-    if not head_to_head:
-        notes.append(TieBreakNote(
-            1, "election", tuple(field), "", "no Condorcet winner (no candidate beats every "
-            "other head to head); the Schulze strongest paths decided"))
     remaining = list(range(len(field)))
     winners: list[str] = []
     while remaining and len(winners) < rules.seats:
@@ -88,6 +84,11 @@ def count_schulze(rules: Rules, ballots: Ballots) -> Result:
             top = [field.index(note.chosen)]
         winners.append(field[top[0]])
         remaining.remove(top[0])
+    if not head_to_head and winners:
+        # Said first: the scrutineer reads why there was anything to decide.
+        notes.insert(0, TieBreakNote(
+            1, "election", tuple(field), winners[0], "no Condorcet winner (no candidate "
+            f"beats every other head to head); the Schulze strongest paths chose {winners[0]}"))
     full = [[0] * len(rules.candidates) for _ in rules.candidates]
     pos = {c: i for i, c in enumerate(rules.candidates)}
     for a, ca in enumerate(field):
