@@ -80,3 +80,34 @@ def test_database_refuses_to_change_a_ballot_or_the_ledger(omov, omov_codes):
         with pytest.raises(DatabaseError, match="append-only: DELETE refused"):
             with transaction.atomic():
                 model.objects.all().delete()
+
+
+def test_casts_racing_the_close_are_either_sealed_in_or_refused(omov, voters, officer):
+    from hustings.web.voting import closing
+    from hustings.web.voting.errors import NotOpen
+
+    codes = voters(omov, [(f"R{i:03d}", ["All voters"]) for i in range(80)])
+    people = [casting.check_code(omov, c).voter for c in codes.values()]
+    go = threading.Event()
+
+    def attempt(v) -> str:
+        go.wait()
+        try:
+            return casting.cast(omov, v, "All voters", ["Yvette Cooper"])
+        except NotOpen:
+            return "closed"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(16) as pool:
+        futures = [pool.submit(attempt, v) for v in people]
+        go.set()
+        closing.close(omov, by=officer)  # while the casts are in flight
+        outcomes = [f.result() for f in futures]
+    receipts = {o for o in outcomes if o != "closed"}
+    stored = {p["receipt"] for p in LedgerEntry.objects.filter(kind="cast").values_list("payload", flat=True)}
+    assert receipts == stored
+    assert Ballot.objects.count() == Participation.objects.count() == len(stored)
+    assert ledger.verify(omov) == len(stored) + 1  # the casts and the sealing close
+    close = LedgerEntry.objects.get(kind="ballot-closed")
+    assert close.payload["ballots"] == len(stored)
