@@ -113,6 +113,7 @@ def pytest_collection_modifyitems(config, items):
 def _fast_passwords(settings):
     """PBKDF2's deliberate slowness is for real logins, not for persona fixtures."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.HUSTINGS_CONTEST_CACHE_SECONDS = 0  # tests move stages between requests
     # mail tasks run at once in tests, unless a test puts the database queue back
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                   "QUEUES": ["default", "mail"]}}
