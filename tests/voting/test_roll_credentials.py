@@ -130,7 +130,8 @@ def test_officer_imports_roll_through_the_page(omov, officer, client):
 
 def test_member_cannot_issue_codes_or_key_paper(omov, member, client):
     client.force_login(member)
-    for action in ("roll", "freeze", "exclude", "issue", "remind", "paper", "open", "close", "publish"):
+    for action in ("roll", "freeze", "exclude", "issue", "reissue", "remind", "paper", "open",
+                   "close", "publish"):
         assert client.post(f"/contests/{omov.slug}/voting/", {"action": action}).status_code == 403
 
 
@@ -155,3 +156,26 @@ def test_bad_joined_date_is_a_roll_error(omov):
     with pytest.raises(RollError, match=r"line 2: joined '12/08/2015' is not a date; expected YYYY-MM-DD"):
         roll.import_roll(omov, "reference,name,email,postal_address,sections,joined\n"
                                "J1,Ann,,1 St,Member,12/08/2015\n")
+
+
+def test_issuing_twice_does_not_void_the_letters(omov):
+    roll.import_roll(omov, ROLL)
+    roll.freeze(omov)
+    _, letters = credentials.issue_all(omov)
+    bob = CODE.search(letters).group(0)
+    queued, again = credentials.issue_all(omov)
+    assert queued == 0 and again.splitlines()[1:] == []
+    assert casting.check_code(omov, bob).voter.reference == "L2"
+    new = credentials.reissue(omov, "L2")  # a lost letter
+    with pytest.raises(CredentialError):
+        casting.check_code(omov, bob)
+    assert casting.check_code(omov, new).voter.reference == "L2"
+
+
+def test_officer_replaces_a_lost_code(omov, omov_codes, officer, client):
+    client.force_login(officer)
+    r = client.post(f"/contests/{omov.slug}/voting/", {"action": "reissue", "reference": "L003"})
+    assert r["Content-Type"].startswith("text/csv")
+    line = r.content.decode().splitlines()[1]
+    assert line.startswith("L003,Voter L003,,")
+    assert casting.check_code(omov, line.split(",")[-1]).voter.reference == "L003"

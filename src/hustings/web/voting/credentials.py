@@ -36,8 +36,9 @@ def _issue(voter: Voter) -> str:
 
 
 def issue_all(contest, *, base_url: str = "http://127.0.0.1:8000") -> tuple[int, str]:  # noqa: ANN001
-    """Issue a code to every voter on the frozen roll: email ones are queued, the rest are
-    returned as the letters CSV (reference, name, postal address, code, link)."""
+    """Issue a code to every voter on the frozen roll who has none yet: email ones are
+    queued, the rest are returned as the letters CSV (reference, name, postal address, code,
+    link)."""
     from hustings.web.voting.ledger import setup_for
 
     if not setup_for(contest).roll_frozen_at:
@@ -48,7 +49,11 @@ def issue_all(contest, *, base_url: str = "http://127.0.0.1:8000") -> tuple[int,
     queued = 0
     link = base_url.rstrip("/") + reverse("voting:start", args=[contest.slug])
     with transaction.atomic():
-        for voter in Voter.objects.filter(contest=contest, excluded_at__isnull=True).order_by("reference"):
+        # only voters without a code: pressing the button twice must not void the letters
+        # already printed (a lost letter is replaced by `reissue`)
+        voters = Voter.objects.filter(contest=contest, excluded_at__isnull=True,
+                                      credential__isnull=True).order_by("reference")
+        for voter in voters:
             code = _issue(voter)
             if voter.email:
                 transaction.on_commit(
@@ -58,6 +63,20 @@ def issue_all(contest, *, base_url: str = "http://127.0.0.1:8000") -> tuple[int,
             else:
                 w.writerow([voter.reference, voter.name, voter.postal_address, code, link])
     return queued, letters.getvalue()
+
+
+def reissue(contest, reference: str) -> str:  # noqa: ANN001
+    """A new code for one voter (a lost letter); the old one stops working. Returned for a
+    printed letter; the voter must not have voted in every section already."""
+    from hustings.web.voting.errors import VotingError
+
+    voter = Voter.objects.filter(contest=contest, reference=reference).first()
+    if voter is None:
+        raise VotingError(f"no voter with reference {reference!r} on the roll")
+    if voter.excluded:
+        raise VotingError(f"voter {reference} is excluded: {voter.excluded_reason}")
+    with transaction.atomic():
+        return _issue(voter)
 
 
 def remind(contest, *, base_url: str = "http://127.0.0.1:8000") -> int:  # noqa: ANN001

@@ -77,6 +77,16 @@ def _act(request, contest, action):  # noqa: ANN001
         response["Content-Disposition"] = f'attachment; filename="{contest.slug}-letters.csv"'
         response["X-Emails-Queued"] = str(queued)
         return response
+    elif action == "reissue":
+        ref = request.POST.get("reference", "").strip()
+        code = credentials.reissue(contest, ref)
+        voter = contest.voters.get(reference=ref)
+        response = HttpResponse(
+            "reference,name,postal_address,security_code\n"
+            + ",".join(_csv_cell(x) for x in (ref, voter.name, voter.postal_address, code)) + "\n",
+            content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{contest.slug}-letter-{ref}.csv"'
+        return response
     elif action == "remind":
         n = credentials.remind(contest, base_url=base)
         messages.success(request, f"Queued {n} reminders (only to voters who have not voted).")
@@ -104,3 +114,7 @@ def _act(request, contest, action):  # noqa: ANN001
     else:
         raise VotingError(f"unknown action {action!r}")
     return None
+
+
+def _csv_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
