@@ -2,7 +2,8 @@
 
 Comparison is structural, as the suite's README asks: key order is ignored, list order
 (rounds, tallyResults) is not, numbers are compared as decimals ("3" == "3.0000"), and
-``config.generatedBy`` is ignored.
+``config.generatedBy`` is ignored. :func:`exact_diff` and :func:`csv_exact_diff` then compare
+the text of every figure too ("3" != "3.0000": RCTab's BigDecimal scale).
 """
 
 from __future__ import annotations
@@ -129,3 +130,26 @@ def csv_diff(ours: str, theirs: str) -> list[str]:
                 if _num(x) != _num(y):
                     out.append(f"row {label!r} cell {i + 1}: {x!r} != expected {y!r}")
     return out
+
+
+def exact_diff(ours: Any, theirs: Any, where: str = "$", out: list[str] | None = None) -> list[str]:
+    """Every figure whose text differs (same structure assumed: run :func:`diff` first)."""
+    out = [] if out is None else out
+    if isinstance(theirs, dict) and isinstance(ours, dict):
+        for k in sorted(set(ours) & set(theirs)):
+            if k != "generatedBy":
+                exact_diff(ours[k], theirs[k], f"{where}.{k}", out)
+    elif isinstance(theirs, list) and isinstance(ours, list):
+        for i, (a, b) in enumerate(zip(ours, theirs)):
+            exact_diff(a, b, f"{where}[{i}]", out)
+    elif type(ours) is not type(theirs) or ours != theirs:
+        out.append(f"{where}: {ours!r} != expected {theirs!r} (text)")
+    return out
+
+
+def csv_exact_diff(ours: str, theirs: str) -> list[str]:
+    """Cells whose text differs, rows matched by label (run :func:`csv_diff` first)."""
+    a, b = csv_rows(ours), csv_rows(theirs)
+    return [f"row {label!r} cell {i + 1}: {x!r} != expected {y!r} (text)"
+            for label in sorted(set(a) & set(b))
+            for i, (x, y) in enumerate(zip(a[label], b[label])) if x != y]

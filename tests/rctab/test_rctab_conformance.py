@@ -4,7 +4,8 @@ For each ``tabulation`` case whose inputs are complete, the contest is read from
 config (``hustings.formats.rctab``), counted (``hustings.counting.count``), written as
 RCTab's detailed-report JSON (``hustings.formats.report_json``) and compared structurally
 with RCTab's expected report: rounds, tallies, transfers, inactive-ballot categories,
-thresholds and summary, numbers as decimals. Expected-error and config-validation cases must
+thresholds and summary, numbers as decimals, then every figure's text exactly (RCTab's
+``BigDecimal`` scales, via ``hustings.formats.rctab.scales``). Expected-error and config-validation cases must
 be refused with a clear message of the right kind. A pass table is printed at the end of
 the session (see conftest.py).
 """
@@ -14,15 +15,26 @@ from __future__ import annotations
 import json
 
 import pytest
+from rctab_oracle import (
+    RCTAB,
+    all_cases,
+    case_id,
+    counted,
+    csv_diff,
+    csv_exact_diff,
+    diff,
+    exact_diff,
+    load,
+)
 
 from hustings.formats import report_json
 from hustings.formats.rctab import (
     ConfigError,
     RankAboveMaximumError,
     TabulationAbortedError,
+    report_csv,
 )
-from hustings.formats.rctab import report_csv
-from rctab_oracle import RCTAB, all_cases, case_id, counted, csv_diff, diff, load
+from hustings.formats.rctab.scales import trace
 
 CASES = all_cases()
 
@@ -42,18 +54,22 @@ def _params(kind: str, *, complete: bool = True) -> list:
     return out
 
 
+def _compare(ours: dict, expected: dict) -> list[str]:
+    """Differences by value first (the more readable failure), then by text."""
+    ours = json.loads(json.dumps(ours))
+    return diff(ours, expected) or exact_diff(ours, expected)
+
+
 def _reports(case: dict) -> list[tuple[str, list[str]]]:
     """(expected file, differences) for each whole-contest report of the case."""
     contest = load(case)
     result = counted(case)
     expected = sorted(case["expected"]["detailed_json"])
-    if result.passes:
-        ours = report_json.render_passes(result, contest=contest.metadata)
-    else:
-        ours = [report_json.render(result, contest=contest.metadata)]
+    ours = report_json.render_passes(result, contest=contest.metadata,
+                                     scales=trace(result, contest.ballots))
     assert len(ours) == len(expected), f"{len(ours)} reports, expected {len(expected)}"
     return [
-        (path, diff(report, json.loads((RCTAB / path).read_text(encoding="utf-8"))))
+        (path, _compare(report, json.loads((RCTAB / path).read_text(encoding="utf-8"))))
         for report, path in zip(ours, expected, strict=True)
     ]
 
@@ -68,19 +84,23 @@ def test_tabulation_matches_rctab(case: dict, rctab_table: dict) -> None:
 
 @pytest.mark.parametrize("case", _params("tabulation"))
 def test_csv_report_matches_rctab(case: dict, rctab_table: dict) -> None:
-    """RCTab's detailed CSV report, compared row by row (rows matched by label)."""
+    """RCTab's detailed CSV report, compared row by row (rows matched by label), by value
+    and then cell text."""
     json_outcome = rctab_table.get(case["name"], "json not run")
     rctab_table[case["name"]] = f"{json_outcome}, csv FAIL"
     contest = load(case)
     result = counted(case)
-    ours = (report_csv.csv_passes(result, contest) if result.passes
-            else [report_csv.csv_text(result, contest)])
+    ours = report_csv.csv_passes(result, contest, scales=trace(result, contest.ballots))
     expected = sorted(case["expected"]["detailed_csv"])
     assert len(ours) == len(expected)
     problems = [f"{path}: {d}" for text, path in zip(ours, expected, strict=True)
-                for d in csv_diff(text, (RCTAB / path).read_text(encoding="utf-8"))[:10]]
+                for d in _csv_compare(text, (RCTAB / path).read_text(encoding="utf-8"))[:10]]
     assert not problems, "\n".join(problems)
     rctab_table[case["name"]] = f"{json_outcome}, csv pass"
+
+
+def _csv_compare(ours: str, expected: str) -> list[str]:
+    return csv_diff(ours, expected) or csv_exact_diff(ours, expected)
 
 
 def test_incomplete_cases_are_listed() -> None:
@@ -174,11 +194,14 @@ def test_slice_report_matches_rctab(case: dict, slice_: dict, rctab_table: dict)
     expected = (RCTAB / slice_["path"]).read_text(encoding="utf-8")
     key = f"{case['name']} [{kind} {label}, {slice_['path'].rsplit('.', 1)[1]}]"
     rctab_table[key] = "slice FAIL"
+    scales = trace(result, contest.ballots, slice_=(kind, label))
     if slice_["path"].endswith(".json"):
-        ours = report_json.render_slice(result, kind, label, contest=contest.metadata)
-        problems = diff(json.loads(json.dumps(ours)), json.loads(expected))
+        ours = report_json.render_slice(result, kind, label, contest=contest.metadata,
+                                        scales=scales)
+        problems = _compare(ours, json.loads(expected))
     else:
-        problems = csv_diff(report_csv.csv_slice(result, kind, label, contest), expected)
+        problems = _csv_compare(
+            report_csv.csv_slice(result, kind, label, contest, scales=scales), expected)
     assert not problems, "\n".join(problems[:10])
     rctab_table[key] = "slice pass"
 

@@ -12,6 +12,9 @@ it for our own counts too. Shape (key names exactly as RCTab's)::
 
 * Vote figures are decimal strings (RCTab's ``BigDecimal``): whole numbers without a
   decimal part, others in the count's declared decimal places (``Rules.decimal_places``).
+  With ``scales=`` (``hustings.formats.rctab.scales.trace``) every figure is written at
+  the scale RCTab's ``BigDecimal`` has (``"14866.0000"`` for a tally holding a ballot that
+  went through a surplus transfer), so the text matches RCTab's byte for byte.
   ``round``, ``numCandidates``, ``numWinners`` and ``undervotes`` are JSON integers.
 * ``tallyResults``: the decisions at the end of the round, elected entries first, then
   eliminated ones, each group sorted by name; ``transfers`` maps each target (a candidate,
@@ -31,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, Protocol
 
 from hustings.counting import InactiveReason, Method, Result, Round
 from hustings.formats.figures import decimal_text, votes_text
@@ -47,6 +50,15 @@ INACTIVE_ORDER = (
 )
 
 
+class ScaleBook(Protocol):
+    """How each figure is written (``hustings.formats.rctab.scales.Scales``)."""
+
+    def tally(self, rnd: int, candidate: str, value: Fraction) -> str: ...
+    def inactive_text(self, rnd: int, reason: InactiveReason, value: Fraction) -> str: ...
+    def transfer(self, rnd: int, source: str, target: str, value: Fraction) -> str: ...
+    def threshold(self, value: Fraction) -> str: ...
+
+
 def generated_by() -> str:
     try:
         return f"Hustings {version('hustings')}"
@@ -59,6 +71,7 @@ def render(
     *,
     contest: Mapping[str, str] | None = None,
     num_candidates: int | None = None,
+    scales: ScaleBook | None = None,
 ) -> dict[str, Any]:
     """The detailed report of a whole count (for multi-pass IRV: every pass's rounds in one
     list; see :func:`render_passes` for RCTab's one file per pass).
@@ -66,9 +79,11 @@ def render(
     ``contest`` fills the ``config`` block (``contest``, ``date``, ``jurisdiction``,
     ``office``, and ``precinct`` / ``batch`` for slice reports); missing keys are "".
     ``num_candidates`` defaults to every candidate of the rules (RCTab counts excluded ones
-    and the undeclared write-in pseudo-candidate too).
+    and the undeclared write-in pseudo-candidate too). ``scales`` writes every figure at
+    RCTab's ``BigDecimal`` scale (see the module docstring).
     """
-    return _report(result, result.rounds, contest, num_candidates, _num_winners(result))
+    return _report(result, result.rounds, contest, num_candidates, _num_winners(result),
+                   scales)
 
 
 def render_passes(
@@ -76,11 +91,13 @@ def render_passes(
     *,
     contest: Mapping[str, str] | None = None,
     num_candidates: int | None = None,
+    scales: ScaleBook | None = None,
 ) -> list[dict[str, Any]]:
     """Multi-pass IRV: one report per pass (RCTab's ``<stem>_<k>_detailed_report.json``)."""
     if not result.passes:
-        return [render(result, contest=contest, num_candidates=num_candidates)]
-    return [_report(result, rounds, contest, num_candidates, 1) for rounds in result.passes]
+        return [render(result, contest=contest, num_candidates=num_candidates, scales=scales)]
+    return [_report(result, rounds, contest, num_candidates, 1, scales)
+            for rounds in result.passes]
 
 
 def render_slice(
@@ -90,6 +107,7 @@ def render_slice(
     *,
     contest: Mapping[str, str] | None = None,
     num_candidates: int | None = None,
+    scales: ScaleBook | None = None,
 ) -> dict[str, Any]:
     """RCTab's per-precinct / per-batch report: the whole contest's rounds, thresholds and
     decisions, with tallies, inactive ballots and transfers of one slice of the ballots.
@@ -97,6 +115,7 @@ def render_slice(
     ``kind`` is ``"precinct"`` or ``"batch"`` (the keys of ``Ballots.slices``). The slice's
     figures come from the counting core as ``result.slices[kind][label]``, a ``Result`` of
     its own (same rules and decisions; the slice's tallies, ballots and undervotes).
+    ``scales``: the slice's (``hustings.formats.rctab.scales.trace(..., slice_=...)``).
     """
     slices = getattr(result, "slices", None) or {}
     try:
@@ -106,7 +125,7 @@ def render_slice(
     meta = {**(contest or {}), kind: label}
     return _report(part, part.rounds, meta,
                    len(result.rules.candidates) if num_candidates is None else num_candidates,
-                   _num_winners(result))
+                   _num_winners(result), scales)
 
 
 def _num_winners(result: Result) -> int:
@@ -123,6 +142,7 @@ def _report(
     contest: Mapping[str, str] | None,
     num_candidates: int | None,
     num_winners: int,
+    scales: ScaleBook | None = None,
 ) -> dict[str, Any]:
     rounds = tuple(rounds)
     places = result.rules.decimal_places
@@ -139,9 +159,9 @@ def _report(
     return {
         "config": config,
         "jsonFormatVersion": "1",
-        "results": [_round(result, r, places) for r in rounds],
+        "results": [_round(result, r, places, scales) for r in rounds],
         "summary": {
-            "finalThreshold": _threshold(result, final),
+            "finalThreshold": _threshold(result, final, scales),
             "numCandidates": len(result.rules.candidates) if num_candidates is None
             else num_candidates,
             "numWinners": num_winners,
@@ -151,32 +171,38 @@ def _report(
     }
 
 
-def _threshold(result: Result, value: Fraction) -> str:
+def _threshold(result: Result, value: Fraction, scales: ScaleBook | None = None) -> str:
     """Votes, or a weighted percentage in a college count."""
+    if scales is not None:
+        return scales.threshold(value)
     if result.rules.is_college:
         return decimal_text(value, PERCENT_PLACES)
     return votes_text(value, result.rules.decimal_places)
 
 
-def _round(result: Result, rnd: Round, places: int | None) -> dict[str, Any]:
+def _round(result: Result, rnd: Round, places: int | None,
+           scales: ScaleBook | None = None) -> dict[str, Any]:
     college = result.rules.is_college
-    if college:
+    if scales is not None:
+        tally = {c: scales.tally(rnd.number, c, v) for c, v in rnd.tally.items()}
+    elif college:
         tally = {c: decimal_text(v, PERCENT_PLACES) for c, v in rnd.tally.items()}
     else:
         tally = {c: votes_text(v, places) for c, v in rnd.tally.items()}
-    threshold = _threshold(result, rnd.threshold)
+    threshold = _threshold(result, rnd.threshold, scales)
     inactive: dict[str, Fraction] = {}
     for s in rnd.sections:
         for reason, v in s.inactive.items():
             inactive[reason.value] = inactive.get(reason.value, Fraction(0)) + v
     out: dict[str, Any] = {
         "inactiveBallots": {
-            k.value: votes_text(inactive[k.value], places)
+            k.value: votes_text(inactive[k.value], places) if scales is None
+            else scales.inactive_text(rnd.number, k, inactive[k.value])
             for k in INACTIVE_ORDER if k.value in inactive
         },
         "round": rnd.number,
         "tally": tally,
-        "tallyResults": _decisions(rnd, places),
+        "tallyResults": _decisions(rnd, places, scales),
         "threshold": threshold,
     }
     if college:
@@ -203,7 +229,8 @@ def _section_transfers(rnd: Round, section: str, places: int | None) -> dict[str
             for src, m in sorted(moved.items())}
 
 
-def _decisions(rnd: Round, places: int | None) -> list[dict[str, Any]]:
+def _decisions(rnd: Round, places: int | None,
+               scales: ScaleBook | None = None) -> list[dict[str, Any]]:
     moved: dict[str, dict[str, Fraction]] = {}
     for t in rnd.transfers:
         into = moved.setdefault(t.source, {})
@@ -211,7 +238,8 @@ def _decisions(rnd: Round, places: int | None) -> list[dict[str, Any]]:
     out = []
     for key, names in (("elected", rnd.elected), ("eliminated", rnd.eliminated)):
         for name in sorted(names):
-            transfers = {target: votes_text(v, places)
+            transfers = {target: votes_text(v, places) if scales is None
+                         else scales.transfer(rnd.number, name, target, v)
                          for target, v in sorted(moved.get(name, {}).items()) if v}
             out.append({key: name, "transfers": transfers})
     return out

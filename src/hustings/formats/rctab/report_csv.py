@@ -15,7 +15,11 @@ with three columns per round (votes, % of vote, transfer to the next round). As 
   "Final Round Surplus" rows;
 * a decision taken by a tie-break is starred, with RCTab's footnote at the end;
 * a per-precinct / per-batch report (:func:`csv_slice`) names its slice instead of the
-  final threshold, marks the whole contest's decisions with † and has no threshold row.
+  final threshold, marks the whole contest's decisions with † and has no threshold row;
+* with ``scales=`` (``hustings.formats.rctab.scales.trace``) every figure carries RCTab's
+  ``BigDecimal`` scale: a transfer (``next - this``) and a sum (active ballots, inactive
+  total) take the largest scale of their terms, the last round's transfer is a bare
+  ``0``, and "Final Round Surplus" is blank only for RCTab's bare ``0`` (scale 0).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from fractions import Fraction
 from hustings.counting import RESIDUAL, InactiveReason, Method, Result, Round
 from hustings.formats.figures import votes_text
 from hustings.formats.rctab import RctabContest
+from hustings.formats.rctab.scales import Scales, bigdecimal_text
 from hustings.formats.report_json import generated_by
 
 INACTIVE_ROWS = (
@@ -49,13 +54,14 @@ def percent_text(part: Fraction, whole: Fraction) -> str:
     return f"{whole_part}.{digits}%"
 
 
-def csv_text(result: Result, contest: RctabContest) -> str:
+def csv_text(result: Result, contest: RctabContest, *, scales: Scales | None = None) -> str:
     """The detailed CSV report of a whole count (one pass of multi-pass IRV: see
-    :func:`csv_passes`)."""
-    return _report(result, result.rounds, contest, frozenset())
+    :func:`csv_passes`); ``scales`` writes figures at RCTab's ``BigDecimal`` scales."""
+    return _report(result, result.rounds, contest, frozenset(), scales=scales)
 
 
-def csv_slice(result: Result, kind: str, label: str, contest: RctabContest) -> str:
+def csv_slice(result: Result, kind: str, label: str, contest: RctabContest, *,
+              scales: Scales | None = None) -> str:
     """RCTab's per-precinct / per-batch CSV: the whole count's decisions (marked †), the
     slice's figures (``result.slices[kind][label]`` from the counting core)."""
     slices = getattr(result, "slices", None) or {}
@@ -63,24 +69,28 @@ def csv_slice(result: Result, kind: str, label: str, contest: RctabContest) -> s
         part = slices[kind][label]
     except KeyError:
         raise KeyError(f"no {kind} slice {label!r} in this result") from None
-    return _report(part, part.rounds, contest, frozenset(), slice_=(kind, label))
+    return _report(part, part.rounds, contest, frozenset(), slice_=(kind, label),
+                   scales=scales)
 
 
-def csv_passes(result: Result, contest: RctabContest) -> list[str]:
+def csv_passes(result: Result, contest: RctabContest, *,
+               scales: Scales | None = None) -> list[str]:
     """Multi-pass IRV: one report per pass, as RCTab writes them; pass k leaves out the
     winners of passes 1..k-1."""
     if not result.passes:
-        return [csv_text(result, contest)]
+        return [csv_text(result, contest, scales=scales)]
     out, earlier = [], set()
     for rounds in result.passes:
-        out.append(_report(result, rounds, contest, frozenset(earlier)))
+        out.append(_report(result, rounds, contest, frozenset(earlier), scales=scales))
         earlier.update(c for r in rounds for c in r.elected)
     return out
 
 
 def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
-            left_out: frozenset[str], slice_: tuple[str, str] | None = None) -> str:
+            left_out: frozenset[str], slice_: tuple[str, str] | None = None,
+            scales: Scales | None = None) -> str:
     rules = result.rules
+    fig = _Figures(rules.decimal_places, scales)
     # Winners in the order of the rounds that elected them; one round's by name.
     winners = [c for r in rounds for c in sorted(r.elected)]
     tied = {(n.round, n.chosen) for r in rounds for n in r.tie_breaks}
@@ -107,7 +117,7 @@ def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
         ["Office", meta["office"]],
         ["Date", meta["date"]],
         ["Winner(s)", ", ".join(winners)],
-        ["Final Threshold", votes_text(final, places)] if slice_ is None
+        ["Final Threshold", fig.threshold(final)] if slice_ is None
         else [slice_[0].title(), slice_[1]],
         [],
         ["Contest Summary"],
@@ -143,35 +153,56 @@ def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
         row = [c]
         for k, r in enumerate(rounds):
             v = r.tally.get(c, Fraction(0))
-            nxt = rounds[k + 1].tally.get(c, Fraction(0)) if k + 1 < len(rounds) else v
+            s = fig.tally_scale(r, c)
             base = active[0] if fixed else active[k]
-            row += [votes_text(v, places), percent_text(v, base), votes_text(nxt - v, places)]
+            if k + 1 < len(rounds):
+                nxt = rounds[k + 1].tally.get(c, Fraction(0))
+                moved = fig.text(nxt - v, max(s, fig.tally_scale(rounds[k + 1], c)))
+            else:
+                moved = fig.last_transfer()
+            row += [fig.text(v, s), percent_text(v, base), moved]
         w.writerow(row)
     # RCTab still counts the final surplus (votes about to leave) as active in the last round.
-    shown = [a + i.get(InactiveReason.FINAL_ROUND_SURPLUS, 0) for a, i in zip(active, inactive)]
-    w.writerow(["Active Ballots"] + [x for a in shown for x in (votes_text(a, places), "", "")])
+    frs = InactiveReason.FINAL_ROUND_SURPLUS
+    shown = [a + i.get(frs, 0) for a, i in zip(active, inactive)]
+    shown_scale = [max([fig.tally_scale(r, c) for c in r.tally]
+                       + [fig.inactive_scale(r, frs) if frs in i else 0], default=0)
+                   for r, i in zip(rounds, inactive)]
+    w.writerow(["Active Ballots"] + [x for a, s in zip(shown, shown_scale)
+                                     for x in (fig.text(a, s), "", "")])
     if slice_ is None:
         w.writerow(["Current Round Threshold"]
-                   + [x for r in rounds for x in (votes_text(r.threshold, places), "", "")])
+                   + [x for r in rounds for x in (fig.threshold(r.threshold), "", "")])
     for label, reason in INACTIVE_ROWS:
-        w.writerow([label] + _series([i.get(reason, Fraction(0)) for i in inactive], places))
-    totals = [sum(v for k, v in i.items() if k is not InactiveReason.FINAL_ROUND_SURPLUS)
-              for i in inactive]
-    w.writerow(["Inactive Ballots Total"] + _series(totals, places))
+        w.writerow([label] + fig.series(
+            [i.get(reason, Fraction(0)) for i in inactive],
+            [fig.inactive_scale(r, reason) for r in rounds]))
+    totals = [sum(v for k, v in i.items() if k is not frs) for i in inactive]
+    w.writerow(["Inactive Ballots Total"] + fig.series(
+        totals, [max((fig.inactive_scale(r, k) for k in i if k is not frs), default=0)
+                 for r, i in zip(rounds, inactive)]))
     if rules.method is Method.STV:
         residual, lost = [], Fraction(0)
         for r in rounds:
             residual.append(lost)
             lost += sum((t.votes for t in r.transfers if t.target == RESIDUAL), Fraction(0))
         if any(residual):
+            # RCTab's running total starts as a bare 0 and takes scale d with the first
+            # residual added to it.
             w.writerow(["Residual surplus"]
-                       + [x for v in residual for x in (votes_text(v, places), "", "")])
+                       + [x for v in residual
+                          for x in (fig.text(v, fig.places if v else 0), "", "")])
         surplus = inactive[-1].get(InactiveReason.FINAL_ROUND_SURPLUS)
         # RCTab leaves the cell blank while no surplus has been computed at all (its
         # BigDecimal is still a bare 0: everyone was elected in the last round); once a
         # surplus was computed, even a zero is printed.
         moved = any(r.elected for r in rounds[:-1])
-        text = "" if surplus is None or (not surplus and not moved) else votes_text(surplus, places)
+        if scales is not None:
+            s = fig.inactive_scale(rounds[-1], frs)
+            text = "" if surplus is None or (not surplus and not s) else fig.text(surplus, s)
+        else:
+            text = ("" if surplus is None or (not surplus and not moved)
+                    else votes_text(surplus, places))
         w.writerow(["Final Round Surplus"] + ["", "", ""] * (len(rounds) - 1) + [text, "", ""])
     if tied:
         w.writerows([[], ["*Tie resolved in accordance with election law"]])
@@ -189,10 +220,43 @@ def _inactive(r: Round) -> dict[InactiveReason, Fraction]:
     return out
 
 
-def _series(values: list[Fraction], places: int | None) -> list[str]:
-    """value, blank, change to the next round (0 in the last) for each round."""
-    out = []
-    for k, v in enumerate(values):
-        nxt = values[k + 1] if k + 1 < len(values) else v
-        out += [votes_text(v, places), "", votes_text(nxt - v, places)]
-    return out
+class _Figures:
+    """Figures as text: plain (whole numbers bare, others in d places) or, with scales, at
+    RCTab's BigDecimal scale."""
+
+    def __init__(self, places: int | None, scales: Scales | None) -> None:
+        self.scales = scales
+        self.places = places or 0
+        self.plain = places
+
+    def tally_scale(self, r: Round, candidate: str) -> int:
+        if self.scales is None or candidate not in r.tally:
+            return 0  # RCTab prints a bare 0 for a candidate out of the count
+        return self.scales.tally_scale(r.number, candidate)
+
+    def inactive_scale(self, r: Round, reason: InactiveReason) -> int:
+        return 0 if self.scales is None else self.scales.inactive_scale(r.number, reason)
+
+    def text(self, value: Fraction, scale: int) -> str:
+        if self.scales is None:
+            return votes_text(value, self.plain)
+        return bigdecimal_text(value, scale)
+
+    def threshold(self, value: Fraction) -> str:
+        if self.scales is None:
+            return votes_text(value, self.plain)
+        return self.scales.threshold(value)
+
+    def last_transfer(self) -> str:
+        return "0"  # RCTab prints the int 0 in the last round
+
+    def series(self, values: list[Fraction], scales: list[int]) -> list[str]:
+        """value, blank, change to the next round (0 in the last) for each round."""
+        out = []
+        for k, v in enumerate(values):
+            if k + 1 < len(values):
+                moved = self.text(values[k + 1] - v, max(scales[k], scales[k + 1]))
+            else:
+                moved = self.last_transfer()
+            out += [self.text(v, scales[k]), "", moved]
+        return out
