@@ -5,7 +5,9 @@ The targets come from the issue "Counting engine" (on the project's 2-core machi
 
 * ``count()`` IRV on 10M ballots, after loading: <= 1.0 s;
 * ``hustings count`` on a 10M-ballot CSV, end to end: <= 10 s;
-* peak memory of ``count()`` <= 3x the ballot array (the int16 ``ranks``);
+* peak memory <= 3x the ballot array (the int16 ``ranks``): judged for ``count()`` alone,
+  and, read strictly, for the whole ``hustings count`` process (from 1M ballots up: below
+  that the interpreter's own ~90 MB dominates);
 * >= 100x faster than pyrankvote (10.5 s for 1M ballots on that machine);
 * 3-seat STV: <= 1 s per 1M ballots.
 
@@ -45,9 +47,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import plackett_luce  # noqa: E402 - the sibling module, found through the path above
+import plackett_luce
 
-from hustings.counting import Ballots, Method, Rules, count  # noqa: E402
+from hustings.counting import Ballots, Method, Rules, count
 
 DATA = Path(__file__).resolve().parent / "data"
 MB = 1e6
@@ -232,13 +234,26 @@ def describe(result: object) -> str:
 
 def bench_size(n: int, args: argparse.Namespace, run: Run) -> None:
     kind = "full rankings" if args.lengths is None else "truncated"
-    print(f"\n== {n:,} ballots x {len(plackett_luce.CANDIDATES)} candidates, {kind} (seed {args.seed}) ==")
+    m = len(plackett_luce.CANDIDATES)
+    print(f"\n== {n:,} ballots x {m} candidates, {kind} (seed {args.seed}) ==")
+    # The in-memory ballots are gone (with the function's frame) before the CLI runs, so
+    # the two never hold memory at the same time.
+    array = bench_in_memory(n, args, run)
+    gc.collect()
+    if not args.skip_csv:
+        bench_cli(n, args, run, array)
+
+
+def bench_in_memory(n: int, args: argparse.Namespace, run: Run) -> int:
+    """Generate the ballots and time everything that counts them in this process; returns
+    the size of the ranks array in bytes."""
     t0 = time.perf_counter()
     ballots = plackett_luce.generate(n, seed=args.seed, length_shares=args.lengths)
     row("generate ballots in memory (info)", secs(time.perf_counter() - t0))
     array = ballots.ranks.nbytes
     whole = array + ballots.weights.nbytes + ballots.sections.nbytes
-    row("ballot array (int16 ranks)", f"{array / MB:.1f} MB", f"with weights+sections {whole / MB:.1f} MB")
+    row("ballot array (int16 ranks)", f"{array / MB:.1f} MB",
+        f"with weights+sections {whole / MB:.1f} MB")
 
     times, _ = timed(lambda: floor(ballots), args.repeat)
     row("floor: weighted 1st-pref bincount", secs(min(times)), best(times))
@@ -251,35 +266,40 @@ def bench_size(n: int, args: argparse.Namespace, run: Run) -> None:
         row("count() IRV", secs(min(times)), f"{best(times)}; {describe(result)}")
         row("  ratio to floor", f"{min(times) / run.figures[('floor', n)]:.0f}x")
         run.figures[("irv", n)] = min(times)
-        mem = run.attempt("count() peak memory", lambda: peak_memory(lambda: count(rules, ballots)))
+        mem = run.attempt("count() peak memory",
+                          lambda: peak_memory(lambda: count(rules, ballots)))
         if mem is not None:
             peak, rss = mem
-            row("count() peak, tracemalloc", f"{peak / MB:.1f} MB", f"{peak / array:.2f}x ballot array")
+            row("count() peak, tracemalloc", f"{peak / MB:.1f} MB",
+                f"{peak / array:.2f}x ballot array")
             run.figures[("mem", n)] = peak / array
             if rss is not None:
-                row("count() peak RSS rise (VmHWM)", f"{rss / MB:.1f} MB", f"{rss / array:.2f}x ballot array")
+                row("count() peak RSS rise (VmHWM)", f"{rss / MB:.1f} MB",
+                    f"{rss / array:.2f}x ballot array")
 
     if args.stv and n == args.stv_ballots:
         bench_stv(ballots, args, run)
     if args.pyrankvote and n == args.pyrankvote_ballots:
         bench_pyrankvote(ballots, run)
-    del ballots
-    gc.collect()
+    return array
 
-    if not args.skip_csv:
-        path = csv_for(n, args)
-        size = path.stat().st_size
-        got = run.attempt(
-            "hustings count CSV (subprocess)",
-            lambda: run_cli(["count", str(path), "--output", "json", "-o", os.devnull]),
-        )
-        if got is not None:
-            wall, cpu, rss = got
-            row("hustings count CSV, end to end", secs(wall),
-                f"CSV {size / MB:.0f} MB, --output json; cpu {cpu:.3f} s (all threads)")
-            row("  child peak RSS", f"{rss / MB:.1f} MB", f"{rss / array:.2f}x ballot array")
-            run.figures[("cli", n)] = wall
-            run.attempt("read_csv (in-process)", lambda: breakdown(path, array))
+
+def bench_cli(n: int, args: argparse.Namespace, run: Run, array: int) -> None:
+    """``hustings count FILE.csv --output json -o /dev/null`` as a child process."""
+    path = csv_for(n, args)
+    size = path.stat().st_size
+    got = run.attempt(
+        "hustings count CSV (subprocess)",
+        lambda: run_cli(["count", str(path), "--output", "json", "-o", os.devnull]),
+    )
+    if got is not None:
+        wall, cpu, rss = got
+        row("hustings count CSV, end to end", secs(wall),
+            f"CSV {size / MB:.0f} MB, --output json; cpu {cpu:.3f} s (all threads)")
+        row("  child peak RSS", f"{rss / MB:.1f} MB", f"{rss / array:.2f}x ballot array")
+        run.figures[("cli", n)] = wall
+        run.figures[("cli-mem", n)] = rss / array
+        run.attempt("read_csv (in-process)", lambda: breakdown(path, array))
 
 
 def breakdown(path: Path, array: int) -> None:
@@ -289,12 +309,14 @@ def breakdown(path: Path, array: int) -> None:
     times, _ = timed(lambda: read_csv(path), 1)
     row("  of which read_csv (in-process)", secs(times[0]), "hustings.formats.csv, 1 run")
     peak, _ = peak_memory(lambda: read_csv(path))
-    row("  read_csv peak, tracemalloc", f"{peak / MB:.1f} MB", f"{peak / array:.2f}x ballot array")
+    row("  read_csv peak, tracemalloc", f"{peak / MB:.1f} MB",
+        f"{peak / array:.2f}x ballot array")
 
 
 def bench_stv(ballots: Ballots, args: argparse.Namespace, run: Run) -> None:
     rules = Rules(candidates=ballots.candidates, method=Method.STV, seats=3)
-    got = run.attempt("count() STV 3 seats", lambda: timed(lambda: count(rules, ballots), args.repeat))
+    got = run.attempt("count() STV 3 seats",
+                      lambda: timed(lambda: count(rules, ballots), args.repeat))
     if got is not None:
         times, result = got
         row("count() STV, 3 seats", secs(min(times)), f"{best(times)}; {describe(result)}")
@@ -326,7 +348,12 @@ def bench_pyrankvote(ballots: Ballots, run: Run) -> None:
         run.figures[("pyrankvote", len(ballots))] = times[0]
 
 
+def shown(value: float | None, spec: str, unit: str) -> str:
+    return "-" if value is None else format(value, spec) + unit
+
+
 def verdicts(run: Run, args: argparse.Namespace) -> list[str]:
+    """One line per target: what was measured, the target, MET / NOT MET / NOT MEASURED."""
     f = run.figures
     out = []
 
@@ -334,16 +361,26 @@ def verdicts(run: Run, args: argparse.Namespace) -> list[str]:
         state = "NOT MEASURED" if ok is None else ("MET" if ok else "NOT MET")
         out.append(f"TARGET {name:<52} measured {measured:<18} target {target:<14} {state}")
 
+    def judge(value: float | None, limit: float, at_least: bool = False) -> bool | None:
+        if value is None:
+            return None
+        return value >= limit if at_least else value <= limit
+
     big = max(args.ballots)
     irv = f.get(("irv", 10_000_000))
-    line("count() IRV, 10M ballots, after loading", secs(irv) if irv is not None else "-", "<= 1.0 s",
-         None if irv is None else irv <= 1.0)
+    line("count() IRV, 10M ballots, after loading", shown(irv, ".3f", " s"), "<= 1.0 s",
+         judge(irv, 1.0))
     cli = f.get(("cli", 10_000_000))
-    line("hustings count, 10M-ballot CSV, end to end", secs(cli) if cli is not None else "-", "<= 10 s",
-         None if cli is None else cli <= 10.0)
+    line("hustings count, 10M-ballot CSV, end to end", shown(cli, ".3f", " s"), "<= 10 s",
+         judge(cli, 10.0))
     mem = f.get(("mem", big))
-    line(f"count() peak memory, {big:,} ballots", f"{mem:.2f}x array" if mem is not None else "-",
-         "<= 3x array", None if mem is None else mem <= 3.0)
+    line(f"count() peak memory, {big:,} ballots", shown(mem, ".2f", "x array"), "<= 3x array",
+         judge(mem, 3.0))
+    # The issue's memory target read strictly: the whole CLI process (interpreter, pyarrow's
+    # parsed table, the ballots, the count) against the same int16 ranks array.
+    cli_mem = f.get(("cli-mem", big))
+    line(f"hustings count peak RSS, {big:,}-ballot CSV", shown(cli_mem, ".2f", "x array"),
+         "<= 3x array", judge(cli_mem, 3.0) if big >= 1_000_000 else None)
     # Against the issue's reference figure, and against pyrankvote timed here on the same
     # ballots when it was run (its time depends on how many ballots move between piles,
     # so it differs with the ballot distribution).
@@ -354,17 +391,14 @@ def verdicts(run: Run, args: argparse.Namespace) -> list[str]:
     for pn, pt, src in comparisons:
         ours = f.get(("irv", pn))
         speedup = None if ours is None else pt / ours
-        line(f"speed-up over pyrankvote, {pn:,} ({src})",
-             f"{speedup:.0f}x" if speedup is not None else "-", ">= 100x",
-             None if speedup is None else speedup >= 100)
+        line(f"speed-up over pyrankvote, {pn:,} ({src})", shown(speedup, ".0f", "x"),
+             ">= 100x", judge(speedup, 100, at_least=True))
     stv = f.get(("stv", args.stv_ballots))
     per_m = None if stv is None else stv / (args.stv_ballots / 1e6)
     # Judged from 1M ballots up: below that a count's fixed cost (rule checks, building
     # the rounds) dominates and "per 1M" would extrapolate it a thousandfold.
-    judged = per_m is not None and args.stv_ballots >= 1_000_000
-    line(f"count() STV 3 seats, {args.stv_ballots:,} ballots",
-         f"{per_m:.3f} s per 1M" if per_m is not None else "-",
-         "<= 1 s per 1M", per_m <= 1.0 if judged else None)
+    line(f"count() STV 3 seats, {args.stv_ballots:,} ballots", shown(per_m, ".3f", " s per 1M"),
+         "<= 1 s per 1M", judge(per_m, 1.0) if args.stv_ballots >= 1_000_000 else None)
     return out
 
 
@@ -372,7 +406,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ballots", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs of count() (best is used)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="timed runs of count() (the best is used)")
     parser.add_argument("--skip-csv", action="store_true", help="skip hustings count on CSV")
     parser.add_argument("--full-rankings", action="store_true",
                         help="every ballot ranks all 13 (default: truncated, mostly short)")
@@ -380,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stv", action="store_true", help="also time a 3-seat STV count")
     parser.add_argument("--stv-ballots", type=int, default=None, help="default: smallest size")
     parser.add_argument("--pyrankvote", action="store_true", help="also time pyrankvote's IRV")
-    parser.add_argument("--pyrankvote-ballots", type=int, default=None, help="default: smallest size")
+    parser.add_argument("--pyrankvote-ballots", type=int, default=None,
+                        help="default: smallest size")
     args = parser.parse_args(argv)
     if any(n < 1 for n in args.ballots) or args.repeat < 1:
         parser.error("--ballots and --repeat must be positive")

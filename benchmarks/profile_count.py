@@ -28,9 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import plackett_luce  # noqa: E402
+import plackett_luce
 
-from hustings.counting import EXHAUSTED, Method, Rules, count  # noqa: E402
+from hustings.counting import EXHAUSTED, Method, Rules, count
 
 
 def moved_per_round(result) -> list[tuple[int, Fraction, Fraction]]:

@@ -4,10 +4,10 @@ the same as its in-memory ballots. Small sizes only: these run in the normal sui
 from __future__ import annotations
 
 import numpy as np
+import plackett_luce as pl
 import pyarrow.csv as pacsv
 import pytest
 
-import plackett_luce as pl
 from hustings.counting import BLANK, Ballots
 
 
