@@ -4,13 +4,16 @@ A thin shell: ``hustings.config`` turns ``election.toml`` into rules, ``hustings
 reads the ballots and renders the result, ``hustings.counting.count`` decides. Every
 refusal (a bad file, a bad rule, a count the rules cannot finish) is one line on stderr
 and exit status 2.
+
+With ``--rctab-config`` the contest, its CVRs and its outputs are RCTab's
+(``hustings.formats.rctab``; the files and their names are ``rctab.outputs``'s).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from hustings.cli import CliError
 from hustings.counting import Method
 
 OUTPUTS = ("table", "json", "csv")
+CONVERSIONS = ("cdf", "rctab-cvr")
 METHODS = tuple(m.value for m in Method)  # irv, stv, fptp, condorcet and RCTab's
 LARGE_BYTES = 50 * 1024 * 1024  # from here a read takes seconds: show progress
 
@@ -31,7 +35,11 @@ Examples:
     hustings count ballots.csv
     hustings count ballots.csv --method stv --seats 3 --output json -o result.json
     hustings count --rules examples/college/election.toml
-    hustings count mps.csv --preset labour-2010 --output csv""",
+    hustings count mps.csv --preset labour-2010 --output csv
+    hustings count --rctab-config contest_config.json --output csv -o report.csv
+    hustings count --rctab-config contest_config.json --output-dir results/
+    hustings count --rctab-config contest_config.json --convert-to cdf -o cvr.json
+""",
 )
 @click.argument("ballots", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--method", type=click.Choice(METHODS),
@@ -44,36 +52,158 @@ Examples:
 @click.option("--rctab-config", type=click.Path(path_type=Path),
               help="An RCTab contest config (*_config.json) with its own CVR files.")
 @click.option("--output", type=click.Choice(OUTPUTS), default="table", show_default=True,
-              help="table (for people), json (RCTab's detailed report) or csv (round tables).")
+              help="table (for people), json (RCTab's detailed report) or csv (round tables; "
+                   "RCTab's detailed CSV report with --rctab-config).")
 @click.option("-o", "out_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to this file instead of standard output.")
-def count_command(ballots, method, seats, rules_path, preset, rctab_config, output, out_path):
+@click.option("--output-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="With --rctab-config: write every file RCTab writes for the contest here.")
+@click.option("--convert-to", type=click.Choice(CONVERSIONS),
+              help="With --rctab-config: convert the CVRs without counting (RCTab's CDF JSON "
+                   "or its one-row-per-ballot rctab_cvr CSV).")
+def count_command(ballots, method, seats, rules_path, preset, rctab_config, output, out_path,
+                  output_dir, convert_to):
     """Count ranked ballots and show the result round by round.
 
     BALLOTS are .csv (one ballot per row, columns pref1..prefN or rank1..rankN, optional
     weight and section), .blt, or PrefLib .soi/.toi/.soc files. Without --rules or
     --preset every ballot counts in one section (one member one vote), whatever a
     `section` column says; with them, `section` labels put ballots in the rules' sections.
+
+    \b
+    With --rctab-config, -o FILE also gets RCTab's other files beside it:
+        multi-pass IRV      one report per pass: FILE_1.ext, FILE_2.ext, ... (not FILE
+                            itself); on standard output, JSON is a list of the passes
+        tabulateByPrecinct  FILE_<id>_precinct.ext per precinct (FILE_<id>_batch.ext
+        / tabulateByBatch   per batch; characters outside A-Za-z0-9_.- become _)
+        generateCdfJson     FILE_cvr_cdf.json (the CDF export, with per-round snapshots)
+    --output-dir DIR writes every file RCTab writes, named as RCTab names them:
+    <timestamp>_detailed_report.json and .csv (_detailed_report_<k> per pass),
+    <timestamp>_<id>_precinct_detailed_report.json and .csv, <timestamp>_cvr_cdf.json
+    and <timestamp>_rctab_cvr.csv.
     """
     from hustings.config import ConfigError
     from hustings.counting import CountingError
     from hustings.formats.errors import FormatError
 
+    if rctab_config is None and (output_dir is not None or convert_to is not None):
+        raise click.UsageError("--output-dir and --convert-to go with --rctab-config")
+    if rctab_config is not None:
+        try:
+            _rctab(rctab_config, ballots, rules_path, preset, method, seats, output,
+                   out_path, output_dir, convert_to)
+        except (FormatError, ConfigError, CountingError) as e:
+            raise CliError(str(e)) from None
+        return
     try:
-        result, title, contest = _count(ballots, method, seats, rules_path, preset, rctab_config)
+        result, title, contest = _count(ballots, method, seats, rules_path, preset)
         text = _render(result, output, title, contest, to_file=out_path is not None)
     except (FormatError, ConfigError, CountingError) as e:
         raise CliError(str(e)) from None
     if out_path is None:
         click.echo(text, nl=False)
     else:
-        try:
-            out_path.write_text(text, encoding="utf-8")
-        except OSError as e:
-            raise CliError(f"{out_path}: cannot write: {e.strerror}") from None
+        _write(out_path, text)
 
 
-def _count(ballots, method, seats, rules_path, preset, rctab_config):
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise CliError(f"{path}: cannot write: {e.strerror}") from None
+
+
+def _write_all(files: Mapping[Path, str]) -> None:
+    for path, text in files.items():
+        _write(path, text)
+        click.echo(f"wrote {path}", err=True)
+
+
+def _rctab(config, ballots, rules_path, preset, method, seats, output, out_path, output_dir,
+           convert_to) -> None:
+    """``--rctab-config``: count an RCTab contest and write RCTab's files."""
+    from hustings.counting import count
+    from hustings.formats.rctab import load_contest, outputs
+
+    if ballots or rules_path or preset:
+        raise click.UsageError("--rctab-config names its own CVR files and rules; give it alone")
+    if out_path is not None and output_dir is not None:
+        raise click.UsageError("give -o FILE or --output-dir DIR, not both")
+    contest = load_contest(config)
+    stamp = _stamp()  # one per run, so all of a run's files sort together
+    if convert_to is not None:
+        name, text = outputs.conversion(contest, convert_to)
+        if output_dir is not None:
+            _write_all({_in_dir(output_dir, stamp, name): text})
+        elif out_path is not None:
+            _write(out_path, text)
+        else:
+            click.echo(text, nl=False)
+        return
+    rules = contest.rules
+    if method or seats:
+        from dataclasses import replace
+
+        rules = replace(rules, **({"method": Method(method)} if method else {}),
+                        **({"seats": seats} if seats else {}))
+    result = count(rules, contest.ballots)
+    if output_dir is not None:
+        _write_all({_in_dir(output_dir, stamp, name): text
+                    for name, text in outputs.everything(result, contest).items()})
+        return
+    if output == "table":
+        text = _render(result, "table", contest.metadata.get("contest"),
+                       {"metadata": contest.metadata}, to_file=out_path is not None)
+        if out_path is None:
+            click.echo(text, nl=False)
+        else:
+            _write(out_path, text)
+        return
+    texts = outputs.reports(result, contest, output)
+    if out_path is None:
+        if len(texts) > 1 and output == "csv":
+            raise CliError("multi-pass IRV has one CSV report per pass: give -o FILE (for "
+                           "FILE_1.csv, FILE_2.csv, ...) or --output-dir DIR")
+        if len(texts) > 1:
+            reports = [json.loads(t) for t in texts]
+            texts = [json.dumps(reports, indent=2, ensure_ascii=False) + "\n"]
+        click.echo(texts[0], nl=False)
+        if contest.output.tabulate_by_precinct or contest.output.tabulate_by_batch \
+                or contest.output.generate_cdf_json:
+            click.echo("note: the config asks for slice reports or a CDF export; give -o FILE "
+                       "or --output-dir DIR to write them", err=True)
+        return
+    stem, ext = out_path.stem, out_path.suffix
+    files: dict[Path, str] = {}
+    if len(texts) > 1:
+        files.update({out_path.with_name(f"{stem}_{k}{ext}"): t
+                      for k, t in enumerate(texts, start=1)})
+    else:
+        files[out_path] = texts[0]
+    for name, text in outputs.slice_reports(result, contest, output).items():
+        files[out_path.with_name(f"{stem}_{name}{ext}")] = text
+    if contest.output.generate_cdf_json:
+        files[out_path.with_name(f"{stem}_cvr_cdf.json")] = outputs.cdf_after_count(contest)
+    _write_all(files)
+
+
+def _stamp() -> str:
+    """RCTab's file-name timestamp (local time, as RCTab)."""
+    from datetime import datetime
+
+    return datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+
+
+def _in_dir(directory: Path, stamp: str, name: str) -> Path:
+    """RCTab's file name in ``directory``: ``<timestamp>_<name>``."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CliError(f"{directory}: cannot create the folder: {e.strerror}") from None
+    return directory / f"{stamp}_{name}"
+
+
+def _count(ballots, method, seats, rules_path, preset):
     from hustings.config import Election, load_election, load_preset
     from hustings.counting import count
     from hustings.formats.readers import Source, read_ballots
@@ -83,20 +213,6 @@ def _count(ballots, method, seats, rules_path, preset, rctab_config):
         overrides["method"] = Method(method)
     if seats:
         overrides["seats"] = seats
-    if rctab_config is not None:
-        if ballots or rules_path or preset:
-            raise click.UsageError("--rctab-config names its own CVR files and rules; "
-                                   "give it alone")
-        from hustings.formats.rctab import load_contest
-
-        contest = load_contest(rctab_config)
-        rules = contest.rules
-        if overrides:
-            from dataclasses import replace
-
-            rules = replace(rules, **overrides)
-        report = {"metadata": contest.metadata, "num_candidates": contest.num_candidates}
-        return count(rules, contest.ballots), contest.metadata.get("contest"), report
     if rules_path and preset:
         raise click.UsageError("give --rules or --preset, not both (a rules file can say "
                                "preset = \"NAME\")")

@@ -1,0 +1,113 @@
+"""Every file RCTab writes for a contest, as ``{name: text}`` (the CLI writes them).
+
+RCTab 2.0 names its outputs ``<timestamp>_<name>`` in the config's output directory; the
+names here are the part after the timestamp:
+
+=====================================================  ==================================
+``detailed_report.json`` / ``.csv``                    the detailed reports
+``detailed_report_<k>.json`` / ``.csv``                multi-pass IRV: pass k (1-based)
+``<id>_precinct_detailed_report.json`` / ``.csv``      ``tabulateByPrecinct``: one per precinct
+``<id>_batch_detailed_report.json`` / ``.csv``         ``tabulateByBatch``: one per batch
+``cvr_cdf.json``                                       ``generateCdfJson``: the CDF export
+``rctab_cvr.csv``                                      the normalised one-row-per-ballot CVR
+=====================================================  ==================================
+
+``<id>`` is the slice id with every character outside ``[A-Za-z0-9_.-]`` replaced by
+``_`` (RCTab's ``sanitizeStringForOutput``); two ids that clash get ``_2``, ``_3``, ... .
+Every figure is written at RCTab's ``BigDecimal`` scale (``scales.trace``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from hustings.counting import Result
+from hustings.formats import report_json
+from hustings.formats.rctab import RctabContest, export, report_csv
+from hustings.formats.rctab.scales import trace
+
+FORMATS = ("json", "csv")
+SLICE_KINDS = ("precinct", "batch")
+
+
+def sanitized(text: str) -> str:
+    """RCTab's ``sanitizeStringForOutput``: a safe file-name part."""
+    return re.sub(r"[^a-zA-Z0-9_\-.]", "_", text)
+
+
+def json_text(report: Any) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def reports(result: Result, contest: RctabContest, fmt: str) -> list[str]:
+    """The whole contest's detailed report(s) in ``fmt`` ("json" or "csv"): one text, or one
+    per pass of a multi-pass IRV count."""
+    scales = trace(result, contest.ballots)
+    if fmt == "json":
+        return [json_text(r) for r in report_json.render_passes(
+            result, contest=contest.metadata, num_candidates=contest.num_candidates,
+            scales=scales)]
+    return report_csv.csv_passes(result, contest, scales=scales)
+
+
+def report_names(result: Result, fmt: str) -> list[str]:
+    if not result.passes:
+        return [f"detailed_report.{fmt}"]
+    return [f"detailed_report_{k}.{fmt}" for k in range(1, len(result.passes) + 1)]
+
+
+def slice_reports(result: Result, contest: RctabContest, fmt: str) -> dict[str, str]:
+    """``<id>_<kind>`` -> the per-precinct / per-batch report, for the slices the config
+    asks for (empty when it asks for none)."""
+    out: dict[str, str] = {}
+    wanted = {"precinct": contest.output.tabulate_by_precinct,
+              "batch": contest.output.tabulate_by_batch}
+    for kind in SLICE_KINDS:
+        if not wanted[kind] or kind not in contest.ballots.slices or not result.slices:
+            continue
+        labels, _ = contest.ballots.slices[kind]
+        taken: set[str] = set()
+        for label in labels:
+            if label not in result.slices.get(kind, {}):
+                continue
+            base = f"{sanitized(label)}_{kind}"
+            name, k = base, 2
+            while name in taken:
+                name, k = f"{base}_{k}", k + 1
+            taken.add(name)
+            scales = trace(result, contest.ballots, slice_=(kind, label))
+            if fmt == "json":
+                out[name] = json_text(report_json.render_slice(
+                    result, kind, label, contest=contest.metadata,
+                    num_candidates=contest.num_candidates, scales=scales))
+            else:
+                out[name] = report_csv.csv_slice(result, kind, label, contest, scales=scales)
+    return out
+
+
+def cdf_after_count(contest: RctabContest) -> str:
+    """``generateCdfJson`` after a count: the CDF export with RCTab's per-round snapshots."""
+    return json_text(export.cdf_json(contest, per_ballot=export.count_per_ballot(contest)))
+
+
+def conversion(contest: RctabContest, to: str) -> tuple[str, str]:
+    """RCTab's conversions without a count: ``to`` is "cdf" or "rctab-cvr"; returns
+    (name, text)."""
+    if to == "cdf":
+        return "cvr_cdf.json", json_text(export.cdf_json(contest))
+    return "rctab_cvr.csv", export.rctab_cvr_csv(contest)
+
+
+def everything(result: Result, contest: RctabContest) -> dict[str, str]:
+    """Every file RCTab writes for this count (see the module docstring)."""
+    files: dict[str, str] = {}
+    for fmt in FORMATS:
+        files.update(zip(report_names(result, fmt), reports(result, contest, fmt)))
+        for name, text in slice_reports(result, contest, fmt).items():
+            files[f"{name}_detailed_report.{fmt}"] = text
+    if contest.output.generate_cdf_json:
+        files["cvr_cdf.json"] = cdf_after_count(contest)
+    files["rctab_cvr.csv"] = export.rctab_cvr_csv(contest)
+    return files
