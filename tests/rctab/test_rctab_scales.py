@@ -53,3 +53,23 @@ def test_a_winner_on_the_threshold_scales_the_ballots_it_passes_on() -> None:
     assert scales.inactive_scale(4, InactiveReason.SKIPPED_RANKINGS) == 0
     assert scales.transfer_scale(5, "A", "exhausted") == 4
     assert scales.transfer_scale(3, "F", "A") == 0
+
+
+SURPLUS_CASES = [c["name"] for c in all_cases()
+                 if c["kind"] == "tabulation" and c["inputs_complete"]
+                 and c["rules"].get("winnerElectionMode") in (
+                     "multiWinnerAllowMultipleWinnersPerRound",
+                     "multiWinnerAllowOnlyOneWinnerPerRound")
+                 and int(c["rules"].get("numberOfWinners") or 1) > 1]
+
+
+@pytest.mark.parametrize("name", SURPLUS_CASES)
+def test_the_replay_adds_up_to_the_count(name: str) -> None:
+    """The per-ballot replay behind the scales must hold, round by round, exactly the
+    votes the counting core reports (else its scales would describe another count)."""
+    case = next(c for c in all_cases() if c["name"] == name)
+    trace(counted(case), load(case).ballots, verify=True)
+
+
+def test_there_are_surplus_cases_to_replay() -> None:
+    assert len(SURPLUS_CASES) >= 8

@@ -135,14 +135,16 @@ def _moves_surplus(result: Result) -> bool:
 
 
 def trace(result: Result, ballots: Ballots, *,
-          slice_: tuple[str, str] | None = None) -> Scales:
+          slice_: tuple[str, str] | None = None, verify: bool = False) -> Scales:
     """The scales of ``result``'s figures, replaying its decisions on ``ballots``.
 
     ``slice_`` = (kind, label) gives the scales of that per-precinct / per-batch report
     instead (``ballots.slices``): only that slice's ballots are looked at, and a winner's
     slice tally is what the slice's ballots kept (RCTab takes no residual off a slice).
     Cheap for counts without surplus transfers (nothing to replay); an STV count costs
-    one walk of the ballots per round, as the count itself."""
+    one walk of the ballots per round, as the count itself. ``verify`` checks that the
+    replayed ballot values add up to the count's tallies in every round (ValueError if
+    not): the tests use it to keep the replay honest against the counting core."""
     rules = result.rules
     places = rules.decimal_places or 0
     scales = Scales(places, _threshold_scale(result))
@@ -153,7 +155,7 @@ def trace(result: Result, ballots: Ballots, *,
         kind, label = slice_
         labels, codes = ballots.slices[kind]
         mask = np.asarray(codes) == labels.index(label)
-    _Replay(result, ballots, scales, mask).run()
+    _Replay(result, ballots, scales, mask, verify).run()
     return scales
 
 
@@ -161,7 +163,7 @@ class _Replay:
     """Where every ballot is, round by round, and which ballots were re-valued."""
 
     def __init__(self, result: Result, ballots: Ballots, scales: Scales,
-                 mask: np.ndarray | None = None) -> None:
+                 mask: np.ndarray | None = None, verify: bool = False) -> None:
         self.result = result
         self.rules = rules = result.rules
         self.scales = scales
@@ -179,6 +181,8 @@ class _Replay:
         self.continuing = np.array([c not in rules.excluded for c in self.names], dtype=bool)
         self.mask = np.ones(n, dtype=bool) if mask is None else mask  # ballots reported
         self.whole = mask is None
+        self.verify = verify
+        self.weights = np.asarray(ballots.weights)
 
     def run(self) -> None:
         rounds = self.result.rounds
@@ -192,6 +196,8 @@ class _Replay:
                 sources = [self.index[c] for c in (*prev.elected, *prev.eliminated)]
                 self._move(prev, sources, final=elected_so_far >= seats)
             self._record(rnd)
+            if self.verify:
+                self._check(rnd)
             for w in rnd.elected:
                 self._take_surplus(rnd, w)
             for c in (*rnd.elected, *rnd.eliminated):
@@ -220,6 +226,17 @@ class _Replay:
         gone = np.unique(self.status[seen & (self.cand < 0)])
         self.scales.inactive[rnd.number] = {
             STATUS_REASON[s] for s in gone.tolist() if s in STATUS_REASON and s != UNDERVOTE}
+
+    def _check(self, rnd: Round) -> None:
+        for c, votes in rnd.tally.items():
+            i = self.index[c]
+            if not self.continuing[i]:
+                continue  # a winner holds what its ballots kept (or the threshold)
+            held = self.cand == i
+            units = int((self.value[held] * self.weights[held]).sum())
+            if Fraction(units, self.unit) != votes:
+                raise ValueError(f"round {rnd.number}: the replay gives {c} "
+                                 f"{Fraction(units, self.unit)}, the count {votes}")
 
     def _take_surplus(self, rnd: Round, winner: str) -> None:
         votes = rnd.tally[winner]
