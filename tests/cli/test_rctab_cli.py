@@ -81,6 +81,10 @@ def test_multi_pass_writes_one_file_per_pass(shared, tmp_path):
     for k in (1, 2, 3):
         expected = case(shared, name) / f"{name}_{k}_expected_detailed_report.json"
         assert report(tmp_path / f"seq_{k}.json") == report(expected)
+        # the file itself is RCTab's, byte for byte, but for the program's name
+        ours = (tmp_path / f"seq_{k}.json").read_text(encoding="utf-8")
+        assert ours.replace(json.loads(ours)["config"]["generatedBy"], "RCTab 2.0.0") \
+            == expected.read_text(encoding="utf-8")
 
 
 def test_multi_pass_json_on_stdout_is_a_list_and_csv_needs_a_file(shared):

@@ -165,9 +165,9 @@ def _rctab(config, ballots, rules_path, preset, method, seats, output, out_path,
             raise CliError("multi-pass IRV has one CSV report per pass: give -o FILE (for "
                            "FILE_1.csv, FILE_2.csv, ...) or --output-dir DIR")
         if len(texts) > 1:
-            reports = [json.loads(t) for t in texts]
-            texts = [json.dumps(reports, indent=2, ensure_ascii=False) + "\n"]
-        click.echo(texts[0], nl=False)
+            texts = [outputs.json_text([json.loads(t) for t in texts])]
+        # RCTab's files end without a newline; a terminal wants one
+        click.echo(texts[0], nl=not texts[0].endswith("\n"))
         if contest.output.tabulate_by_precinct or contest.output.tabulate_by_batch \
                 or contest.output.generate_cdf_json:
             click.echo("note: the config asks for slice reports or a CDF export; give -o FILE "

@@ -37,8 +37,39 @@ def sanitized(text: str) -> str:
     return re.sub(r"[^a-zA-Z0-9_\-.]", "_", text)
 
 
-def json_text(report: Any) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+def json_text(data: Any) -> str:
+    """JSON as RCTab writes it: Jackson's ``DefaultPrettyPrinter`` with map entries sorted
+    by key (``"key" : value``, two-space indents for objects, arrays inline as
+    ``[ {`` ... ``}, {`` ... ``} ]``, ``{ }`` and ``[ ]`` when empty, no final newline), so
+    our files compare byte for byte with RCTab's."""
+    out: list[str] = []
+    _jackson(data, 0, out)
+    return "".join(out)
+
+
+def _jackson(value: Any, level: int, out: list[str]) -> None:
+    if isinstance(value, dict):
+        if not value:
+            out.append("{ }")
+            return
+        out.append("{")
+        for k, key in enumerate(sorted(value)):
+            out.append("," if k else "")
+            out.append("\n" + "  " * (level + 1) + json.dumps(str(key), ensure_ascii=False)
+                       + " : ")
+            _jackson(value[key], level + 1, out)
+        out.append("\n" + "  " * level + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[ ]")
+            return
+        out.append("[ ")
+        for k, item in enumerate(value):
+            out.append(", " if k else "")
+            _jackson(item, level, out)  # arrays are inline: no indent of their own
+        out.append(" ]")
+    else:
+        out.append(json.dumps(value, ensure_ascii=False))
 
 
 def reports(result: Result, contest: RctabContest, fmt: str) -> list[str]:
