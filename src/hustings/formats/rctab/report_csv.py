@@ -9,8 +9,10 @@ with three columns per round (votes, % of vote, transfer to the next round). As 
   taken from: the round's own in single-winner and percentage bottoms-up counts, the
   first round's in other multi-winner counts or when the first round fixes the threshold;
 * a transfer is the change to the next round (0 in the last round);
-* candidates are listed by first-round votes, most first (ties by name; RCTab's order for
-  ties follows Java hashing), the undeclared write-in pseudo-candidate last;
+* candidates are listed by first-round votes, most first, the undeclared write-in
+  pseudo-candidate last; ties keep the iteration order of RCTab's round-1 ``HashMap``
+  (Java string hashes, ``export.java_hash_order``), so rows come in RCTab's order (a slice
+  report uses the whole contest's order);
 * multi-winner surplus counts add "Residual surplus" (cumulative, when any was lost) and
   "Final Round Surplus" rows;
 * a decision taken by a tie-break is starred, with RCTab's footnote at the end;
@@ -32,6 +34,7 @@ from fractions import Fraction
 from hustings.counting import RESIDUAL, InactiveReason, Method, Result, Round
 from hustings.formats.figures import votes_text
 from hustings.formats.rctab import RctabContest
+from hustings.formats.rctab.export import java_hash_order
 from hustings.formats.rctab.scales import Scales, bigdecimal_text
 from hustings.formats.report_json import generated_by
 
@@ -70,7 +73,7 @@ def csv_slice(result: Result, kind: str, label: str, contest: RctabContest, *,
     except KeyError:
         raise KeyError(f"no {kind} slice {label!r} in this result") from None
     return _report(part, part.rounds, contest, frozenset(), slice_=(kind, label),
-                   scales=scales)
+                   scales=scales, order=result.rounds[0] if result.rounds else None)
 
 
 def csv_passes(result: Result, contest: RctabContest, *,
@@ -88,7 +91,9 @@ def csv_passes(result: Result, contest: RctabContest, *,
 
 def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
             left_out: frozenset[str], slice_: tuple[str, str] | None = None,
-            scales: Scales | None = None) -> str:
+            scales: Scales | None = None, order: Round | None = None) -> str:
+    """One report; ``order`` is the round whose votes order the candidate rows (a slice
+    report lists them in the whole contest's order)."""
     rules = result.rules
     fig = _Figures(rules.decimal_places, scales)
     # Winners in the order of the rounds that elected them; one round's by name.
@@ -148,7 +153,11 @@ def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
     fixed = rules.first_round_determines_threshold or not (
         single or rules.method is Method.BOTTOMS_UP_PERCENTAGE)
     uwi = rules.undeclared_write_in
-    names.sort(key=lambda c: (c == uwi, -(first.tally.get(c, 0) if first else 0), c))
+    # RCTab's order: its round-1 HashMap's iteration order, stably sorted by votes (most
+    # first), the undeclared write-ins last (RoundTally.getSortedCandidatesByTally).
+    names = java_hash_order(names)
+    order = order or first
+    names.sort(key=lambda c: (c == uwi, -(order.tally.get(c, 0) if order else 0)))
     for c in names:
         row = [c]
         for k, r in enumerate(rounds):
@@ -204,11 +213,12 @@ def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
             text = ("" if surplus is None or (not surplus and not moved)
                     else votes_text(surplus, places))
         w.writerow(["Final Round Surplus"] + ["", "", ""] * (len(rounds) - 1) + [text, "", ""])
+    if slice_ is not None:  # RCTab's slice footnote comes first
+        note = (f"\u2020Elect/Eliminate decisions are from the full contest. All other "
+                f"results on this report are at the {slice_[0]} level.")
+        w.writerows([[], [note]])
     if tied:
         w.writerows([[], ["*Tie resolved in accordance with election law"]])
-    if slice_ is not None:
-        w.writerows([[], [f"\u2020Elect/Eliminate decisions are from the full contest. All other "
-                          f"results on this report are at the {slice_[0]} level."]])
     return out.getvalue()
 
 
