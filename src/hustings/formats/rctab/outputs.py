@@ -26,7 +26,7 @@ from typing import Any
 from hustings.counting import Result
 from hustings.formats import report_json
 from hustings.formats.rctab import RctabContest, export, report_csv
-from hustings.formats.rctab.scales import trace
+from hustings.formats.rctab.scales import trace, trace_slices
 
 FORMATS = ("json", "csv")
 SLICE_KINDS = ("precinct", "batch")
@@ -99,6 +99,7 @@ def slice_reports(result: Result, contest: RctabContest, fmt: str) -> dict[str, 
         if not wanted[kind] or kind not in contest.ballots.slices or not result.slices:
             continue
         labels, _ = contest.ballots.slices[kind]
+        books = trace_slices(result, contest.ballots, kind)  # one replay for all slices
         taken: set[str] = set()
         for label in labels:
             if label not in result.slices.get(kind, {}):
@@ -108,7 +109,7 @@ def slice_reports(result: Result, contest: RctabContest, fmt: str) -> dict[str, 
             while name in taken:
                 name, k = f"{base}_{k}", k + 1
             taken.add(name)
-            scales = trace(result, contest.ballots, slice_=(kind, label))
+            scales = books[label]
             if fmt == "json":
                 out[name] = json_text(report_json.render_slice(
                     result, kind, label, contest=contest.metadata,

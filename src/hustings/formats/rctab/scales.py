@@ -139,39 +139,52 @@ def trace(result: Result, ballots: Ballots, *,
     """The scales of ``result``'s figures, replaying its decisions on ``ballots``.
 
     ``slice_`` = (kind, label) gives the scales of that per-precinct / per-batch report
-    instead (``ballots.slices``): only that slice's ballots are looked at, and a winner's
-    slice tally is what the slice's ballots kept (RCTab takes no residual off a slice).
+    instead (see :func:`trace_slices`, which does every slice of a kind in one replay).
     Cheap for counts without surplus transfers (nothing to replay); an STV count costs
     one walk of the ballots per round, as the count itself. ``verify`` checks that the
     replayed ballot values add up to the count's tallies in every round (ValueError if
     not): the tests use it to keep the replay honest against the counting core."""
-    rules = result.rules
-    places = rules.decimal_places or 0
-    scales = Scales(places, _threshold_scale(result))
-    if not _moves_surplus(result) or not places or not result.rounds:
-        return scales
-    mask = None
     if slice_ is not None:
-        kind, label = slice_
-        labels, codes = ballots.slices[kind]
-        mask = np.asarray(codes) == labels.index(label)
-    _Replay(result, ballots, scales, mask, verify).run()
+        return trace_slices(result, ballots, slice_[0])[slice_[1]]
+    scales = Scales(result.rules.decimal_places or 0, _threshold_scale(result))
+    if _replayable(result):
+        _Replay(result, ballots, [scales], None, verify).run()
     return scales
 
 
-class _Replay:
-    """Where every ballot is, round by round, and which ballots were re-valued."""
+def trace_slices(result: Result, ballots: Ballots, kind: str) -> dict[str, Scales]:
+    """label -> the scales of that slice's report (``ballots.slices[kind]``): only the
+    slice's ballots are looked at, and a winner's slice tally is what the slice's
+    ballots kept (RCTab takes no residual off a slice), so it is a bare ``0`` when the
+    slice had none of the winner's ballots."""
+    labels, codes = ballots.slices[kind]
+    books = {label: Scales(result.rules.decimal_places or 0, _threshold_scale(result))
+             for label in labels}
+    if _replayable(result):
+        _Replay(result, ballots, list(books.values()), np.asarray(codes, dtype=np.int64)).run()
+    return books
 
-    def __init__(self, result: Result, ballots: Ballots, scales: Scales,
-                 mask: np.ndarray | None = None, verify: bool = False) -> None:
+
+def _replayable(result: Result) -> bool:
+    return (_moves_surplus(result) and bool(result.rules.decimal_places)
+            and bool(result.rounds))
+
+
+class _Replay:
+    """Where every ballot is, round by round, and which ballots were re-valued; each
+    ballot's findings go to the scale book of its slice (``codes``; None: one book)."""
+
+    def __init__(self, result: Result, ballots: Ballots, books: list[Scales],
+                 codes: np.ndarray | None, verify: bool = False) -> None:
         self.result = result
         self.rules = rules = result.rules
-        self.scales = scales
+        self.books = books
+        self.places = books[0].places
         self.names = candidate_names(rules, ballots)
         self.index = {c: i for i, c in enumerate(self.names)}
         self.C = len(self.names)
         self.reader = BallotReader(ballots, rules.ballot_rules, self.C)
-        self.unit = 10**scales.places
+        self.unit = 10**self.places
         n = len(ballots)
         self.cand = np.full(n, NO_CANDIDATE, dtype=np.int16)
         self.status = np.zeros(n, dtype=np.int8)
@@ -179,8 +192,8 @@ class _Replay:
         # unit x fraction must not overflow int64 (d up to 12): Python integers beyond that
         self.value = np.full(n, self.unit, dtype=object if self.unit**2 >= 2**62 else np.int64)
         self.continuing = np.array([c not in rules.excluded for c in self.names], dtype=bool)
-        self.mask = np.ones(n, dtype=bool) if mask is None else mask  # ballots reported
-        self.whole = mask is None
+        self.whole = codes is None
+        self.codes = np.zeros(n, dtype=np.int64) if codes is None else codes
         self.verify = verify
         self.weights = np.asarray(ballots.weights)
 
@@ -206,7 +219,7 @@ class _Replay:
 
     def _move(self, prev: Round, sources: list[int], *, final: bool) -> None:
         idx = np.flatnonzero(np.isin(self.cand, sources))
-        old = self.cand[idx].copy()
+        old = self.cand[idx].astype(np.int64)
         if final:
             cand = np.full(idx.size, NO_CANDIDATE, dtype=np.int16)
             status = np.full(idx.size, FINAL_SURPLUS_STATUS, dtype=np.int8)
@@ -214,18 +227,33 @@ class _Replay:
             cand, status = self.reader.advance(idx, self.continuing)
         self.cand[idx] = cand
         self.status[idx] = status
-        carried = self.scaled[idx] & (self.value[idx] > 0) & self.mask[idx]
-        moves = self.scales.transfers.setdefault(prev.number, set())
-        for o, c in set(zip(old[carried].tolist(), cand[carried].tolist())):
-            moves.add((self.names[o], "exhausted" if c < 0 else self.names[c]))
+        carried = self.scaled[idx] & (self.value[idx] > 0)
+        C = self.C
+        target = np.where(cand >= 0, cand, C).astype(np.int64)
+        keys = np.unique((self.codes[idx][carried] * C + old[carried]) * (C + 1)
+                         + target[carried])
+        for book in self.books:
+            book.transfers.setdefault(prev.number, set())
+        for key in keys.tolist():
+            rest, t = divmod(key, C + 1)
+            code, o = divmod(rest, C)
+            self.books[code].transfers[prev.number].add(
+                (self.names[o], "exhausted" if t == C else self.names[t]))
 
     def _record(self, rnd: Round) -> None:
-        seen = self.scaled & self.mask
-        held = np.unique(self.cand[seen & (self.cand >= 0)])
-        self.scales.tallies[rnd.number] = {self.names[i] for i in held.tolist()}
-        gone = np.unique(self.status[seen & (self.cand < 0)])
-        self.scales.inactive[rnd.number] = {
-            STATUS_REASON[s] for s in gone.tolist() if s in STATUS_REASON and s != UNDERVOTE}
+        r = rnd.number
+        for book in self.books:
+            book.tallies[r], book.inactive[r] = set(), set()
+        held = self.scaled & (self.cand >= 0)
+        for key in np.unique(self.codes[held] * self.C + self.cand[held]).tolist():
+            code, c = divmod(key, self.C)
+            self.books[code].tallies[r].add(self.names[c])
+        gone = self.scaled & (self.cand < 0)
+        span = int(self.status.max(initial=0)) + 1
+        for key in np.unique(self.codes[gone] * span + self.status[gone]).tolist():
+            code, status = divmod(key, span)
+            if status in STATUS_REASON and status != UNDERVOTE:
+                self.books[code].inactive[r].add(STATUS_REASON[status])
 
     def _check(self, rnd: Round) -> None:
         for c, votes in rnd.tally.items():
@@ -248,13 +276,15 @@ class _Replay:
         if not self.whole:
             # A slice's winner tally is ZERO plus what its ballots kept: scale d when it
             # has any of the winner's ballots, else the bare 0.
-            kept = bool(self.mask[idx].any())
-            self.scales.winners[winner] = (rnd.number, self.scales.places if kept else 0)
+            kept = set(np.unique(self.codes[idx]).tolist())
+            for code, book in enumerate(self.books):
+                book.winners[winner] = (rnd.number, self.places if code in kept else 0)
             return
         residual = any(t.source == winner and t.target == RESIDUAL for t in rnd.transfers)
         # After the residual is taken off, the winner holds exactly the threshold.
-        self.scales.winners[winner] = (
-            rnd.number, self.scales.threshold_scale if residual else self.scales.places)
+        book = self.books[0]
+        book.winners[winner] = (
+            rnd.number, book.threshold_scale if residual else self.places)
 
 
-__all__ = ["Scales", "bigdecimal_text", "exact_scale", "trace"]
+__all__ = ["Scales", "bigdecimal_text", "exact_scale", "trace", "trace_slices"]
