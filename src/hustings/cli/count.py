@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,7 +130,11 @@ def _rctab(config, ballots, rules_path, preset, method, seats, output, out_path,
         raise click.UsageError("--rctab-config names its own CVR files and rules; give it alone")
     if out_path is not None and output_dir is not None:
         raise click.UsageError("give -o FILE or --output-dir DIR, not both")
-    contest = load_contest(config)
+    with warnings.catch_warnings():
+        # openpyxl warns about workbook extensions it skips (data validation and such):
+        # nothing a voter's ranking depends on, and noise on a count's stderr.
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        contest = load_contest(config)
     stamp = _stamp()  # one per run, so all of a run's files sort together
     if convert_to is not None:
         name, text = outputs.conversion(contest, convert_to)
