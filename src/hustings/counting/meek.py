@@ -45,8 +45,8 @@ def _distinct(ballots: Ballots, width: int | None) -> list[tuple[tuple[int, ...]
     if not len(ballots):
         return []
     rows, inverse = np.unique(ranks, axis=0, return_inverse=True)
-    weights = np.bincount(inverse.ravel(), weights=ballots.weights.astype(np.float64),
-                          minlength=len(rows))
+    weights = np.zeros(len(rows), dtype=np.int64)
+    np.add.at(weights, inverse.ravel(), ballots.weights)  # int64: exact
     out = []
     for row, w in zip(rows.tolist(), weights.tolist()):
         order: list[int] = []
@@ -54,7 +54,7 @@ def _distinct(ballots: Ballots, width: int | None) -> list[tuple[tuple[int, ...]
             if c >= 0 and c not in order:
                 order.append(c)
         if order and w:
-            out.append((tuple(order), int(round(w))))
+            out.append((tuple(order), int(w)))
     return out
 
 

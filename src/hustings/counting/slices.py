@@ -39,11 +39,11 @@ class SliceBooks:
 
     def first(self, cand, status, active, gone, under, amounts, weights) -> None:
         C, L = self.C, self.L
-        self.total = np.bincount(self.codes, weights=weights.astype(np.float64),
-                                 minlength=L).astype(np.int64)
-        self.undervotes = np.bincount(self.codes[under],
-                                      weights=weights[under].astype(np.float64),
-                                      minlength=L).astype(np.int64)
+        # int64 sums (np.add.at): exact, no float on the way
+        self.total = np.zeros(L, dtype=np.int64)
+        np.add.at(self.total, self.codes, weights)
+        self.undervotes = np.zeros(L, dtype=np.int64)
+        np.add.at(self.undervotes, self.codes[under], weights[under])
         keys = self.codes[active] * C + cand[active]
         self.tally = self.group_sum(keys, amounts(active), L * C).reshape(L, C)
         keys = self.codes[gone] * N_STATUS + status[gone]
