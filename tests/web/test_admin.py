@@ -92,3 +92,14 @@ def test_stage_is_not_editable_in_the_admin(client_for, returning_officer, conte
         .content.decode()
     )
     assert 'name="stage"' not in page
+
+
+def test_choosing_another_preset_replaces_an_untouched_rule_book():
+    contest = form().save()
+    assert contest.nomination_rules().vacancy.label == "15% of the PLP"
+    f = ContestForm(
+        instance=contest,
+        data={**form().data, "rule_book": contest.rule_book, "rule_book_preset": "labour-2020"},
+    )
+    assert f.is_valid(), f.errors
+    assert f.save().rule_book == preset_text("labour-2020")

@@ -47,6 +47,7 @@ class ContestForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rule_book_preset"].choices = [(n, n) for n in preset_names()]
+        self.fields["rule_book"].strip = False  # keep the TOML byte for byte, so an untouched one is unchanged
         self.fields["rule_book"].widget = forms.Textarea(
             attrs={"rows": 30, "cols": 100, "spellcheck": "false"}
         )
@@ -54,8 +55,13 @@ class ContestForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         text = (data.get("rule_book") or "").strip()
-        if not text and data.get("rule_book_preset"):
+        preset_changed = (
+            "rule_book_preset" in self.changed_data and "rule_book" not in self.changed_data
+        )
+        if data.get("rule_book_preset") and (not text or preset_changed):
+            # a new preset with the old text left alone means "use the new preset"
             text = preset_text(data["rule_book_preset"])
+            data["rule_book"] = text
         if text:
             try:
                 check_rule_book(text)
