@@ -299,21 +299,47 @@ def bench_cli(n: int, args: argparse.Namespace, run: Run, array: int) -> None:
         row("  child peak RSS", f"{rss / MB:.1f} MB", f"{rss / array:.2f}x ballot array")
         run.figures[("cli", n)] = wall
         run.figures[("cli-mem", n)] = rss / array
-        run.attempt("read_csv (in-process)", lambda: breakdown(path, array))
+        run.attempt("read_csv breakdown", lambda: breakdown(path, array))
+
+
+# Run in a fresh interpreter, so that nothing this process allocated (or pyarrow's pool
+# kept from an earlier read) hides the reader's own memory.
+_READ_PROBE = """
+import json, sys, time
+import pyarrow as pa
+from hustings.formats.csv import read_csv
+
+def kb(key):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(key + ":"))
+
+before = kb("VmRSS")
+t0 = time.perf_counter()
+ballots = read_csv(sys.argv[1]).ballots
+wall = time.perf_counter() - t0
+print(json.dumps({"wall": wall, "rise": (kb("VmHWM") - before) * 1024,
+                  "kept": (kb("VmRSS") - before) * 1024 - ballots.ranks.nbytes
+                          - ballots.weights.nbytes - ballots.sections.nbytes,
+                  "pool": pa.default_memory_pool().max_memory()}))
+"""
 
 
 def breakdown(path: Path, array: int) -> None:
-    """Where the end-to-end time goes: the CSV reader alone, in this process (info)."""
-    from hustings.formats.csv import read_csv
-
-    times, _ = timed(lambda: read_csv(path), 1)
-    row("  of which read_csv (in-process)", secs(times[0]), "hustings.formats.csv, 1 run")
-    peak, rss = peak_memory(lambda: read_csv(path))
-    row("  read_csv peak, tracemalloc", f"{peak / MB:.1f} MB",
-        f"{peak / array:.2f}x ballot array (NumPy only: pyarrow's pool is not traced)")
-    if rss is not None:
-        row("  read_csv peak RSS rise (VmHWM)", f"{rss / MB:.1f} MB",
-            f"{rss / array:.2f}x ballot array (with pyarrow's parsed table)")
+    """Where the end-to-end time and memory go: ``read_csv`` alone, in a fresh process."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _READ_PROBE, str(path)],
+        capture_output=True, text=True, check=False,
+    )
+    if proc.returncode != 0:
+        lines = proc.stderr.strip().splitlines() or ["(no output)"]
+        raise RuntimeError(f"exit {proc.returncode}: {lines[-1]}")
+    got = json.loads(proc.stdout)
+    row("  of which read_csv", secs(got["wall"]), "hustings.formats.csv, in a fresh process")
+    row("  read_csv peak RSS rise", f"{got['rise'] / MB:.1f} MB",
+        f"{got['rise'] / array:.2f}x ballot array")
+    row("  pyarrow pool peak", f"{got['pool'] / MB:.1f} MB", "the parsed table, freed after")
+    row("  RSS kept after read_csv", f"{got['kept'] / MB:.1f} MB",
+        "besides the Ballots (freed pages pyarrow's pool keeps)")
 
 
 def bench_stv(ballots: Ballots, args: argparse.Namespace, run: Run) -> None:
