@@ -23,9 +23,22 @@ FORWARD = [
 ]
 
 
+def at_stage(stage, returning_officer):
+    """A contest at ``stage``; from "ballot closed" on, with two candidates on the ballot
+    and, at "counted", a stored count (publishing is refused without one)."""
+    if stage not in (Stage.BALLOT_CLOSED, Stage.COUNTED):
+        return make_contest(stage=stage)
+    contest = make_contest(stage=Stage.BALLOT_CLOSED)
+    contest.candidates.filter(name__in=["Ed Balls", "Ed Miliband"]).update(on_ballot=True)
+    if stage == Stage.COUNTED:
+        contest.mark_counted(by=returning_officer)
+    return contest
+
+
 @pytest.mark.parametrize("method, start, end", FORWARD)
 def test_each_step_moves_one_stage_and_is_logged(method, start, end, returning_officer):
-    contest = make_contest(stage=start)
+    contest = at_stage(start, returning_officer)
+    before = contest.audit_log.count()
     entry = getattr(contest, method)(by=returning_officer)
     contest.refresh_from_db()
     assert contest.stage == end
@@ -35,7 +48,16 @@ def test_each_step_moves_one_stage_and_is_logged(method, start, end, returning_o
         returning_officer,
         "ro",
     )
-    assert list(contest.audit_log.values_list("to_stage", flat=True)) == [end]
+    assert contest.audit_log.count() == before + 1 and contest.audit_log.last() == entry
+
+
+def test_recording_the_count_needs_candidates_on_the_ballot(returning_officer):
+    contest = make_contest(stage=Stage.BALLOT_CLOSED)
+    with pytest.raises(TransitionError) as e:
+        contest.mark_counted(by=returning_officer)
+    assert str(e.value) == "cannot record count: no candidate is on the ballot"
+    contest.refresh_from_db()
+    assert contest.stage == Stage.BALLOT_CLOSED and not contest.audit_log.exists()
 
 
 @pytest.mark.parametrize("method, start, end", FORWARD)
@@ -55,6 +77,7 @@ def test_a_step_from_any_other_stage_is_refused(method, start, end, stage, retur
 
 def test_the_whole_journey_in_order(returning_officer):
     contest = make_contest()
+    nominate_directly(contest, "Ed Balls", "MP", 33)  # 33 of 257 is enough (12.5%)
     for method, _, _ in FORWARD:
         getattr(contest, method)(by=returning_officer)
     assert contest.stage == Stage.PUBLISHED

@@ -10,7 +10,12 @@ ARCHITECTURE (for the apps built on these models, e.g. voting):
   time (``open_nominations``, ``close_nominations``, ``open_ballot``, ``close_ballot``,
   ``mark_counted``, ``publish``), or back to an earlier stage with ``go_back(to, by=,
   reason=)``. Each locks the contest row, checks the stage and the actor's permission,
-  and writes one ``AuditEntry``. Nothing else writes ``stage``.
+  does the step's follow-up work from the app that owns it (``close_nominations`` fixes
+  the ballot; ``open_ballot``, ``close_ballot``, ``mark_counted``, ``publish`` and
+  ``go_back`` call ``voting.closing``: ledger entries, the seal, the count and its files,
+  ledger.json), and writes one ``AuditEntry`` with that work's record as ``detail``, all
+  in one transaction. Nothing else writes ``stage``; every button and script goes
+  through these methods, so each step is done one way.
 - ``Candidate.on_ballot`` is fixed when nominations close, with the reason in
   ``qualification``; a voting app should take ``contest.ballot()``.
 - Permissions: ``contests.run_contest`` (returning officers) for every transition.
@@ -26,6 +31,18 @@ from django.utils import timezone
 
 from hustings.rulebook import NominationRules, load_nominations, preset_text
 from hustings.web.errors import AuditLogError, TransitionError
+
+
+def _voting(name: str):
+    """A follow-up from the voting app (``hustings.web.voting.closing``), which owns the
+    ledger, the ballots and the published files; None when that app is not installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("hustings.web.voting"):
+        return None
+    from hustings.web.voting import closing
+
+    return getattr(closing, name)
 
 
 class Stage(models.TextChoices):
@@ -127,32 +144,66 @@ class Contest(models.Model):
         )
 
     def open_ballot(self, *, by) -> AuditEntry:
-        return self._step(Stage.NOMINATIONS_CLOSED, Stage.BALLOT_OPEN, by, "open ballot")
+        """Opening is recorded in the voting ledger too (``voting.closing.opened``)."""
+        return self._step(
+            Stage.NOMINATIONS_CLOSED, Stage.BALLOT_OPEN, by, "open ballot", then=_voting("opened")
+        )
 
     def close_ballot(self, *, by) -> AuditEntry:
-        return self._step(Stage.BALLOT_OPEN, Stage.BALLOT_CLOSED, by, "close ballot")
+        """Closing seals the ledger, and is refused unless every participation has its
+        ballot (``voting.closing.seal``)."""
+        return self._step(
+            Stage.BALLOT_OPEN, Stage.BALLOT_CLOSED, by, "close ballot", then=_voting("seal")
+        )
 
     def mark_counted(self, *, by) -> AuditEntry:
-        return self._step(Stage.BALLOT_CLOSED, Stage.COUNTED, by, "record count")
+        """Recording the count *is* the count: every section through
+        ``hustings.counting.count``, the published files stored and hashed into the ledger
+        (``voting.closing.count_and_store``). There is no count to record without it."""
+        return self._step(
+            Stage.BALLOT_CLOSED,
+            Stage.COUNTED,
+            by,
+            "record count",
+            then=_voting("count_and_store"),
+        )
 
     def publish(self, *, by) -> AuditEntry:
-        return self._step(Stage.COUNTED, Stage.PUBLISHED, by, "publish result")
+        """Publication writes its ledger entry and ledger.json
+        (``voting.closing.publish_files``); refused if no count is stored."""
+        return self._step(
+            Stage.COUNTED, Stage.PUBLISHED, by, "publish result", then=_voting("publish_files")
+        )
 
     def go_back(self, to: Stage | str, *, by, reason: str) -> AuditEntry:
-        """Return to an earlier stage: only with a stated reason, which the log keeps."""
+        """Return to an earlier stage: only with a stated reason, which the log keeps.
+
+        What cannot be undone is refused by ``voting.closing.going_back``: nothing goes
+        back from a published result; a counted contest goes back only to "Ballot closed"
+        (its files are kept as superseded and the withdrawal is in the ledger); with
+        ballots stored, nothing goes back before "Ballot open"."""
         to = Stage(to)
         if not reason or not reason.strip():
             raise TransitionError(
                 f"going back from {Stage(self.stage).label!r} to {to.label!r} needs a reason; none given"
             )
-        then = None
+        reason = reason.strip()
+        hooks = []
+        guard = _voting("going_back")
+        if guard is not None:
+            hooks.append(lambda locked: guard(locked, to.value, reason))
         if STAGES.index(to) < STAGES.index(Stage.NOMINATIONS_CLOSED):
             from hustings.web.nominations.services import unfix_ballot
 
-            then = unfix_ballot  # nominations reopen: the ballot is no longer fixed
-        return self._step(
-            None, to, by, f"go back to {to.label.lower()}", reason=reason.strip(), then=then
-        )
+            hooks.append(unfix_ballot)  # nominations reopen: the ballot is no longer fixed
+
+        def then(locked):
+            detail = {}
+            for hook in hooks:
+                detail.update(hook(locked) or {})
+            return detail
+
+        return self._step(None, to, by, f"go back to {to.label.lower()}", reason=reason, then=then)
 
     FORWARD = {
         Stage.DRAFT: "open_nominations",
@@ -187,9 +238,12 @@ class Contest(models.Model):
                     f"cannot go back to {to.label!r} from {current.label!r}: "
                     "it is not an earlier stage"
                 )
+            # The follow-up work runs under the lock and before the stage is written: a
+            # paper batch merged by the count still sees the ballot closed, and if the
+            # work is refused nothing at all is written (one transaction).
+            detail = then(locked) if then else {}
             locked.stage = to
             locked.save(update_fields=["stage"])
-            detail = then(locked) if then else {}
             entry = AuditEntry.objects.create(
                 contest=locked,
                 actor=by,

@@ -1,5 +1,6 @@
 """Contest pages and the returning officer's lifecycle controls. Thin: the work is in the
-model methods (``Contest.open_nominations`` ...)."""
+model methods (``Contest.open_nominations`` ...), which also do each step's voting work
+(seal, count, publication), so this generic button and the voting page are one path."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from hustings.web.contests.access import is_returning_officer, login_or_403, visible_contest
 from hustings.web.contests.models import STAGES, Contest, Stage
-from hustings.web.errors import TransitionError
+from hustings.web.errors import PlatformError, TransitionError
+from hustings.web.voting.errors import VotingError
 from hustings.web.nominations.services import surname_key
 
 
@@ -109,7 +111,8 @@ def transition(request, slug):
             raise TransitionError(
                 f"unknown step {step!r}; expected one of {', '.join(STEP_LABELS)} or go_back"
             )
-    except (TransitionError, ValueError) as e:
+    except (PlatformError, VotingError, ValueError) as e:
+        # TransitionError and the voting hooks' refusals (e.g. participations != ballots)
         messages.error(request, str(e))
         return redirect("contest-manage", slug=contest.slug)
     messages.success(request, f"Done: the contest is now at “{Stage(contest.stage).label}”.")

@@ -1,16 +1,40 @@
-"""Close the ballot, count every section through ``hustings.counting.count``, publish.
+"""The voting side of the contest's lifecycle: what opening, closing, counting, publishing
+and going back *do*, as hooks the ``Contest`` transitions call.
 
-Closing is the platform's ``Contest.close_ballot`` transition plus a ledger entry with the
-number of participations and ballots (equal, or the close is refused: every participation
-row was written with its ballot). The count reads the anonymous ballots only. The
-published files are written once, at the count, so everyone downloads the same bytes and
-their SHA-256 are in the ledger:
+Each lifecycle step is written once, as a ``Contest`` method (``contests/models.py``);
+that method locks the contest row, checks the stage and the officer's permission, calls
+the hook below inside the same transaction (before it writes the new stage), and records
+the hook's returned dict as the audit entry's ``detail``. So the generic "next stage"
+button, the officer's voting page and any script all do the same thing, and a hook that
+raises leaves nothing behind (stage, ledger entry, files: one transaction).
 
-* ``ballots-<section>.csv`` and ``.blt`` — each section's ballots in a random order drawn
-  from ``secrets`` (the storage order might reflect the casting order);
-* ``result.json`` — the RCTab-format report; ``election.toml`` — the rules with the
-  candidates, so ``hustings verify ballots`` can recount with nothing else;
-* ``ledger.json`` — the whole hash chain (written at publication, with its last entry).
+* ``opened`` (``open_ballot``): a ``ballot-opened`` ledger entry.
+* ``seal`` (``close_ballot``): refuses unless participations = ballots (every
+  participation row was written with its ballot), then a ``ballot-closed`` entry sealing
+  every lane's head.
+* ``count_and_store`` (``mark_counted``): merges paper held back by the 'online' rule,
+  counts every section through ``hustings.counting.count``, stores the published files
+  and a ``counted`` entry with their SHA-256. "Record the count" cannot happen without a
+  count. The files are written once, here, so everyone downloads the same bytes:
+
+  - ``ballots-<section>.csv`` and ``.blt`` — each section's ballots in a random order drawn
+    from ``secrets`` (the storage order might reflect the casting order);
+  - ``result.json`` — the RCTab-format report; ``election.toml`` — the rules with the
+    candidates, so ``hustings verify ballots`` can recount with nothing else.
+
+* ``publish_files`` (``publish``): a ``published`` entry and ``ledger.json`` (the whole
+  hash chain, with that last entry).
+* ``going_back`` (``go_back``): what may be undone. Once counted, a contest may go back
+  only to "Ballot closed" (a recount): the count's files are kept, renamed
+  ``superseded-<n>-<name>``, and a ``count-withdrawn`` ledger entry records the reason and
+  their SHA-256; the recount writes fresh files. A published result is declared: going
+  back from it is refused (a correction is a new contest). While ballots are stored the
+  contest cannot go back before "Ballot open" (that would unfix the ballot under them).
+  Reopening a closed ballot writes a ``ballot-opened`` entry with the reason; the next
+  close seals again (the ledger's check holds the last seal to every lane's head).
+
+``close``, ``count_contest``, ``publish`` and ``close_count_publish`` are kept for scripts
+and tests: each only calls the ``Contest`` method.
 """
 
 from __future__ import annotations
@@ -22,13 +46,21 @@ import json
 import re
 import secrets
 
-from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from hustings.counting import Ballots, Result, count
+from hustings.counting import Ballots, CountingError, count
+from hustings.web.errors import TransitionError
 from hustings.web.voting import contest_info, ledger, resultdoc
-from hustings.web.voting.errors import VotingError
-from hustings.web.voting.models import Ballot, Participation, PublishedFile
+from hustings.web.voting.models import Ballot, LedgerEntry, Participation, PublishedFile
+
+COUNT_WITHDRAWN = "count-withdrawn"
+SUPERSEDED = "superseded-"
+
+BALLOT_OPEN, BALLOT_CLOSED, COUNTED, PUBLISHED = (
+    "ballot_open", "ballot_closed", "counted", "published")
+_ORDER = ["draft", "nominations_open", "nominations_closed", BALLOT_OPEN, BALLOT_CLOSED,
+          COUNTED, PUBLISHED]
 
 
 def slug(name: str) -> str:
@@ -46,38 +78,59 @@ def load_ballots(contest, rules) -> tuple[Ballots, list[tuple[str, list[str]]]]:
     return ballots, rows
 
 
-def close(contest, *, by) -> None:  # noqa: ANN001
-    """Close the ballot (the platform's transition) and seal the ledger. A ballot already
-    closed through the platform's generic stage button is sealed here, once."""
-    from hustings.web.voting.models import LedgerEntry
-
-    with transaction.atomic():
-        if contest.stage == contest_info.BALLOT_CLOSED:
-            if LedgerEntry.objects.filter(contest=contest, kind=ledger.Kind.BALLOT_CLOSED).exists():
-                return
-            if not by.has_perm("contests.run_contest"):
-                from django.core.exceptions import PermissionDenied
-
-                raise PermissionDenied("close: only a returning officer may do this")
-        else:
-            contest.close_ballot(by=by)
-        n_part = Participation.objects.filter(contest=contest).count()
-        n_ball = Ballot.objects.filter(contest=contest).count()
-        if n_part != n_ball:
-            raise VotingError(
-                f"cannot close: {n_part} participations but {n_ball} ballots; they must be equal"
-            )
-        ledger.append(contest, ledger.Kind.BALLOT_CLOSED, {"participations": n_part, "ballots": n_ball})
+def _ref(entry: LedgerEntry) -> dict:
+    """Where a ledger entry is, for the audit entry: the two logs point at each other."""
+    return {"lane": entry.lane, "seq": entry.seq, "hash": entry.hash}
 
 
-def count_contest(contest, *, by) -> Result:  # noqa: ANN001
-    """Count the closed ballot, store the published files, record the count."""
+# -- the hooks (called by Contest's transitions, under its row lock) -------------------
+
+
+def opened(contest) -> dict:  # noqa: ANN001
+    """``open_ballot``: the ledger records the opening."""
+    return {"ledger": _ref(ledger.append(contest, ledger.Kind.BALLOT_OPENED, {}))}
+
+
+def seal(contest) -> dict:  # noqa: ANN001
+    """``close_ballot``: refuse unless every participation has its ballot; seal the ledger."""
+    n_part = Participation.objects.filter(contest=contest).count()
+    n_ball = Ballot.objects.filter(contest=contest).count()
+    if n_part != n_ball:
+        raise TransitionError(
+            f"cannot close ballot: {n_part} participations but {n_ball} ballots; they must be equal"
+        )
+    entry = ledger.append(
+        contest, ledger.Kind.BALLOT_CLOSED, {"participations": n_part, "ballots": n_ball})
+    return {"participations": n_part, "ballots": n_ball, "ledger": _ref(entry)}
+
+
+def _sealed(contest) -> bool:  # noqa: ANN001
+    """Is the last opening followed by a close? (A reopened ballot must be sealed again.)"""
+    last = (LedgerEntry.objects.filter(contest=contest, lane=0)
+            .filter(Q(kind=ledger.Kind.BALLOT_OPENED) | Q(kind=ledger.Kind.BALLOT_CLOSED))
+            .order_by("-seq").values_list("kind", flat=True).first())
+    return last == ledger.Kind.BALLOT_CLOSED
+
+
+def count_and_store(contest) -> dict:  # noqa: ANN001
+    """``mark_counted``: count the closed ballot, store the published files, record the
+    count in the ledger. Returns the audit detail (winners, ballots, files' SHA-256)."""
     from hustings.web.voting import paper  # merges batches held back by the 'online' rule
 
+    detail: dict = {}
+    if not _sealed(contest):
+        # Closed before the close sealed the ledger (by an older version's stage button):
+        # seal it now, before anything else is appended.
+        detail["sealed_at_count"] = seal(contest)
     paper.merge_held_batches(contest)
+    if not contest_info.candidates(contest):
+        raise TransitionError("cannot record count: no candidate is on the ballot")
     rules = contest_info.rules(contest)
     ballots, rows = load_ballots(contest, rules)
-    result = count(rules, ballots)
+    try:
+        result = count(rules, ballots)
+    except CountingError as e:
+        raise TransitionError(f"cannot record count: the count failed: {e}") from e
     files: dict[str, str] = {}
     for section in rules.sections:
         mine = [r for s, r in rows if s == section.name]
@@ -87,38 +140,77 @@ def count_contest(contest, *, by) -> Result:  # noqa: ANN001
     files["result.json"] = json.dumps(resultdoc.document(result, title=contest.title), indent=2,
                                       default=str)
     files["election.toml"] = contest_info.election_toml(contest)
-    plain = resultdoc.plain_document(result)
-    with transaction.atomic():
-        setup = ledger.setup_for(contest)
-        PublishedFile.objects.filter(contest=contest).delete()
-        for name, text in files.items():
-            PublishedFile.objects.create(contest=contest, name=name, content=text,
-                                         sha256=hashlib.sha256(text.encode()).hexdigest())
-        setup.result_plain = plain
-        setup.result_json = files["result.json"]
-        setup.election_toml = files["election.toml"]
-        setup.counted_at = timezone.now()
-        setup.save(update_fields=["result_plain", "result_json", "election_toml", "counted_at"])
-        ledger.append(contest, ledger.Kind.COUNTED, {
-            "winners": list(result.winners), "ballots": len(rows),
-            "files": {n: hashlib.sha256(t.encode()).hexdigest() for n, t in sorted(files.items())},
-        })
-        contest.mark_counted(by=by)
-    return result
+    hashes = {n: hashlib.sha256(t.encode()).hexdigest() for n, t in sorted(files.items())}
+    setup = ledger.setup_for(contest)
+    for name, text in files.items():
+        PublishedFile.objects.create(contest=contest, name=name, content=text, sha256=hashes[name])
+    setup.result_plain = resultdoc.plain_document(result)
+    setup.result_json = files["result.json"]
+    setup.election_toml = files["election.toml"]
+    setup.counted_at = timezone.now()
+    setup.save(update_fields=["result_plain", "result_json", "election_toml", "counted_at"])
+    entry = ledger.append(contest, ledger.Kind.COUNTED, {
+        "winners": list(result.winners), "ballots": len(rows), "files": hashes,
+    })
+    return {**detail, "winners": list(result.winners), "ballots": len(rows), "files": hashes,
+            "ledger": _ref(entry)}
 
 
-def publish(contest, *, by) -> None:  # noqa: ANN001
-    with transaction.atomic():
-        contest.publish(by=by)
-        entry = ledger.append(contest, ledger.Kind.PUBLISHED, {
-            "result_sha256": PublishedFile.objects.get(contest=contest, name="result.json").sha256,
-        })
-        text = json.dumps({"contest": contest.slug, "entries": ledger.entries(contest)}, indent=1)
-        PublishedFile.objects.update_or_create(
-            contest=contest, name="ledger.json",
-            defaults={"content": text, "sha256": hashlib.sha256(text.encode()).hexdigest()},
+def publish_files(contest) -> dict:  # noqa: ANN001
+    """``publish``: the publication entry, then ledger.json with the whole chain."""
+    stored = PublishedFile.objects.filter(contest=contest, name="result.json").first()
+    if stored is None:
+        raise TransitionError(
+            "cannot publish result: no count is stored; go back to 'Ballot closed' and "
+            "record the count"
         )
-    del entry
+    entry = ledger.append(contest, ledger.Kind.PUBLISHED, {"result_sha256": stored.sha256})
+    text = json.dumps({"contest": contest.slug, "entries": ledger.entries(contest)}, indent=1)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    PublishedFile.objects.update_or_create(
+        contest=contest, name="ledger.json", defaults={"content": text, "sha256": digest})
+    return {"result_sha256": stored.sha256, "ledger_json_sha256": digest, "ledger": _ref(entry)}
+
+
+def going_back(contest, to: str, reason: str) -> dict:  # noqa: ANN001
+    """``go_back``: refuse what cannot be undone; withdraw an unpublished count."""
+    current, target = _ORDER.index(contest.stage), _ORDER.index(to)
+    if contest.stage == PUBLISHED:
+        raise TransitionError(
+            "cannot go back from 'Result published': the result is declared and its files "
+            "and ledger are public; a correction needs a new contest"
+        )
+    if current >= _ORDER.index(COUNTED) and target < _ORDER.index(BALLOT_CLOSED):
+        raise TransitionError(
+            f"cannot go back to {to!r} from 'Counted': once counted, a contest goes back "
+            "only to 'Ballot closed' (a recount)"
+        )
+    if target < _ORDER.index(BALLOT_OPEN):
+        n = Ballot.objects.filter(contest=contest).count()
+        if n:
+            raise TransitionError(
+                f"cannot go back to {to!r}: {n} ballots are stored, and the ballot they "
+                "were cast on cannot change under them; expected 'Ballot open' or later"
+            )
+    if to == BALLOT_OPEN:
+        # Casts will follow the seal: the ledger says why the ballot reopened.
+        entry = ledger.append(contest, ledger.Kind.BALLOT_OPENED, {"reopened": reason})
+        return {"ledger": _ref(entry)}
+    if contest.stage != COUNTED:
+        return {}
+    current_files = list(PublishedFile.objects.filter(contest=contest)
+                         .exclude(name__startswith=SUPERSEDED))
+    n = LedgerEntry.objects.filter(contest=contest, kind=COUNT_WITHDRAWN).count() + 1
+    for f in current_files:
+        # Kept, not deleted: the withdrawn count stays downloadable beside the recount.
+        f.name = f"{SUPERSEDED}{n}-{f.name}"
+        f.save(update_fields=["name"])
+    withdrawn = {f.name: f.sha256 for f in sorted(current_files, key=lambda f: f.name)}
+    entry = ledger.append(contest, COUNT_WITHDRAWN, {"reason": reason, "files": withdrawn})
+    return {"count_withdrawn": withdrawn, "ledger": _ref(entry)}
+
+
+# -- the published files ------------------------------------------------------------
 
 
 def ballots_csv(section: str, rankings: list[list[str]], candidates) -> str:  # noqa: ANN001
@@ -138,8 +230,25 @@ def ballots_blt(rankings: list[list[str]], candidates, seats: int, title: str) -
     return blt_text(ballots, seats=seats, title=title)
 
 
-def close_count_publish(contest, *, by) -> Result:  # noqa: ANN001
+# -- for scripts and tests: each is only the Contest method ----------------------------
+
+
+def close(contest, *, by):  # noqa: ANN001
+    """Close the ballot (sealing the ledger); returns the audit entry."""
+    return contest.close_ballot(by=by)
+
+
+def count_contest(contest, *, by):  # noqa: ANN001
+    """Record the count (counting and storing the files); returns the audit entry."""
+    return contest.mark_counted(by=by)
+
+
+def publish(contest, *, by):  # noqa: ANN001
+    return contest.publish(by=by)
+
+
+def close_count_publish(contest, *, by):  # noqa: ANN001
     close(contest, by=by)
-    result = count_contest(contest, by=by)
+    entry = count_contest(contest, by=by)
     publish(contest, by=by)
-    return result
+    return entry

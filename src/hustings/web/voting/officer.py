@@ -1,5 +1,9 @@
 """The returning officer's voting page: roll, codes, paper batches, close, count, publish.
 
+Open, close, count and publish are the ``Contest`` transitions (the same methods as the
+contest's generic stage button); their ledger entries, seal, count and files come with
+them from ``closing``.
+
 Every action needs the ``contests.run_contest`` permission (a returning officer), is a POST
 with a CSRF token, and reports refusals as a message on the page, never a traceback.
 """
@@ -17,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from hustings.web.contests.models import Contest
 from hustings.web.errors import PlatformError
-from hustings.web.voting import closing, credentials, ledger, paper, roll
+from hustings.web.voting import contest_info, credentials, ledger, paper, roll
 from hustings.web.voting.errors import VotingError
 from hustings.web.voting.models import LedgerEntry, PaperBatch, Participation, SetAside, Voter
 
@@ -100,16 +104,17 @@ def _act(request, contest, action):  # noqa: ANN001
         )
         messages.success(request, f"Batch {batch.label}: {batch.get_status_display()}.")
     elif action == "open":
-        with ledger.transaction.atomic():
-            contest.open_ballot(by=request.user)
-            ledger.append(contest, ledger.Kind.BALLOT_OPENED, {})
+        contest.open_ballot(by=request.user)  # the ledger entry comes with the transition
         messages.success(request, "The ballot is open.")
     elif action == "close":
-        closing.close(contest, by=request.user)
-        closing.count_contest(contest, by=request.user)
+        # "Close and count": a ballot already closed (e.g. with the contest's stage
+        # button, which seals it the same way) is only counted.
+        if contest.stage == contest_info.BALLOT_OPEN:
+            contest.close_ballot(by=request.user)
+        contest.mark_counted(by=request.user)
         messages.success(request, "The ballot is closed and counted.")
     elif action == "publish":
-        closing.publish(contest, by=request.user)
+        contest.publish(by=request.user)
         return redirect("voting:results", contest.slug)
     else:
         raise VotingError(f"unknown action {action!r}")
