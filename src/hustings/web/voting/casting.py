@@ -9,10 +9,20 @@ The transaction writes, in this order,
 
 and the receipt is returned only after the commit, so a receipt shown to a voter always
 stands for a ballot that is durably stored (Helios acknowledged votes before storing them).
+
+On PostgreSQL an online cast is the same transaction in two statements, prepared once per
+connection (``_pg_cast``): the stage lock, the participation, the ballot and the lane-head
+lock in one, the ledger entry and the new head in the other. Each step still depends on the
+one before (the participation is inserted only from the locked stage row, the ballot only
+from the participation, the head is locked only once the participation is in), so the order
+of locks, and with it the guards, are those of the ORM path used elsewhere. It saves four
+round trips and most of Django's SQL compiling: the cast is the platform's hot path.
 """
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -20,9 +30,9 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from hustings.web.voting import codes, contest_info, ledger
+from hustings.web.voting import chain, codes, contest_info, ledger
 from hustings.web.voting.errors import AlreadyVoted, CredentialError, NotOpen
-from hustings.web.voting.models import Ballot, Channel, Credential, Participation
+from hustings.web.voting.models import Ballot, Channel, Credential, Participation, Voter
 
 MAX_FAILED = 5  # wrong secrets before a credential locks
 LOCKOUT = timedelta(minutes=15)
@@ -45,11 +55,7 @@ def check_code(contest, text: str) -> Credential:  # noqa: ANN001
             "ABCD1234-EFGHJ-KMNPQ-RSTVW-XYZ01."
         )
     ballot_id, secret = parts
-    cred = (
-        Credential.objects.select_related("voter")
-        .filter(ballot_id=ballot_id, voter__contest=contest)
-        .first()
-    )
+    cred = _credential(contest, ballot_id)
     now = timezone.now()
     if cred is None:
         raise CredentialError("That security code is not right. Check it and try again.")
@@ -69,6 +75,49 @@ def check_code(contest, text: str) -> Credential:  # noqa: ANN001
     if cred.voter.excluded:
         raise CredentialError("This security code is no longer valid. Contact the returning officer.")
     return cred
+
+
+def _credential(contest, ballot_id: str) -> Credential | None:  # noqa: ANN001
+    if connection.vendor != "postgresql":
+        return (
+            Credential.objects.select_related("voter")
+            .filter(ballot_id=ballot_id, voter__contest=contest)
+            .first()
+        )
+    row = _pg_execute(_PG_CREDENTIAL, [ballot_id, contest.pk]).fetchone()
+    if row is None:
+        return None
+    cred = Credential.from_db("default", _CREDENTIAL_FIELDS, row[: len(_CREDENTIAL_FIELDS)])
+    cred.voter = Voter.from_db("default", _VOTER_FIELDS, row[len(_CREDENTIAL_FIELDS):])
+    if isinstance(cred.voter.sections, str):  # Django has psycopg hand jsonb over as text
+        cred.voter.sections = json.loads(cred.voter.sections)
+    return cred
+
+
+_CREDENTIAL_FIELDS = ["id", "voter_id", "ballot_id", "secret_digest", "failed_attempts",
+                      "locked_until", "sent_at", "reminders_sent"]
+_VOTER_FIELDS = ["id", "contest_id", "reference", "name", "email", "postal_address", "sections",
+                 "joined", "excluded_reason", "excluded_at"]
+_PG_CREDENTIAL = (
+    "SELECT " + ", ".join(f"c.{f}" for f in _CREDENTIAL_FIELDS) + ", "
+    + ", ".join(f"v.{f}" for f in _VOTER_FIELDS)
+    + " FROM voting_credential c JOIN voting_voter v ON v.id = c.voter_id"
+    " WHERE c.ballot_id = %s AND v.contest_id = %s"
+)
+
+
+def _pg_execute(sql: str, params: Sequence):  # noqa: ANN202
+    """Run one statement on Django's connection (inside its transaction, if any) through a
+    server-side-binding psycopg cursor, so PostgreSQL parses and plans it once per connection
+    (``prepare=True``) instead of once per cast. Errors come out as Django's (IntegrityError
+    …), and a broken connection is noticed by Django as with its own cursors."""
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cur = psycopg.Cursor(connection.connection)
+        cur.execute(sql, params, prepare=True)
+        return cur
 
 
 def ballot_sections(contest, voter) -> list[str]:  # noqa: ANN001
@@ -101,6 +150,8 @@ def cast(
     if section not in ballot_sections(contest, voter):
         raise NotOpen(f"You do not have a ballot in the section {section!r}.")
     receipt = codes.new_receipt()
+    if channel == Channel.ONLINE and connection.vendor == "postgresql":
+        return _pg_cast(contest, voter, section, ranking, receipt)
     try:
         with transaction.atomic():
             # Re-read the stage under a shared lock: closing takes the contest row FOR UPDATE,
@@ -121,6 +172,69 @@ def cast(
                           lane=0 if channel == Channel.PAPER else None)
     except IntegrityError as e:
         # PostgreSQL names the constraint, SQLite the table: either way, the participation
+        if "participation" in str(e).lower():
+            raise AlreadyVoted(f"You have already voted in {section}.") from None
+        raise
+    return receipt
+
+
+# One statement: lock the contest row (shared) and read its stage; insert the participation
+# only from that row when the ballot is open; the ballot only from the participation; lock
+# the lane's head only joined to the participation, so it is locked after the participation
+# is in (as in the ORM path: a duplicate waits on the unique index holding no head lock).
+_PG_CAST_1 = """
+WITH s AS (
+    SELECT stage FROM contests_contest WHERE id = %(contest)s FOR SHARE
+), p AS (
+    INSERT INTO voting_participation (id, contest_id, voter_id, section, channel)
+    SELECT %(pid)s, %(contest)s, %(voter)s, %(section)s, 'online' FROM s
+    WHERE s.stage = 'ballot_open'
+    RETURNING contest_id
+), b AS (
+    INSERT INTO voting_ballot (id, contest_id, section, ranking, channel)
+    SELECT %(bid)s, p.contest_id, %(section)s, %(ranking)s::jsonb, 'online' FROM p
+    RETURNING 1
+), h AS (
+    SELECT lh.id, lh.seq, lh.hash FROM voting_ledgerhead lh JOIN p ON p.contest_id = lh.contest_id
+    WHERE lh.lane = %(lane)s FOR UPDATE OF lh
+)
+SELECT (SELECT count(*) FROM b), h.id, h.seq, h.hash FROM (SELECT 1) one LEFT JOIN h ON true
+"""
+_PG_CAST_2 = """
+WITH e AS (
+    INSERT INTO voting_ledgerentry (contest_id, lane, seq, kind, at, payload, prev_hash, hash)
+    VALUES (%(contest)s, %(lane)s, %(seq)s, %(kind)s, %(at)s, %(payload)s::jsonb, %(prev)s, %(hash)s)
+)
+UPDATE voting_ledgerhead SET seq = %(seq)s, hash = %(hash)s WHERE id = %(head)s
+"""
+
+
+def _pg_cast(contest, voter, section: str, ranking: Sequence[str], receipt: str) -> str:  # noqa: ANN001
+    """``cast`` for an online ballot on PostgreSQL: the same transaction, two statements."""
+    lane = ledger.cast_lane()
+    payload = {"receipt": receipt, "section": section}
+    try:
+        with transaction.atomic():
+            stored, head, seq, prev = _pg_execute(_PG_CAST_1, {
+                "contest": contest.pk, "voter": voter.pk, "section": section,
+                "pid": uuid.uuid4(), "bid": uuid.uuid4(), "lane": lane,
+                "ranking": json.dumps(list(ranking)),
+            }).fetchone()
+            if not stored:
+                raise NotOpen("The ballot is not open.")
+            if head is None:  # the contest's ledger has no lanes yet: the ORM path makes them
+                ledger.append(contest, ledger.Kind.CAST, payload, lane=lane)
+            else:
+                seq += 1
+                at = timezone.now().isoformat(timespec="microseconds")
+                body = chain.entry_body(seq, ledger.Kind.CAST, at, payload, lane)
+                digest = chain.entry_hash(prev, body)
+                _pg_execute(_PG_CAST_2, {
+                    "contest": contest.pk, "lane": lane, "seq": seq, "kind": ledger.Kind.CAST,
+                    "at": at, "payload": chain.canonical_json(body["payload"]), "prev": prev,
+                    "hash": digest, "head": head,
+                })
+    except IntegrityError as e:
         if "participation" in str(e).lower():
             raise AlreadyVoted(f"You have already voted in {section}.") from None
         raise

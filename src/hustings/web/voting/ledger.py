@@ -39,6 +39,11 @@ def lanes() -> int:
     return int(getattr(settings, "HUSTINGS_LEDGER_LANES", 8))
 
 
+def cast_lane() -> int:
+    """The lane a cast goes to: drawn at random, so concurrent casts lock different heads."""
+    return secrets.randbelow(lanes())
+
+
 def setup_for(contest) -> VotingSetup:  # noqa: ANN001
     setup, created = VotingSetup.objects.get_or_create(contest=contest)
     if created or not LedgerHead.objects.filter(contest=contest).exists():
@@ -52,7 +57,7 @@ def append(contest, kind: str, payload: Mapping[str, Any], *, lane: int | None =
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("ledger.append must run inside the transaction it records")
     if lane is None:
-        lane = secrets.randbelow(lanes()) if kind == Kind.CAST else 0
+        lane = cast_lane() if kind == Kind.CAST else 0
     head = LedgerHead.objects.select_for_update().filter(contest=contest, lane=lane).first()
     if head is None:  # the contest's first entry
         setup_for(contest)
