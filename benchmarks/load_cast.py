@@ -1,6 +1,7 @@
 """Load test: ballots cast per second against `hustings serve` on PostgreSQL (loopback).
 
-    .venv/bin/python benchmarks/load_cast.py [--seconds 30] [--users 40] [--workers 4]
+    .venv/bin/python benchmarks/load_cast.py [--seconds 30] [--users 32] [--workers 2]
+        [--threads 4] [--processes 1]
 
 Makes a fresh database ``hustings_bench`` on the PostgreSQL server of
 $HUSTINGS_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), migrates it, opens
@@ -9,6 +10,10 @@ runs Locust headless for a bounded time (benchmarks/locustfile_cast.py), then pr
 ballots/s, p50/p99 latency of a cast, and checks that no ballot was lost or duplicated:
 every receipt a voter got is in the ledger, ballots = participations = cast entries, and
 the hash chain verifies. Needs the ``bench`` extra (locust). Exit 1 if a check fails.
+
+Everything shares the machine's cores, so it also prints where the CPU went, per ballot:
+Locust (the load generator), the gunicorn server, and the rest of the machine (PostgreSQL
+and anything else running), from getrusage and /proc/stat.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -34,8 +40,10 @@ CANDIDATES = ("Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendall")
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=int, default=30)
-    ap.add_argument("--users", type=int, default=40)
-    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--users", type=int, default=32)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    ap.add_argument("--processes", type=int, default=1, help="Locust processes (its --processes)")
     ap.add_argument("--voters", type=int, default=40000)
     args = ap.parse_args()
 
@@ -45,6 +53,7 @@ def main() -> int:
     os.environ.setdefault("HUSTINGS_SECRET_KEY", "benchmark-only-secret")
     os.environ["HUSTINGS_ALLOWED_HOSTS"] = "127.0.0.1"
     os.environ["HUSTINGS_CODE_FAILURES"] = "100000/h"
+    os.environ["HUSTINGS_ACCESS_LOG"] = "0"  # a log line per request is CPU the casts need
     os.environ["DJANGO_SETTINGS_MODULE"] = "hustings.web.settings"
     import django
 
@@ -58,23 +67,62 @@ def main() -> int:
     (work / "codes.txt").write_text("\n".join(codes))
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "hustings"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)],
+        [str(BIN / "hustings"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+         "--threads", str(args.threads)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    cpu = {}
     try:
         wait_for(f"http://127.0.0.1:{port}/")
         env = {**os.environ, "HUSTINGS_BENCH_SLUG": contest.slug,
                "HUSTINGS_BENCH_CODES": str(work / "codes.txt"),
                "HUSTINGS_BENCH_RECEIPTS": str(work / "receipts.txt")}
+        extra = ["--processes", str(args.processes)] if args.processes > 1 else []
+        before, machine, pg = children_cpu(), machine_cpu(), postgres_cpu()
         subprocess.run(
             [str(BIN / "locust"), "-f", str(ROOT / "benchmarks/locustfile_cast.py"), "--headless",
              "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
              "--host", f"http://127.0.0.1:{port}", "--csv", str(work / "stats"),
-             "--only-summary", "--loglevel", "WARNING"],
+             "--only-summary", "--loglevel", "WARNING", *extra],
             env=env, check=False, stdout=subprocess.DEVNULL)
+        cpu["locust"] = children_cpu() - before
+        cpu["postgres"] = postgres_cpu() - pg  # before the server's connections close
+        busy, total = machine_cpu()
+        cpu["machine"] = busy - machine[0]
+        cpu["wall"] = (total - machine[1]) / (os.cpu_count() or 1)
     finally:
+        before = children_cpu()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
-    return report(contest, work, args)
+        cpu["server"] = children_cpu() - before  # its workers, reaped by the master
+    return report(contest, work, args, cpu)
+
+
+def children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def postgres_cpu() -> float:
+    """CPU seconds of the PostgreSQL processes alive now (backends, WAL writer, ...): the
+    server's connections persist through the run, so the difference covers the casts."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        if name.startswith("postgres"):
+            total += int(rest[11]) + int(rest[12])  # utime, stime
+    return total / ticks
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, all cores."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / ticks, sum(fields[:8]) / ticks
 
 
 def fresh_database(server_url: str) -> None:
@@ -110,7 +158,7 @@ def open_contest(n: int):
     return contest, out
 
 
-def report(contest, work: Path, args) -> int:
+def report(contest, work: Path, args, cpu: dict) -> int:
     from hustings.web.voting import ledger
     from hustings.web.voting.models import Ballot, LedgerEntry, Participation
 
@@ -124,13 +172,21 @@ def report(contest, work: Path, args) -> int:
     lost = set(receipts) - stored
     duplicated = len(receipts) - len(set(receipts))
     chain = ledger.verify(contest)
-    print(f"load_cast: {args.seconds} s, {args.users} Locust users, hustings serve with "
-          f"{args.workers} gunicorn workers x 2 threads, PostgreSQL on loopback")
+    print(f"load_cast: {args.seconds} s, {args.users} Locust users in {args.processes} process(es), "
+          f"hustings serve with {args.workers} gunicorn workers x {args.threads} threads, "
+          f"PostgreSQL on loopback")
     print(f"  receipts returned   {len(receipts)}")
     print(f"  ballots/s           {len(receipts) / args.seconds:.1f}")
     print(f"  cast latency p50    {cast['50%']} ms")
     print(f"  cast latency p99    {cast['99%']} ms")
     print(f"  failed requests     {cast['Failure Count']}")
+    n = max(len(receipts), 1)
+    # the server's CPU includes its start-up and shutdown (a second or so of one core)
+    rest = cpu["machine"] - cpu["locust"] - cpu["server"] - cpu["postgres"]
+    print(f"  CPU per ballot      Locust {cpu['locust'] / n * 1000:.2f} ms, server "
+          f"{cpu['server'] / n * 1000:.2f} ms, PostgreSQL {cpu['postgres'] / n * 1000:.2f} ms, "
+          f"rest of machine {rest / n * 1000:.2f} ms")
+    print(f"  cores busy          {cpu['machine'] / max(cpu['wall'], 1e-9):.2f} of {os.cpu_count()}")
     print(f"  ballots stored {ballots}, participations {participations}, cast entries "
           f"{len(stored)}, ledger verifies ({chain} entries)")
     ok = bool(receipts) and not lost and not duplicated and ballots == participations == len(stored)

@@ -50,6 +50,9 @@ def _gunicorn(bind: str, *, workers: int, threads: int, access_log: bool) -> Non
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
+            # threads > 1 makes gunicorn's gthread worker: while one request waits for its
+            # commit's flush, another runs; it also keeps connections alive between requests
+            self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
             self.cfg.set("accesslog", "-" if access_log else None)
             self.cfg.set("errorlog", "-")
             self.cfg.set("loglevel", "warning")
@@ -132,13 +135,20 @@ def demo_command(port: int, data_dir: Path, no_serve: bool) -> None:
 @click.option(
     "--workers", default=None, type=click.IntRange(1, 64), help="[default: $WEB_CONCURRENCY or 2]"
 )
+@click.option(
+    "--threads", default=None, type=click.IntRange(1, 64),
+    help="Threads per worker [default: $HUSTINGS_THREADS or 4].",
+)
 @click.option("--migrate", is_flag=True, help="Apply database migrations before serving.")
-def serve_command(bind: str | None, workers: int | None, migrate: bool) -> None:
+def serve_command(bind: str | None, workers: int | None, threads: int | None, migrate: bool) -> None:
     """Serve the platform under gunicorn, set up from the environment.
 
     \b
     Needs: HUSTINGS_SECRET_KEY, HUSTINGS_ALLOWED_HOSTS (comma-separated), DATABASE_URL.
-    Optional: HUSTINGS_SECURE=1 behind HTTPS, HUSTINGS_CSRF_TRUSTED_ORIGINS.
+    Optional: HUSTINGS_SECURE=1 behind HTTPS, HUSTINGS_CSRF_TRUSTED_ORIGINS,
+    HUSTINGS_ACCESS_LOG=0 when the proxy in front keeps the access log.
+    A cast spends most of its time on CPU and the rest waiting for the commit to reach
+    disk: about one worker per core, each with a few threads, keeps the cores busy.
     Example:
         hustings serve --migrate --bind 0.0.0.0:8000
     """
@@ -164,6 +174,7 @@ def serve_command(bind: str | None, workers: int | None, migrate: bool) -> None:
         ) from None
     bind = bind or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
     workers = workers or int(os.environ.get("WEB_CONCURRENCY", "2"))
+    threads = threads or int(os.environ.get("HUSTINGS_THREADS", "4"))
     _django({})
     from django.db import connection
     from django.db.utils import OperationalError
@@ -177,5 +188,6 @@ def serve_command(bind: str | None, workers: int | None, migrate: bool) -> None:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=1)
-    click.echo(f"Serving Hustings on http://{bind}/ with {workers} worker(s)")
-    _gunicorn(bind, workers=workers, threads=2, access_log=True)
+    click.echo(f"Serving Hustings on http://{bind}/ with {workers} worker(s) x {threads} thread(s)")
+    _gunicorn(bind, workers=workers, threads=threads,
+              access_log=os.environ.get("HUSTINGS_ACCESS_LOG", "1") != "0")
