@@ -88,7 +88,7 @@ STEP_LABELS = {
     "close_nominations": "Close nominations and fix the ballot",
     "open_ballot": "Open the ballot",
     "close_ballot": "Close the ballot",
-    "mark_counted": "Record the count",
+    "mark_counted": "Count the ballots and record the count",
     "publish": "Publish the result",
 }
 

@@ -70,6 +70,8 @@ def nominate(request, slug):
 
 @require_POST
 def withdraw(request, slug, pk):
+    """Withdraw a live nomination before nominations close: the body's own officers (from
+    the nominate page) or a returning officer (from the record page, for any body)."""
     contest = visible_contest(request, slug)
     nomination = (
         Nomination.objects.filter(pk=pk, body__contest=contest).select_related("body").first()
@@ -84,7 +86,11 @@ def withdraw(request, slug, pk):
         messages.success(request, f"{nomination.body.name}'s nomination is withdrawn.")
     except NominationError as e:
         messages.error(request, str(e))
-    return redirect("nominate", slug=contest.slug)
+    # A returning officer withdrawing for a body they do not act for (a letter from a CLP
+    # secretary, say) goes back to their own nominations page: "nominate" would be 403.
+    if nomination.body.officers.filter(pk=request.user.pk).exists():
+        return redirect("nominate", slug=contest.slug)
+    return redirect("record-nomination", slug=contest.slug)
 
 
 def respond(request, slug, candidate):
@@ -117,7 +123,8 @@ def respond(request, slug, candidate):
 
 def record(request, slug):
     """A returning officer records a nomination that arrived on paper (a CLP's form, a
-    union's letter) for a body that has not yet nominated."""
+    union's letter) for a body that has not yet nominated, and withdraws one when a body
+    asks (the list of live nominations, each with a withdraw button)."""
     contest = visible_contest(request, slug)
     denied = login_or_403(request, is_returning_officer(request.user))
     if denied:
@@ -150,6 +157,9 @@ def record(request, slug):
             "groups": groups,
             "candidates": candidates,
             "open": contest.stage == Stage.NOMINATIONS_OPEN,
+            "live": Nomination.objects.filter(body__contest=contest, withdrawn_at__isnull=True)
+            .select_related("body", "candidate")
+            .order_by("body__kind", "body__name"),
         },
         status=status,
     )
