@@ -213,3 +213,14 @@ def test_a_ballot_reopened_before_the_count_is_sealed_again(omov, omov_codes, of
     omov.mark_counted(by=officer)
     assert "sealed_at_count" not in omov.audit_log.get(action="record count").detail
     assert ledger.verify(omov) == 6  # two casts, two seals, the reopening, the count
+
+
+def test_files_left_by_an_older_go_back_are_superseded_not_overwritten(omov, omov_codes, officer):
+    counted(omov, omov_codes, officer)
+    Contest.objects.filter(pk=omov.pk).update(stage="ballot_closed")  # the old go_back: files kept
+    omov.refresh_from_db()
+    first = {f.name: f.sha256 for f in PublishedFile.objects.filter(contest=omov)}
+    entry = omov.mark_counted(by=officer)
+    assert entry.detail["superseded"]["count_withdrawn"] == {f"superseded-1-{n}": h for n, h in first.items()}
+    assert PublishedFile.objects.filter(contest=omov).count() == 8
+    ledger.verify(omov)

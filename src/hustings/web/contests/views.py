@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from hustings.web.contests.access import is_returning_officer, login_or_403, visible_contest
 from hustings.web.contests.models import STAGES, Contest, Stage
 from hustings.web.errors import PlatformError, TransitionError
-from hustings.web.voting.errors import VotingError
 from hustings.web.nominations.services import surname_key
+from hustings.web.voting.errors import VotingError
 
 
 def contest_list(request):

@@ -67,7 +67,7 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "section"
 
 
-def load_ballots(contest, rules) -> tuple[Ballots, list[tuple[str, list[str]]]]:  # noqa: ANN001
+def load_ballots(contest, rules) -> tuple[Ballots, list[tuple[str, list[str]]]]:
     """Every stored ballot, shuffled with a ``secrets`` seed, as counting Ballots."""
     rows = list(Ballot.objects.filter(contest=contest).values_list("section", "ranking"))
     secrets.SystemRandom().shuffle(rows)
@@ -86,12 +86,12 @@ def _ref(entry: LedgerEntry) -> dict:
 # -- the hooks (called by Contest's transitions, under its row lock) -------------------
 
 
-def opened(contest) -> dict:  # noqa: ANN001
+def opened(contest) -> dict:
     """``open_ballot``: the ledger records the opening."""
     return {"ledger": _ref(ledger.append(contest, ledger.Kind.BALLOT_OPENED, {}))}
 
 
-def seal(contest) -> dict:  # noqa: ANN001
+def seal(contest) -> dict:
     """``close_ballot``: refuse unless every participation has its ballot; seal the ledger."""
     n_part = Participation.objects.filter(contest=contest).count()
     n_ball = Ballot.objects.filter(contest=contest).count()
@@ -104,7 +104,7 @@ def seal(contest) -> dict:  # noqa: ANN001
     return {"participations": n_part, "ballots": n_ball, "ledger": _ref(entry)}
 
 
-def _sealed(contest) -> bool:  # noqa: ANN001
+def _sealed(contest) -> bool:
     """Is the last opening followed by a close? (A reopened ballot must be sealed again.)"""
     last = (LedgerEntry.objects.filter(contest=contest, lane=0)
             .filter(Q(kind=ledger.Kind.BALLOT_OPENED) | Q(kind=ledger.Kind.BALLOT_CLOSED))
@@ -112,7 +112,7 @@ def _sealed(contest) -> bool:  # noqa: ANN001
     return last == ledger.Kind.BALLOT_CLOSED
 
 
-def count_and_store(contest) -> dict:  # noqa: ANN001
+def count_and_store(contest) -> dict:
     """``mark_counted``: count the closed ballot, store the published files, record the
     count in the ledger. Returns the audit detail (winners, ballots, files' SHA-256)."""
     from hustings.web.voting import paper  # merges batches held back by the 'online' rule
@@ -122,10 +122,15 @@ def count_and_store(contest) -> dict:  # noqa: ANN001
         # Closed before the close sealed the ledger (by an older version's stage button):
         # seal it now, before anything else is appended.
         detail["sealed_at_count"] = seal(contest)
+    if PublishedFile.objects.filter(contest=contest).exclude(name__startswith=SUPERSEDED).exists():
+        # Files of an earlier count left by an older version's "go back": keep them.
+        detail["superseded"] = _supersede(contest, "recount (files of an earlier count)")
     paper.merge_held_batches(contest)
     if not contest_info.candidates(contest):
         raise TransitionError("cannot record count: no candidate is on the ballot")
     rules = contest_info.rules(contest)
+    # The count runs inside the transition's transaction, under the contest row lock: a
+    # second press waits and is then refused, and a failed count leaves nothing behind.
     ballots, rows = load_ballots(contest, rules)
     try:
         result = count(rules, ballots)
@@ -156,7 +161,7 @@ def count_and_store(contest) -> dict:  # noqa: ANN001
             "ledger": _ref(entry)}
 
 
-def publish_files(contest) -> dict:  # noqa: ANN001
+def publish_files(contest) -> dict:
     """``publish``: the publication entry, then ledger.json with the whole chain."""
     stored = PublishedFile.objects.filter(contest=contest, name="result.json").first()
     if stored is None:
@@ -172,7 +177,7 @@ def publish_files(contest) -> dict:  # noqa: ANN001
     return {"result_sha256": stored.sha256, "ledger_json_sha256": digest, "ledger": _ref(entry)}
 
 
-def going_back(contest, to: str, reason: str) -> dict:  # noqa: ANN001
+def going_back(contest, to: str, reason: str) -> dict:
     """``go_back``: refuse what cannot be undone; withdraw an unpublished count."""
     current, target = _ORDER.index(contest.stage), _ORDER.index(to)
     if contest.stage == PUBLISHED:
@@ -198,11 +203,16 @@ def going_back(contest, to: str, reason: str) -> dict:  # noqa: ANN001
         return {"ledger": _ref(entry)}
     if contest.stage != COUNTED:
         return {}
+    return _supersede(contest, reason)
+
+
+def _supersede(contest, reason: str) -> dict:
+    """Withdraw the current count's files: kept, renamed ``superseded-<n>-<name>`` (so
+    nothing once hashed into the ledger is lost), with a ``count-withdrawn`` entry."""
     current_files = list(PublishedFile.objects.filter(contest=contest)
                          .exclude(name__startswith=SUPERSEDED))
     n = LedgerEntry.objects.filter(contest=contest, kind=COUNT_WITHDRAWN).count() + 1
     for f in current_files:
-        # Kept, not deleted: the withdrawn count stays downloadable beside the recount.
         f.name = f"{SUPERSEDED}{n}-{f.name}"
         f.save(update_fields=["name"])
     withdrawn = {f.name: f.sha256 for f in sorted(current_files, key=lambda f: f.name)}
@@ -213,7 +223,7 @@ def going_back(contest, to: str, reason: str) -> dict:  # noqa: ANN001
 # -- the published files ------------------------------------------------------------
 
 
-def ballots_csv(section: str, rankings: list[list[str]], candidates) -> str:  # noqa: ANN001
+def ballots_csv(section: str, rankings: list[list[str]], candidates) -> str:
     width = max([len(r) for r in rankings] + [1])
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
@@ -223,7 +233,7 @@ def ballots_csv(section: str, rankings: list[list[str]], candidates) -> str:  # 
     return out.getvalue()
 
 
-def ballots_blt(rankings: list[list[str]], candidates, seats: int, title: str) -> str:  # noqa: ANN001
+def ballots_blt(rankings: list[list[str]], candidates, seats: int, title: str) -> str:
     from hustings.formats.blt import blt_text
 
     ballots = Ballots.from_rankings(candidates, rankings)
@@ -233,21 +243,21 @@ def ballots_blt(rankings: list[list[str]], candidates, seats: int, title: str) -
 # -- for scripts and tests: each is only the Contest method ----------------------------
 
 
-def close(contest, *, by):  # noqa: ANN001
+def close(contest, *, by):
     """Close the ballot (sealing the ledger); returns the audit entry."""
     return contest.close_ballot(by=by)
 
 
-def count_contest(contest, *, by):  # noqa: ANN001
+def count_contest(contest, *, by):
     """Record the count (counting and storing the files); returns the audit entry."""
     return contest.mark_counted(by=by)
 
 
-def publish(contest, *, by):  # noqa: ANN001
+def publish(contest, *, by):
     return contest.publish(by=by)
 
 
-def close_count_publish(contest, *, by):  # noqa: ANN001
+def close_count_publish(contest, *, by):
     close(contest, by=by)
     entry = count_contest(contest, by=by)
     publish(contest, by=by)

@@ -56,7 +56,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
-def _act(request, contest, action):  # noqa: ANN001
+def _act(request, contest, action):
     base = request.build_absolute_uri("/")
     if action == "roll":
         upload = request.FILES.get("roll")
