@@ -54,7 +54,9 @@ def test_a_returning_officer_withdraws_a_nomination_from_the_record_page(
     client = client_for(returning_officer)
     page = client.get(reverse("record-nomination", args=[contest.slug])).content.decode()
     withdraw_url = reverse("withdraw", args=[contest.slug, n.pk])
-    assert f'action="{withdraw_url}"' in page and "aria-label=\"Withdraw Unite's nomination\"" in page
+    assert (
+        f'action="{withdraw_url}"' in page and 'aria-label="Withdraw Unite\'s nomination"' in page
+    )
     response = client.post(withdraw_url, follow=True)
     assert response.redirect_chain == [(reverse("record-nomination", args=[contest.slug]), 302)]
     assert "Unite&#x27;s nomination is withdrawn." in response.content.decode()
