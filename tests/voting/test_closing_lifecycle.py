@@ -224,3 +224,45 @@ def test_files_left_by_an_older_go_back_are_superseded_not_overwritten(omov, omo
     assert entry.detail["superseded"]["count_withdrawn"] == {f"superseded-1-{n}": h for n, h in first.items()}
     assert PublishedFile.objects.filter(contest=omov).count() == 8
     ledger.verify(omov)
+
+
+def test_the_real_2010_plp_ballots_through_the_stage_button_with_a_recount(
+    shared, officer, client, tmp_path
+):
+    """266 published PLP ballots of Labour 2010, cast online, then only the generic stage
+    button: close, count, go back for a recount, count, publish. Both counts give the
+    declared figures (25 Sept 2010, MPs and MEPs section); the public ledger verifies."""
+    import csv
+    import json
+
+    from click.testing import CliRunner
+
+    from hustings.cli import main
+
+    from conftest import CANDIDATES_2010, add_voters, make_contest
+
+    rows = list(csv.DictReader((shared / "data/labour/labour-2010-plp-ballots.csv").open()))
+    contest = make_contest("plp-2010", "labour-2015", CANDIDATES_2010)
+    codes = add_voters(contest, [(f"P{r['ballot_id']}", ["All voters"]) for r in rows])
+    for r in rows:
+        ranking = [r[f"pref{i}"] for i in range(1, 6) if r[f"pref{i}"]]
+        casting.cast(contest, casting.check_code(contest, codes[f"P{r['ballot_id']}"]).voter,
+                     "All voters", ranking)
+    client.force_login(officer)
+    for step, extra in [("close_ballot", {}), ("mark_counted", {}),
+                        ("go_back", {"to": "ballot_closed", "reason": "recount requested"}),
+                        ("mark_counted", {}), ("publish", {})]:
+        assert "Done: the contest is now at" in button(client, contest, step, **extra).content.decode()
+    assert stage(contest) == "published"
+    for name in ("result.json", "superseded-1-result.json"):
+        doc = json.loads(PublishedFile.objects.get(contest=contest, name=name).content)
+        rounds = [r["tally"] for r in doc["results"]]
+        assert rounds[0] == {"Diane Abbott": "7", "Ed Balls": "40", "Andy Burnham": "24",
+                             "David Miliband": "111", "Ed Miliband": "84"}
+        assert rounds[-1] == {"David Miliband": "140", "Ed Miliband": "122"}
+    (tmp_path / "ledger.json").write_text(
+        PublishedFile.objects.get(contest=contest, name="ledger.json").content, encoding="utf-8")
+    r = CliRunner().invoke(main, ["verify", "ledger", str(tmp_path / "ledger.json")])
+    assert r.exit_code == 0, r.output
+    # 266 casts + close, count, count withdrawn, recount, publication
+    assert "271 entries" in r.output
