@@ -77,6 +77,9 @@ def test_the_stage_button_records_the_count_by_counting(omov, omov_codes, office
     assert '"kind": "published"' in PublishedFile.objects.get(contest=omov, name="ledger.json").content
     assert "Elected: Andy Burnham" in client.get(f"/contests/{omov.slug}/results/").content.decode()
     assert ledger.verify(omov) == 5 + 3
+    audit = client.get(f"/contests/{omov.slug}/audit/").content.decode()
+    assert "close ballot — 5 ballots sealed in the ledger" in audit
+    assert "record count — 5 ballots; elected Andy Burnham" in audit
 
 
 def test_the_officer_page_goes_through_the_same_transitions(omov, omov_codes, officer, client):
