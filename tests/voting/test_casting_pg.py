@@ -82,3 +82,17 @@ def test_unknown_code_and_code_of_another_contest_are_not_found(omov, omov_codes
     cred = casting.check_code(college, other["M1"])
     assert cred.voter.reference == "M1" and cred.voter.contest_id == college.pk
     assert cred.failed_attempts == 0 and cred.locked_until is None
+
+
+def test_the_cast_statements_are_prepared_once_per_connection(omov, omov_codes):
+    ledger.setup_for(omov)
+    for ref in ("L001", "L002", "L003"):
+        voter = casting.check_code(omov, omov_codes[ref]).voter
+        casting.cast(omov, voter, "All voters", ["Liz Kendall"])
+    with connection.cursor() as cur:
+        cur.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+                    ["%voting_%"])
+        prepared = [row[0] for row in cur.fetchall()]
+    # the credential lookup and the two cast statements, each once (Django's own queries
+    # are not prepared: its cursors bind parameters on the client)
+    assert sorted(s.split()[0] for s in prepared) == ["SELECT", "WITH", "WITH"]

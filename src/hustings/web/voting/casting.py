@@ -106,6 +106,9 @@ _PG_CREDENTIAL = (
 )
 
 
+_ONLY_WHEN_ASKED = 2**31 - 1
+
+
 def _pg_execute(sql: str, params: Sequence):  # noqa: ANN202
     """Run one statement on Django's connection (inside its transaction, if any) through a
     server-side-binding psycopg cursor, so PostgreSQL parses and plans it once per connection
@@ -114,8 +117,14 @@ def _pg_execute(sql: str, params: Sequence):  # noqa: ANN202
     import psycopg
 
     connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django opens psycopg connections with preparing off (None), which ignores even
+        # prepare=True. A threshold no statement reaches prepares only those that ask: Django's
+        # own (client-side binding) cursors never prepare anything.
+        raw.prepare_threshold = _ONLY_WHEN_ASKED
     with connection.wrap_database_errors:
-        cur = psycopg.Cursor(connection.connection)
+        cur = psycopg.Cursor(raw)
         cur.execute(sql, params, prepare=True)
         return cur
 
