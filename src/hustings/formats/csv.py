@@ -17,11 +17,19 @@ of ten million names arrives as small integer codes plus a dictionary of a dozen
 NumPy maps the codes to candidate indices through a lookup table. Line numbers are not
 tracked on that fast path: when a value is bad, the file is rescanned with the standard
 library to find its line (only errors pay for it).
+
+Memory: the file is parsed in blocks of whole records (``formats.csv_blocks``, about
+``BLOCK_BYTES`` each), each block's table written into one int16 ``ranks`` array and
+freed before the next block is read, so the parsed form of the whole file (int32 codes,
+twice the ranks) never exists at once. ``ranks`` is allocated once for the most rows the
+file's size allows; the pages past the last row are never touched, so they cost address
+space, not memory.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -36,6 +44,7 @@ import pyarrow.csv as pacsv
 from hustings.counting import BLANK, Ballots
 from hustings.counting.ballots import RANK_DTYPE
 from hustings.formats.ballot_file import BallotFile
+from hustings.formats.csv_blocks import blocks
 from hustings.formats.errors import CsvFormatError
 
 HEADER_EXPECTED = "a header with rank columns pref1..prefN or rank1..rankN"
@@ -45,6 +54,9 @@ RANK_COLUMN = re.compile(r"(pref|rank)(\d+)", re.IGNORECASE)
 # dictionary's few distinct values (and rescan for the line if one is not UTF-8).
 _DICT = pa.dictionary(pa.int32(), pa.binary())
 _HEADER_BYTES = 1 << 20
+BLOCK_BYTES = 32 << 20  # the file is parsed this much at a time (see Memory above)
+_ARROW_BLOCK = 1 << 20  # pyarrow's own unit of work: a block is 32 of them, parsed in parallel
+_RENUMBER_ROWS = 1 << 20
 MAX_CANDIDATES = int(np.iinfo(RANK_DTYPE).max)  # candidate indices are int16 in the ranks
 
 
@@ -53,53 +65,81 @@ def read_csv(
     *,
     candidates: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    block_bytes: int = BLOCK_BYTES,
 ) -> BallotFile:
     """Read a CSV ballot file.
 
     ``candidates``: the rules' declared list; a name outside it is an error naming the line.
     Without it the candidates are every name seen, sorted. ``progress`` is told each stage
     ("parsing", "encoding") so a shell can show where a large read has got to.
+    ``block_bytes``: how much of the file is parsed at once (tests make it tiny).
     """
     path = Path(path)
-    header = _read_header(path)
+    header, data_start = _read_header(path)
     ranks_cols, weight_col, section_col = _columns(path, header)
     line_of = partial(_line_of_row, path)
     if progress:
         progress("parsing")
-    table = _parse(path, header, ranks_cols, weight_col, section_col)
-    n = table.num_rows
+    decode = partial(_decode, path, len(header))
+    names = _Names(path, candidates)
+    labels: dict[str, int] = {}
+    with path.open("rb") as f:
+        cap = _most_rows(os.fstat(f.fileno()).st_size - data_start, len(header))
+        ranks = np.empty((cap, len(ranks_cols)), dtype=RANK_DTYPE)
+        weights = np.empty(cap if weight_col else 0, np.int64)
+        sections = np.empty(cap if section_col else 0, np.int16)
+        scratch = np.empty((len(ranks_cols), 0), dtype=RANK_DTYPE)
+        f.seek(data_start)
+        n = 0
+        for block in blocks(f, block_bytes):
+            table = _parse(path, block, header, ranks_cols, weight_col, section_col)
+            del block
+            m = table.num_rows
+            if n + m > cap:  # cannot happen (see _most_rows); kept so a slip is not silent
+                raise AssertionError(f"{path}: more rows than {cap}")
+            row_line = partial(_shifted, line_of, n)
+            # Rank by rank into contiguous rows, then one transposing copy: faster than
+            # writing each rank down a column of the row-major array.
+            if scratch.shape[1] < m:
+                scratch = np.empty((len(ranks_cols), m), dtype=RANK_DTYPE)
+            for j, name in enumerate(ranks_cols):
+                names.encode(table.column(name), decode, scratch[j, :m], name, row_line)
+            ranks[n : n + m] = scratch[:, :m].T
+            names.settle(ranks[: n + m])
+            if weight_col:
+                weights[n : n + m] = _weights(table.column(weight_col), path, row_line)
+            if section_col:
+                _labels(table.column(section_col), decode, labels, sections[n : n + m])
+            n += m
+            del table
+        del scratch
+    # The pool's freed pages would otherwise stay in the process for the count's lifetime.
+    pa.default_memory_pool().release_unused()
     if n == 0:
         raise CsvFormatError(path, 2, "no ballots after the header", "one ballot per row")
     if progress:
         progress("encoding")
-    decode = partial(_decode, path, len(header))
-    names = _names_seen(table, ranks_cols, decode)
-    if candidates is None:
-        candidates = tuple(sorted(names - {""}))
-        if not candidates:
-            raise CsvFormatError(path, None, "no candidate is ranked on any ballot",
-                                 "candidate names in the rank columns")
-    candidates = tuple(candidates)
-    if len(candidates) > MAX_CANDIDATES:
-        raise CsvFormatError(path, None, f"{len(candidates)} different candidate names",
-                             f"at most {MAX_CANDIDATES} (are the rank columns names?)")
-    index = {c: i for i, c in enumerate(candidates)}
-    ranks = np.empty((n, len(ranks_cols)), dtype=RANK_DTYPE)
-    for j, name in enumerate(ranks_cols):
-        _encode(table.column(name), index, decode, ranks[:, j], path, name, line_of)
-    if weight_col:
-        weights = _weights(table.column(weight_col), path, line_of)
-    else:
-        weights = np.ones(n, np.int64)
-    if section_col:
-        sections, labels = _labels(table.column(section_col), decode)
-    else:
-        sections, labels = np.zeros(n, np.int16), None
-    ballots = Ballots(candidates, ranks, weights, sections, labels or ("all",))
-    return BallotFile(str(path), ballots, labels, line_of)
+    ranks = ranks[:n]
+    candidates = names.finish()
+    weights = weights[:n] if weight_col else np.ones(n, np.int64)
+    sections = sections[:n] if section_col else np.zeros(n, np.int16)
+    ballots = Ballots(candidates, ranks, weights, sections, tuple(labels) or ("all",))
+    return BallotFile(str(path), ballots, tuple(labels) or None, line_of)
 
 
-def _read_header(path: Path) -> list[str]:
+def _most_rows(nbytes: int, width: int) -> int:
+    """The most data rows ``nbytes`` of CSV can hold: every row but the last ends in a
+    newline after ``width - 1`` commas, or after one character when ``width`` is 1 (a
+    blank line is no row), so it takes at least ``max(width, 2)`` bytes."""
+    return max(nbytes, 0) // max(width, 2) + 1
+
+
+def _shifted(line_of: Callable[[int], int], offset: int, row: int) -> int:
+    return line_of(offset + row)
+
+
+def _read_header(path: Path) -> tuple[list[str], int]:
+    """The header's column names, and where the data after it starts (a byte offset)."""
     try:
         with path.open("rb") as f:
             head = f.read(_HEADER_BYTES)
@@ -108,7 +148,10 @@ def _read_header(path: Path) -> list[str]:
                              "a readable CSV file") from None
     if not head.strip():
         raise CsvFormatError(path, None, "empty file", HEADER_EXPECTED)
-    first = head.split(b"\n", 1)[0]
+    first, newline, _ = head.partition(b"\n")
+    if not newline and len(head) == _HEADER_BYTES:
+        raise CsvFormatError(path, 1, f"no end of line in the first {_HEADER_BYTES} bytes",
+                             HEADER_EXPECTED)
     try:
         text = first.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -117,7 +160,7 @@ def _read_header(path: Path) -> list[str]:
     if "\0" in text:
         raise CsvFormatError(path, 1, "binary data, not text",
                              f"a CSV file with {HEADER_EXPECTED}")
-    return next(csv.reader([text.rstrip("\r")]), [])
+    return next(csv.reader([text.rstrip("\r")]), []), len(first) + len(newline)
 
 
 def _columns(path: Path, header: list[str]) -> tuple[list[str], str | None, str | None]:
@@ -148,7 +191,8 @@ def _columns(path: Path, header: list[str]) -> tuple[list[str], str | None, str 
     return [numbered[k] for k in sorted(numbered)], weight, section
 
 
-def _parse(path: Path, header, ranks_cols, weight_col, section_col) -> pa.Table:
+def _parse(path: Path, block, header, ranks_cols, weight_col, section_col) -> pa.Table:
+    """One block of whole records (no header: ``header`` names its columns)."""
     types = {c: _DICT for c in ranks_cols}
     if section_col:
         types[section_col] = _DICT
@@ -165,8 +209,8 @@ def _parse(path: Path, header, ranks_cols, weight_col, section_col) -> pa.Table:
     )
     try:
         return pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(block_size=1 << 22),
+            pa.BufferReader(pa.py_buffer(block)),
+            read_options=pacsv.ReadOptions(block_size=_ARROW_BLOCK, column_names=header),
             convert_options=convert,
         )
     except pa.ArrowInvalid as e:
@@ -222,39 +266,91 @@ def _decode(path: Path, width: int, dictionary: pa.Array) -> list[str]:
         raise _locate(path, width, "invalid UTF-8") from None
 
 
-def _names_seen(table: pa.Table, columns: Sequence[str], decode) -> set[str]:
-    names: set[str] = set()
-    for name in columns:
-        for chunk in table.column(name).chunks:
-            names.update(decode(chunk.dictionary))
-    return names
+class _Names:
+    """Candidate names to indices, block after block. With declared candidates the index is
+    theirs and another name is an error. Without, the index is the sorted names seen so
+    far: a block that brings new names gets them numbered after the others, then
+    :meth:`settle` renumbers the rows read so far (usually only the first block's: every
+    candidate tends to appear early, so the whole array is not rewritten at the end)."""
 
+    def __init__(self, path: Path, declared: Sequence[str] | None) -> None:
+        self.path = path
+        self.declared = None if declared is None else tuple(declared)
+        self.index = {c: i for i, c in enumerate(self.declared or ())}
+        self.settled = len(self.index)  # names numbered in sorted order
+        self.seen: set[str] = set()  # only once there are too many names to index
+        if self.declared is not None:
+            self._check_count(len(self.declared))
 
-def _encode(column: pa.ChunkedArray, index: dict[str, int], decode, out: np.ndarray, path,
-            name, line_of) -> None:
-    """Write each row's candidate index (BLANK where empty) into ``out`` (a column of the
-    ranks array), through each chunk's dictionary."""
-    offset = 0
-    for chunk in column.chunks:
-        values = decode(chunk.dictionary)
-        lut = np.empty(len(values), dtype=np.int16)
-        for code, value in enumerate(values):
-            if value == "":
-                lut[code] = BLANK
-            elif value in index:
-                lut[code] = index[value]
-            else:
-                rows = np.flatnonzero(chunk.indices.to_numpy(zero_copy_only=False) == code)
-                raise CsvFormatError(
-                    path, line_of(offset + int(rows[0])),
-                    f"unknown candidate {value!r} in column {name}",
-                    f"one of {', '.join(index)}",
-                )
-        out[offset : offset + len(chunk)] = lut[chunk.indices.to_numpy()]
-        offset += len(chunk)
+    def encode(self, column: pa.ChunkedArray, decode, out: np.ndarray, name: str,
+               line_of: Callable[[int], int]) -> None:
+        """Write each row's candidate index (BLANK where empty) into ``out`` (one rank of a
+        block's rows), through each chunk's dictionary."""
+        offset = 0
+        for chunk in column.chunks:
+            values = decode(chunk.dictionary)
+            if self.seen:
+                self.seen.update(values)
+                continue
+            lut = np.empty(len(values), dtype=np.int16)
+            for code, value in enumerate(values):
+                if value == "":
+                    lut[code] = BLANK
+                    continue
+                i = self.index.get(value)
+                if i is None and self.declared is None:
+                    i = self.index[value] = len(self.index)
+                    if i >= MAX_CANDIDATES:  # keep reading only to say how many
+                        self.seen.update(self.index, values)
+                        return
+                if i is None:
+                    rows = np.flatnonzero(chunk.indices.to_numpy(zero_copy_only=False) == code)
+                    raise CsvFormatError(
+                        self.path, line_of(offset + int(rows[0])),
+                        f"unknown candidate {value!r} in column {name}",
+                        f"one of {', '.join(self.index)}",
+                    )
+                lut[code] = i
+            np.take(lut, chunk.indices.to_numpy(), out=out[offset : offset + len(chunk)],
+                    mode="clip")
+            offset += len(chunk)
+
+    def settle(self, ranks: np.ndarray) -> None:
+        """Renumber ``ranks`` (every row read so far) so the index is in sorted order again."""
+        if self.seen or len(self.index) == self.settled:
+            return
+        found = tuple(self.index)
+        ordered = sorted(found)
+        self.index = {c: i for i, c in enumerate(ordered)}
+        self.settled = len(ordered)
+        lut = np.empty(len(found) + 1, dtype=np.int16)
+        lut[:-1] = [self.index[c] for c in found]
+        lut[-1] = BLANK  # BLANK is -1: it indexes the last entry
+        if np.array_equal(lut[:-1], np.arange(len(found))):
+            return
+        for start in range(0, len(ranks), _RENUMBER_ROWS):
+            part = ranks[start : start + _RENUMBER_ROWS]
+            part[...] = lut[part]
+
+    def finish(self) -> tuple[str, ...]:
+        """The candidates (the ranks must have been settled)."""
+        if self.declared is not None:
+            return self.declared
+        if self.seen:
+            self._check_count(len(self.seen - {""}))
+        if not self.index:
+            raise CsvFormatError(self.path, None, "no candidate is ranked on any ballot",
+                                 "candidate names in the rank columns")
+        return tuple(self.index)
+
+    def _check_count(self, count: int) -> None:
+        if count > MAX_CANDIDATES:
+            raise CsvFormatError(self.path, None, f"{count} different candidate names",
+                                 f"at most {MAX_CANDIDATES} (are the rank columns names?)")
 
 
 def _weights(column: pa.ChunkedArray, path, line_of) -> np.ndarray:
+    """A block's weights, or an error naming the line of the first bad one."""
     text = pc.utf8_trim_whitespace(column)
     good = pc.match_substring_regex(text, r"^[0-9]{1,15}$")
     if not pc.all(good).as_py():
@@ -268,15 +364,14 @@ def _weights(column: pa.ChunkedArray, path, line_of) -> np.ndarray:
     return weights
 
 
-def _labels(column: pa.ChunkedArray, decode) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Section label codes per row (an empty cell is the label ''), and the labels, in
-    order of first appearance (a chunk's dictionary holds only values its rows use)."""
-    labels: dict[str, int] = {}
-    out = np.empty(len(column), dtype=np.int16)
+def _labels(column: pa.ChunkedArray, decode, labels: dict[str, int], out: np.ndarray) -> None:
+    """Write a block's section label codes into ``out`` (an empty cell is the label ''),
+    adding new labels to ``labels`` in order of first appearance (a chunk's dictionary
+    holds only values its rows use, so the order is that of the file)."""
     offset = 0
     for chunk in column.chunks:
         lut = np.array([labels.setdefault(v, len(labels)) for v in decode(chunk.dictionary)],
                        np.int16)
-        out[offset : offset + len(chunk)] = lut[chunk.indices.to_numpy()]
+        np.take(lut, chunk.indices.to_numpy(), out=out[offset : offset + len(chunk)],
+                mode="clip")
         offset += len(chunk)
-    return out, tuple(labels)
