@@ -246,3 +246,15 @@ def test_blocks_are_whole_records_that_rejoin_to_the_file(size):
     assert b"".join(parts) == text
     for part in parts[:-1]:
         assert part.endswith(b"\n") and part.count(b'"') % 2 == 0
+
+
+def test_more_rows_than_the_size_allowed_for_grow_the_arrays(tmp_path, monkeypatch):
+    # A file that grows while it is read: the arrays sized from its length are outgrown.
+    import hustings.formats.csv as reader
+
+    monkeypatch.setattr(reader, "_most_rows", lambda nbytes, width: 1)
+    p = write(tmp_path, "pref1,pref2,weight,section\n" + "A,B,2,X\nB,,1,Y\n" * 10)
+    f = read_csv(p, block_bytes=9)
+    assert f.ballots.ranks.tolist() == [[0, 1], [1, BLANK]] * 10
+    assert f.ballots.weights.tolist() == [2, 1] * 10
+    assert f.ballots.sections.tolist() == [0, 1] * 10
