@@ -1,7 +1,7 @@
 """Load test: ballots cast per second against `hustings serve` on PostgreSQL (loopback).
 
     .venv/bin/python benchmarks/load_cast.py [--seconds 30] [--users 32] [--workers 2]
-        [--threads 4] [--processes 1]
+        [--threads 2] [--processes 1] [--client locust|wrk]
 
 Makes a fresh database ``hustings_bench`` on the PostgreSQL server of
 $HUSTINGS_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), migrates it, opens
@@ -42,7 +42,7 @@ def main() -> int:
     ap.add_argument("--seconds", type=int, default=30)
     ap.add_argument("--users", type=int, default=32)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    ap.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
     ap.add_argument("--processes", type=int, default=1, help="Locust processes (its --processes)")
     ap.add_argument("--client", choices=["locust", "wrk"], default="locust",
                     help="load generator: Locust (the bench extra), or wrk (apt install wrk: "

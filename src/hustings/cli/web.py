@@ -50,9 +50,9 @@ def _gunicorn(bind: str, *, workers: int, threads: int, access_log: bool) -> Non
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
-            # threads > 1 makes gunicorn's gthread worker: while one request waits for its
-            # commit's flush, another runs; it also keeps connections alive between requests
-            self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
+            # gthread even with one thread: it keeps connections alive between requests (the
+            # sync worker closes each one, which costs both ends more CPU than the request)
+            self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", "-" if access_log else None)
             self.cfg.set("errorlog", "-")
             self.cfg.set("loglevel", "warning")
@@ -137,7 +137,7 @@ def demo_command(port: int, data_dir: Path, no_serve: bool) -> None:
 )
 @click.option(
     "--threads", default=None, type=click.IntRange(1, 64),
-    help="Threads per worker [default: $HUSTINGS_THREADS or 4].",
+    help="Threads per worker [default: $HUSTINGS_THREADS or 2].",
 )
 @click.option("--migrate", is_flag=True, help="Apply database migrations before serving.")
 def serve_command(bind: str | None, workers: int | None, threads: int | None, migrate: bool) -> None:
@@ -174,7 +174,7 @@ def serve_command(bind: str | None, workers: int | None, threads: int | None, mi
         ) from None
     bind = bind or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
     workers = workers or int(os.environ.get("WEB_CONCURRENCY", "2"))
-    threads = threads or int(os.environ.get("HUSTINGS_THREADS", "4"))
+    threads = threads or int(os.environ.get("HUSTINGS_THREADS", "2"))
     _django({})
     from django.db import connection
     from django.db.utils import OperationalError
