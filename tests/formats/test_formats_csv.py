@@ -258,3 +258,11 @@ def test_more_rows_than_the_size_allowed_for_grow_the_arrays(tmp_path, monkeypat
     assert f.ballots.ranks.tolist() == [[0, 1], [1, BLANK]] * 10
     assert f.ballots.weights.tolist() == [2, 1] * 10
     assert f.ballots.sections.tolist() == [0, 1] * 10
+
+
+def test_a_header_without_an_end_of_line_in_its_first_megabyte(tmp_path):
+    p = write(tmp_path, "pref1," + "x" * (1 << 20))
+    assert error(p) == (
+        f"{p}:1: no end of line in the first 1048576 bytes; "
+        "expected a header with rank columns pref1..prefN or rank1..rankN"
+    )

@@ -95,7 +95,7 @@ def read_csv(
             table = _parse(path, block, header, ranks_cols, weight_col, section_col)
             del block
             m = table.num_rows
-            if n + m > len(ranks):  # only when the size lied (a pipe has none)
+            if n + m > len(ranks):  # only if the file grew while it was read
                 ranks, weights, sections = (_grown(a, n, n + m) if len(a) else a
                                             for a in (ranks, weights, sections))
             row_line = partial(_shifted, line_of, n)
