@@ -26,3 +26,20 @@ def test_load_cast_runs_and_loses_nothing():
     assert r.returncode == 0, r.stdout + r.stderr
     assert "ballots/s" in r.stdout and "cast latency p99" in r.stdout
     assert "lost 0, duplicated 0: OK" in r.stdout
+
+
+def test_load_cast_with_wrk_counts_receipts_and_cpu():
+    import shutil
+
+    if shutil.which("wrk") is None:
+        pytest.skip("wrk is not installed (apt install wrk)")
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/load_cast.py"), "--seconds", "3", "--users", "2",
+         "--workers", "1", "--threads", "1", "--voters", "2000", "--client", "wrk"],
+        capture_output=True, text=True, timeout=180, cwd=ROOT,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "2 wrk connections" in r.stdout
+    assert "failed requests     0" in r.stdout
+    assert "CPU per ballot      wrk" in r.stdout and "PostgreSQL" in r.stdout
+    assert "lost 0, duplicated 0: OK" in r.stdout
