@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/load_cast.py [--seconds 30] [--users 32] [--workers 2]
         [--threads 2] [--processes 1] [--client locust|wrk]
 
-Makes a fresh database ``hustings_bench`` on the PostgreSQL server of
+Makes a fresh database ``hustings_bench_<pid>`` ($HUSTINGS_BENCH_DB), dropped at the end, on the PostgreSQL server of
 $HUSTINGS_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), migrates it, opens
 a contest with enough voters, starts ``hustings serve`` (gunicorn) on a free loopback port,
 runs Locust headless for a bounded time (benchmarks/locustfile_cast.py), then prints
@@ -33,7 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-DB = "hustings_bench"
+# One database per run, dropped at the end: two runs (or a run beside the test suite) never
+# share one.
+DB = os.environ.get("HUSTINGS_BENCH_DB", f"hustings_bench_{os.getpid()}")
 CANDIDATES = ("Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendall")
 
 
@@ -107,7 +109,13 @@ def main() -> int:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
         cpu["server"] = children_cpu() - before  # its workers, reaped by the master
-    return report(contest, work, args, cpu, stats)
+    try:
+        return report(contest, work, args, cpu, stats)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(server_url)
 
 
 # wrk's script: each thread takes every n-th code, posts one cast per code, keeps receipts
@@ -211,6 +219,13 @@ def fresh_database(server_url: str) -> None:
     with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {DB}")
+
+
+def drop_database(server_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server_url}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
 
 
 def open_contest(n: int):
