@@ -201,13 +201,7 @@ class Tabulation:
             moved = book.transfers
             for k, label in enumerate(book.labels):
                 rnd = self.slice_rounds[kind][label][-1]
-                for src in sources:
-                    for tgt in range(self.C + 1):
-                        units = moved[k, src, tgt]
-                        if units:
-                            to = EXHAUSTED if tgt == self.C else self.names[tgt]
-                            rnd.transfers.append(Transfer(
-                                self.names[src], to, self.ledger.frac(units), section))
+                rnd.transfers.extend(self._transfers(moved[k], sources, section))
 
     def _snapshot_slices(self, r: int) -> None:
         led = self.ledger
@@ -265,14 +259,18 @@ class Tabulation:
     def _book(self, rnd: _Open, sources: list[int], moved: np.ndarray) -> None:
         """Write the moves caused by round ``rnd``'s decisions into that round."""
         for s, section in enumerate(self.rules.sections):
-            for src in sources:
-                for tgt in range(self.C + 1):
-                    units = moved[s, src, tgt]
-                    if units:
-                        to = EXHAUSTED if tgt == self.C else self.names[tgt]
-                        rnd.transfers.append(Transfer(
-                            self.names[src], to, self.ledger.frac(units), section.name
-                        ))
+            rnd.transfers.extend(self._transfers(moved[s], sources, section.name))
+
+    def _transfers(self, moved: np.ndarray, sources: list[int], section: str) -> list[Transfer]:
+        """Transfers out of ``sources`` in one section (or slice): ``moved[src, tgt]`` in
+        units, target ``C`` being exhausted."""
+        return [
+            Transfer(self.names[src], EXHAUSTED if tgt == self.C else self.names[tgt],
+                     self.ledger.frac(moved[src, tgt]), section)
+            for src in sources
+            for tgt in range(self.C + 1)
+            if moved[src, tgt]
+        ]
 
     def _settle(self, r: int) -> None:
         """Winners of the round before hold the threshold; the crumbs are residual."""
