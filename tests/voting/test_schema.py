@@ -18,7 +18,7 @@ SUSPECT = re.compile(
     r"time|date|created|updated|at$|seq|order|serial|position|batch|envelope|participation",
     re.IGNORECASE,
 )
-ALLOWED = {"id", "contest_id", "section", "ranking", "channel"}
+ALLOWED = {"id", "contest_id", "section", "ranking", "channel", "mixed"}
 
 
 def describe(table: str):
@@ -34,6 +34,15 @@ def test_ballot_columns_are_only_the_allowed_ones():
     names = {c.name for c in columns}
     assert names == ALLOWED, f"unexpected ballot columns: {sorted(names - ALLOWED)}"
     assert not [n for n in names - {"id", "contest_id"} if SUSPECT.search(n)]
+
+
+def test_the_mixed_flag_is_a_boolean_that_can_carry_no_order():
+    columns, _, _ = describe("voting_ballot")
+    mixed = next(c for c in columns if c.name == "mixed")
+    if connection.vendor == "postgresql":
+        assert mixed.type_code == 16  # the boolean type's OID
+    else:
+        assert mixed.type_code.lower() == "bool"
 
 
 def test_ballot_foreign_keys_lead_only_to_the_contest():

@@ -10,10 +10,10 @@ raises leaves nothing behind (stage, ledger entry, files: one transaction).
 
 * ``opened`` (``open_ballot``): a ``ballot-opened`` ledger entry.
 * ``seal`` (``close_ballot``): refuses unless participations = ballots (every
-  participation row was written with its ballot), then a ``ballot-closed`` entry sealing
-  every lane's head.
-* ``count_and_store`` (``mark_counted``): merges paper held back by the 'online' rule,
-  counts every section through ``hustings.counting.count``, stores the published files
+  participation row was written with its ballot), mixes every ballot (``mixing.py``), then
+  a ``ballot-closed`` entry sealing every lane's head.
+* ``count_and_store`` (``mark_counted``): merges paper held back by the 'online' rule
+  (and mixes again if it did, or if paper came in after the close), counts every section through ``hustings.counting.count``, stores the published files
   and a ``counted`` entry with their SHA-256. "Record the count" cannot happen without a
   count. The files are written once, here, so everyone downloads the same bytes:
 
@@ -51,7 +51,7 @@ from django.utils import timezone
 
 from hustings.counting import Ballots, CountingError, count
 from hustings.web.errors import TransitionError
-from hustings.web.voting import contest_info, ledger, resultdoc
+from hustings.web.voting import contest_info, ledger, mixing, resultdoc
 from hustings.web.voting.models import Ballot, LedgerEntry, Participation, PublishedFile
 
 COUNT_WITHDRAWN = "count-withdrawn"
@@ -99,9 +99,12 @@ def seal(contest) -> dict:
         raise TransitionError(
             f"cannot close ballot: {n_part} participations but {n_ball} ballots; they must be equal"
         )
+    # the ballot box as counted and kept is one shuffled set: storage pairs no ballot with
+    # its voter (mixing.py)
+    mixed = mixing.mix(contest, everything=True)
     entry = ledger.append(
         contest, ledger.Kind.BALLOT_CLOSED, {"participations": n_part, "ballots": n_ball})
-    return {"participations": n_part, "ballots": n_ball, "ledger": _ref(entry)}
+    return {"participations": n_part, "ballots": n_ball, "mixed": mixed, "ledger": _ref(entry)}
 
 
 def _sealed(contest) -> bool:
@@ -125,7 +128,8 @@ def count_and_store(contest) -> dict:
     if PublishedFile.objects.filter(contest=contest).exclude(name__startswith=SUPERSEDED).exists():
         # Files of an earlier count left by an older version's "go back": keep them.
         detail["superseded"] = _supersede(contest, "recount (files of an earlier count)")
-    paper.merge_held_batches(contest)
+    if paper.merge_held_batches(contest) or Ballot.objects.filter(contest=contest, mixed=False).exists():
+        detail["mixed"] = mixing.mix(contest, everything=True)  # paper merged after the close
     if not contest_info.candidates(contest):
         raise TransitionError("cannot record count: no candidate is on the ballot")
     rules = contest_info.rules(contest)

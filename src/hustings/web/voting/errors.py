@@ -10,7 +10,9 @@ The tree::
     ├── AlreadyVoted            a participation for this voter, section and contest exists
     ├── NotOpen                 the contest is not in the state this action needs
     ├── PaperBatchError         a paper batch is malformed, or its two keyings disagree
-    └── LedgerError             the hash chain does not verify (which entry, what differs)
+    ├── LedgerError             the hash chain does not verify (which entry, what differs)
+    └── MixError                a ballot mix would not have stored back what it took
+                                (it is rolled back: nothing changes)
 
 Messages say what is wrong, where and what was expected, in one line, so views and the CLI
 can show them as they are.
@@ -57,3 +59,7 @@ class PaperBatchError(VotingError):
 
 class LedgerError(VotingError):
     """The ledger's hash chain does not verify."""
+
+
+class MixError(VotingError):
+    """A ballot mix read, deleted and stored different numbers of ballots (rolled back)."""

@@ -5,8 +5,11 @@ Secrecy is a property of the schema, checked by tests/voting/test_schema.py:
 * ``Ballot`` rows hold the contest, the section, the ranking and the channel, and nothing
   else: no voter, no credential, no time, and a random UUID key (no sequence that could be
   matched against the order of participations or ledger entries).
-* ``Participation`` (who has voted, per section) has a random UUID key and no time either,
-  so it cannot be lined up with the ballots or the ledger by order.
+* ``Participation`` (who has voted, per section) has a random UUID key and no time either.
+* The storage itself (PostgreSQL's ``xmin``, the order rows are stored and dumped in)
+  pairs a ballot with the participation written in its transaction until the ballot is
+  mixed: ``mixing.py`` stores ballots again in shuffled sets, during the ballot and at
+  the close.
 * The receipt a voter is shown lives only in the ledger; it proves the vote was recorded
   (its entry is in the published chain) without saying what it was.
 
@@ -115,6 +118,10 @@ class Ballot(models.Model):
     section = models.CharField(max_length=100)
     ranking = models.JSONField()  # candidate names, first preference first
     channel = models.CharField(max_length=10, choices=Channel.choices)
+    # False until mixing.mix has stored the ballot again in a shuffled set (see mixing.py):
+    # says only that the ballot was cast since the last mix. db_default: the cast's raw SQL
+    # inserts leave it out.
+    mixed = models.BooleanField(db_default=False)
 
 
 class PaperBatch(models.Model):

@@ -35,7 +35,7 @@ import re
 
 from django.db import transaction
 
-from hustings.web.voting import casting, contest_info, ledger
+from hustings.web.voting import casting, contest_info, ledger, mixing
 from hustings.web.voting.errors import AlreadyVoted, NotOpen, PaperBatchError
 from hustings.web.voting.models import Channel, PaperBatch, PaperRule, SetAside, Voter
 
@@ -123,6 +123,7 @@ def submit_keying(contest, *, section: str, label: str, text: str, by) -> PaperB
         batch.save(update_fields=["status", "second_keyed_by", "keying_sha256"])
     if ledger.setup_for(contest).paper_rule == PaperRule.FIRST_RECEIVED:
         merge(batch)
+        mixing.note_casts(contest, batch.counted)
     return batch
 
 
