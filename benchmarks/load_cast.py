@@ -51,6 +51,9 @@ def main() -> int:
                     "C and LuaJIT, a small fraction of Locust's CPU on the shared cores)")
     ap.add_argument("--voters", type=int, default=40000)
     args = ap.parse_args()
+    if args.client == "locust" and not (BIN / "locust").exists():
+        raise SystemExit("load_cast: Locust is not installed: .venv/bin/pip install -e '.[bench]', "
+                         "or use --client wrk (apt install wrk)")
 
     server_url = os.environ.get("HUSTINGS_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     fresh_database(server_url)
@@ -79,6 +82,10 @@ def main() -> int:
         [str(BIN / "hustings"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
          "--threads", str(args.threads)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    # the task worker beside the server, as deployed: it runs the ballot mixes the cast
+    # page queues every HUSTINGS_MIX_EVERY casts of a server process (voting/mixing.py)
+    worker = subprocess.Popen([str(BIN / "hustings"), "worker"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
     cpu = {}
     try:
         wait_for(f"http://127.0.0.1:{port}/")
@@ -109,6 +116,10 @@ def main() -> int:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
         cpu["server"] = children_cpu() - before  # its workers, reaped by the master
+        before = children_cpu()
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(30)
+        cpu["worker"] = children_cpu() - before
     try:
         return report(contest, work, args, cpu, stats)
     finally:
@@ -254,7 +265,7 @@ def open_contest(n: int):
 
 
 def report(contest, work: Path, args, cpu: dict, stats: dict) -> int:
-    from hustings.web.voting import ledger
+    from hustings.web.voting import ledger, mixing
     from hustings.web.voting.models import Ballot, LedgerEntry, Participation
 
     receipts = [r for r in (work / "receipts.txt").read_text().split() if r]
@@ -276,10 +287,14 @@ def report(contest, work: Path, args, cpu: dict, stats: dict) -> int:
     print(f"  failed requests     {stats['failed']}")
     n = max(len(receipts), 1)
     # the server's CPU includes its start-up and shutdown (a second or so of one core)
-    rest = cpu["machine"] - cpu["locust"] - cpu["server"] - cpu["postgres"]
+    rest = cpu["machine"] - cpu["locust"] - cpu["server"] - cpu["worker"] - cpu["postgres"]
     print(f"  CPU per ballot      {args.client} {cpu['locust'] / n * 1000:.2f} ms, server "
-          f"{cpu['server'] / n * 1000:.2f} ms, PostgreSQL {cpu['postgres'] / n * 1000:.2f} ms, "
+          f"{cpu['server'] / n * 1000:.2f} ms, task worker {cpu['worker'] / n * 1000:.2f} ms, "
+          f"PostgreSQL {cpu['postgres'] / n * 1000:.2f} ms, "
           f"rest of machine {rest / n * 1000:.2f} ms")
+    unmixed = Ballot.objects.filter(contest=contest, mixed=False).count()
+    print(f"  ballots mixed       {ballots - unmixed} in sets of >= {mixing.mix_every()} "
+          f"(voting/mixing.py); {unmixed} cast since the last mix")
     print(f"  cores busy          {cpu['machine'] / max(cpu['wall'], 1e-9):.2f} of {os.cpu_count()}")
     print(f"  ballots stored {ballots}, participations {participations}, cast entries "
           f"{len(stored)}, ledger verifies ({chain} entries)")

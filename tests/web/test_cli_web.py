@@ -118,3 +118,41 @@ def test_demo_prepares_its_database_and_prints_url_and_logins(tmp_path):
     db = sqlite3.connect(tmp_path / "data" / "hustings.sqlite3")
     assert db.execute("select stage from contests_contest").fetchall() == [("nominations_open",)]
     assert db.execute("select count(*) from nominations_nomination").fetchone() == (318,)
+
+
+def test_worker_names_every_missing_variable():
+    result = CliRunner().invoke(main, ["worker"], env={k: None for k in ENV})
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: missing environment variable(s): HUSTINGS_SECRET_KEY, HUSTINGS_ALLOWED_HOSTS, "
+        "DATABASE_URL (see hustings worker --help)\n"
+    )
+
+
+def test_worker_runs_the_queued_tasks_of_both_queues(tmp_path):
+    """A mix (queue "default") and a code email (queue "mail"), queued in the database as a
+    deployment's server does, are both run by one ``hustings worker --batch``."""
+    assert run("demo", "--no-serve", "--data-dir", str(tmp_path)).returncode == 0
+    db = tmp_path / "hustings.sqlite3"
+    env = {**ENV, "DATABASE_URL": f"sqlite:///{db}",
+           "HUSTINGS_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+    queue = (
+        "import django; django.setup()\n"
+        "from hustings.web.voting import credentials, mixing\n"
+        "from hustings.web.voting.models import Voter\n"
+        "mixing.mix_task.enqueue(1)\n"
+        "v = Voter.objects.exclude(email='').first()\n"
+        "credentials.send_code.enqueue(v.pk, 'CODE', 'http://x/', False)\n"
+    )
+    full = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "hustings.web.settings"}
+    subprocess.run([sys.executable, "-c", queue], env=full, check=True, capture_output=True)
+
+    def statuses():
+        with sqlite3.connect(db) as conn:
+            return sorted(conn.execute(
+                "SELECT queue_name, status FROM django_tasks_database_dbtaskresult").fetchall())
+
+    assert statuses() == [("default", "READY"), ("mail", "READY")]
+    result = run("worker", "--batch", env=env)
+    assert result.returncode == 0, result.stderr
+    assert statuses() == [("default", "SUCCESSFUL"), ("mail", "SUCCESSFUL")]

@@ -17,6 +17,7 @@ COMMANDS = {
     "demo": "hustings.cli.web:demo_command",
     "serve": "hustings.cli.web:serve_command",
     "verify": "hustings.cli.verify:verify_group",
+    "worker": "hustings.cli.web:worker_command",
 }
 
 

@@ -63,6 +63,40 @@ def _gunicorn(bind: str, *, workers: int, threads: int, access_log: bool) -> Non
     Server().run()
 
 
+def _deployment(command: str) -> None:
+    """Check the environment and the database of a deployment, then set Django up: one
+    line and exit status 2 when something is missing, never a traceback."""
+    from hustings.web.environment import missing_environment
+
+    missing = missing_environment()
+    if missing:
+        raise CliError(
+            "missing environment variable(s): "
+            + ", ".join(missing)
+            + f" (see hustings {command} --help)"
+        )
+    import dj_database_url
+
+    url = os.environ["DATABASE_URL"].strip()
+    try:
+        dj_database_url.parse(url)
+    except ValueError:
+        scheme = url.split("://")[0] if "://" in url else url[:20]
+        raise CliError(
+            f"DATABASE_URL has an unknown scheme {scheme!r}; expected e.g. "
+            "postgres://user@host:5432/name or sqlite:////absolute/path.sqlite3"
+        ) from None
+    _django({})
+    from django.db import connection
+    from django.db.utils import OperationalError
+
+    try:
+        connection.ensure_connection()
+    except OperationalError as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise CliError(f"cannot connect to the database in DATABASE_URL: {first}") from None
+
+
 @click.command("demo")
 @click.option(
     "--port",
@@ -152,38 +186,10 @@ def serve_command(bind: str | None, workers: int | None, threads: int | None, mi
     Example:
         hustings serve --migrate --bind 0.0.0.0:8000
     """
-    from hustings.web.environment import missing_environment
-
-    missing = missing_environment()
-    if missing:
-        raise CliError(
-            "missing environment variable(s): "
-            + ", ".join(missing)
-            + " (see hustings serve --help)"
-        )
-    import dj_database_url
-
-    url = os.environ["DATABASE_URL"].strip()
-    try:
-        dj_database_url.parse(url)
-    except ValueError:
-        scheme = url.split("://")[0] if "://" in url else url[:20]
-        raise CliError(
-            f"DATABASE_URL has an unknown scheme {scheme!r}; expected e.g. "
-            "postgres://user@host:5432/name or sqlite:////absolute/path.sqlite3"
-        ) from None
     bind = bind or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
     workers = workers or int(os.environ.get("WEB_CONCURRENCY", "2"))
     threads = threads or int(os.environ.get("HUSTINGS_THREADS", "2"))
-    _django({})
-    from django.db import connection
-    from django.db.utils import OperationalError
-
-    try:
-        connection.ensure_connection()
-    except OperationalError as e:
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise CliError(f"cannot connect to the database in DATABASE_URL: {first}") from None
+    _deployment("serve")
     if migrate:
         from django.core.management import call_command
 
@@ -191,3 +197,25 @@ def serve_command(bind: str | None, workers: int | None, threads: int | None, mi
     click.echo(f"Serving Hustings on http://{bind}/ with {workers} worker(s) x {threads} thread(s)")
     _gunicorn(bind, workers=workers, threads=threads,
               access_log=os.environ.get("HUSTINGS_ACCESS_LOG", "1") != "0")
+
+
+@click.command("worker")
+@click.option("--batch", is_flag=True, help="Run what is queued now, then exit.")
+def worker_command(batch: bool) -> None:
+    """Run the background tasks beside `hustings serve`, set up from the same environment.
+
+    The tasks are rows in the project's own database (django-tasks): security-code emails
+    and reminders (queue "mail"), and the ballot mixes that keep storage from pairing
+    ballots with voters (queue "default", see voting/mixing.py). One worker is enough;
+    more may run at once.
+
+    \b
+    Needs: HUSTINGS_SECRET_KEY, HUSTINGS_ALLOWED_HOSTS, DATABASE_URL (as serve).
+    Example:
+        hustings worker
+    """
+    _deployment("worker")
+    from django.core.management import call_command
+
+    args = ["--queue-name", "default,mail", "--no-reload"] + (["--batch"] if batch else [])
+    call_command("db_worker", *args)
