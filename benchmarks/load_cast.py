@@ -1,6 +1,6 @@
 """Load test: ballots cast per second against `hustings serve` on PostgreSQL (loopback).
 
-    .venv/bin/python benchmarks/load_cast.py [--seconds 30] [--users 32] [--workers 2]
+    .venv/bin/python benchmarks/load_cast.py [--seconds 30] [--users 16] [--workers 2]
         [--threads 2] [--processes 1] [--client locust|wrk]
 
 Makes a fresh database ``hustings_bench_<pid>`` ($HUSTINGS_BENCH_DB), dropped at the end, on the PostgreSQL server of
@@ -42,7 +42,9 @@ CANDIDATES = ("Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendall")
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=int, default=30)
-    ap.add_argument("--users", type=int, default=32)
+    ap.add_argument("--users", type=int, default=16,
+                    help="concurrent connections, each casting one ballot after another (a proxy "
+                    "in front of a deployment holds a bounded pool like this)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
     ap.add_argument("--processes", type=int, default=1, help="Locust processes (its --processes)")

@@ -7,8 +7,12 @@
   refused for the rest of the window (django-ratelimit, counted in the database cache so
   every gunicorn worker sees the same count). Per-credential lockout is in ``casting``.
 - ``HUSTINGS_EMAIL_BACKEND``: Django's mail backend (default: the console).
-- Tasks (credential emails and reminders) go through django-tasks' database backend: they
-  are rows in the project's own database, run by ``django-admin db_worker``.
+- Tasks (credential emails and reminders, queue "mail"; ballot mixes, queue "default") go
+  through django-tasks' database backend: they are rows in the project's own database,
+  run by ``hustings worker`` (both queues).
+- ``HUSTINGS_MIX_EVERY``: the ballots cast since the last mix that make a new mix
+  (default 200; see ``mixing.py``). Smaller: fewer ballots ever pairable by a copy of the
+  database, smaller sets, more work.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ HUSTINGS_CREDENTIAL_KEY = os.environ.get("HUSTINGS_CREDENTIAL_KEY") or hashlib.s
     + (os.environ.get("HUSTINGS_SECRET_KEY") or "hustings-insecure-development-key").encode()
 ).hexdigest()
 HUSTINGS_CODE_FAILURES = os.environ.get("HUSTINGS_CODE_FAILURES", "20/h")
+HUSTINGS_MIX_EVERY = int(os.environ.get("HUSTINGS_MIX_EVERY", "200"))
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
