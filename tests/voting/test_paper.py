@@ -70,10 +70,12 @@ def test_online_rule_holds_paper_until_close_and_online_wins(omov, omov_codes, o
     # L002 votes online after posting a paper ballot: online wins
     casting.cast(omov, casting.check_code(omov, omov_codes["L002"]).voter, "All voters", ["Andy Burnham"])
     closing.close(omov, by=officer)
-    closing.count_contest(omov, by=officer)
+    counted = closing.count_contest(omov, by=officer)
     assert sorted(SetAside.objects.values_list("reference", flat=True)) == ["L002", "X999"]
     assert sorted(b.ranking for b in Ballot.objects.all()) == [
         ["Andy Burnham"], ["Jeremy Corbyn", "Andy Burnham"]]
+    # paper merged at the count is mixed with the online ballots before they are counted
+    assert counted.detail["mixed"] == 2 and not Ballot.objects.filter(mixed=False).exists()
 
 
 def test_bad_batch_file_names_the_line(omov, officer):
