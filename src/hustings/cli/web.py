@@ -190,6 +190,13 @@ def serve_command(bind: str | None, workers: int | None, threads: int | None, mi
     workers = workers or int(os.environ.get("WEB_CONCURRENCY", "2"))
     threads = threads or int(os.environ.get("HUSTINGS_THREADS", "2"))
     _deployment("serve")
+    from django.db import connection
+
+    from hustings.web.voting import checks
+
+    risks = checks.statement_logging_risks(connection)
+    if risks:  # a warning, not a refusal: the log may be as well guarded as the database
+        click.echo(f"Warning: {checks.message(risks)}", err=True)
     if migrate:
         from django.core.management import call_command
 

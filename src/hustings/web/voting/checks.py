@@ -1,0 +1,70 @@
+"""Does the database server write casts into its log? A system check, and ``hustings serve``
+says it at start-up.
+
+A cast inserts the participation (the voter's id) and the ballot (the ranking). A
+PostgreSQL server that logs statements would write both into its log, with the time and
+the session. That would make a record pairing voters with rankings outside the database,
+which no mix can reach (``mixing.py``). So this check warns when the server is set to do
+that:
+
+* ``log_statement`` is ``mod`` or ``all``;
+* ``log_min_duration_statement`` is 0 or more (slow statements are logged, and a cast
+  waiting on a lock is slow);
+* ``log_min_duration_sample`` is 0 or more with a non-zero ``log_statement_sample_rate``;
+* ``log_transaction_sample_rate`` is above 0.
+
+The check reads the settings of the application's own session, so a per-database or
+per-role setting (``ALTER DATABASE … SET``) counts too. ``log_parameter_max_length = 0``
+does not make these safe: Django binds most values on the client side, so they are in the
+statement text itself.
+"""
+
+from __future__ import annotations
+
+from django.core.checks import Tags, Warning, register
+from django.db import connections
+
+ADVICE = ("set it off for the ballot's database, e.g. ALTER DATABASE <name> SET "
+          "log_min_duration_statement = -1")
+
+
+def statement_logging_risks(connection) -> list[str]:  # noqa: ANN001
+    """What, in this server's logging settings, would write casts into its log."""
+    if connection.vendor != "postgresql":
+        return []
+    names = ("log_statement", "log_min_duration_statement", "log_min_duration_sample",
+             "log_statement_sample_rate", "log_transaction_sample_rate")
+    with connection.cursor() as cur:
+        cur.execute("SELECT name, setting FROM pg_settings WHERE name = ANY(%s)", [list(names)])
+        found = dict(cur.fetchall())
+    risks = []
+    if found.get("log_statement") in ("mod", "all"):
+        risks.append(f"log_statement = {found['log_statement']} logs every cast")
+    if int(found.get("log_min_duration_statement", -1)) >= 0:
+        risks.append(f"log_min_duration_statement = {found['log_min_duration_statement']} ms "
+                     "logs every cast that takes that long")
+    if (int(found.get("log_min_duration_sample", -1)) >= 0
+            and float(found.get("log_statement_sample_rate", 0)) > 0):
+        risks.append(f"log_min_duration_sample = {found['log_min_duration_sample']} ms logs a "
+                     "sample of the casts that take that long")
+    if float(found.get("log_transaction_sample_rate", 0)) > 0:
+        risks.append(f"log_transaction_sample_rate = {found['log_transaction_sample_rate']} "
+                     "logs every statement of a sample of the casts")
+    return risks
+
+
+def message(risks: list[str]) -> str:
+    return ("the database server would write casts (a voter's id beside a ranking) into its "
+            "log: " + "; ".join(risks) + "; " + ADVICE)
+
+
+@register(Tags.database)
+def check_statement_logging(app_configs, databases=None, **kwargs) -> list[Warning]:  # noqa: ANN001
+    """Run by ``migrate`` and ``django-admin check --database default``."""
+    out = []
+    for alias in databases or []:
+        risks = statement_logging_risks(connections[alias])
+        if risks:
+            out.append(Warning(message(risks), id="hustings.W001",
+                               hint=f"database {alias!r}: see hustings/web/voting/checks.py"))
+    return out
