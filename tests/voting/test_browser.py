@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from hustings.web.voting import closing
 
@@ -37,6 +38,9 @@ def page(monkeypatch):
         page = browser.new_page()
         yield page
         browser.close()
+        # ORM calls made while Playwright's loop runs get their own connection (Django keys
+        # connections by context); close it, or PostgreSQL cannot drop the test database.
+        connections.close_all()
 
 
 def no_violations(page) -> None:
