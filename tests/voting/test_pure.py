@@ -72,6 +72,19 @@ def test_codes_have_at_least_80_bits_and_round_trip():
     assert codes.split_code("too-short") is None
 
 
+def test_random_characters_use_every_letter_evenly_in_every_position():
+    """One 100-bit draw per secret, 5 bits a letter: a slip in the bit arithmetic (a
+    letter never drawn, a position always the same) shows here."""
+    draws = [codes.random_chars(20) for _ in range(6400)]
+    for position in (0, 9, 19):
+        counts = {ch: 0 for ch in codes.ALPHABET}
+        for d in draws:
+            counts[d[position]] += 1
+        # 200 expected per letter; 120-280 is over 5 standard deviations either side
+        assert all(120 <= n <= 280 for n in counts.values()), (position, counts)
+    assert len(set(draws)) == len(draws)
+
+
 def test_lookalike_letters_are_forgiven():
     assert codes.normalise("o0-iL1") == "00111"
 
