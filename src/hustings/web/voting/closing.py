@@ -128,8 +128,9 @@ def count_and_store(contest) -> dict:
     if PublishedFile.objects.filter(contest=contest).exclude(name__startswith=SUPERSEDED).exists():
         # Files of an earlier count left by an older version's "go back": keep them.
         detail["superseded"] = _supersede(contest, "recount (files of an earlier count)")
-    if paper.merge_held_batches(contest) or Ballot.objects.filter(contest=contest, mixed=False).exists():
-        detail["mixed"] = mixing.mix(contest, everything=True)  # paper merged after the close
+    paper.merge_held_batches(contest)
+    if Ballot.objects.filter(contest=contest, mixed=False).exists():  # paper since the close
+        detail["mixed"] = mixing.mix(contest, everything=True)
     if not contest_info.candidates(contest):
         raise TransitionError("cannot record count: no candidate is on the ballot")
     rules = contest_info.rules(contest)
