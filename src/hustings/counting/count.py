@@ -25,6 +25,10 @@ def count(rules: Rules, ballots: Ballots) -> Result:
         from hustings.counting.meek import count_meek
 
         return count_meek(rules, ballots)
+    if rules.method is Method.SCOTTISH_STV:
+        from hustings.counting.scottish import count_scottish
+
+        return count_scottish(rules, ballots)
     if rules.method is Method.CONDORCET:
         from hustings.counting.condorcet import count_schulze
 

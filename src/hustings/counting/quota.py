@@ -12,7 +12,7 @@
 * STV: Droop, floor(votes / (seats + 1)) + 1, or Hare, votes / seats rounded *up*, taken
   once from the first round's active votes (RCTab ``setWinningThreshold``); with
   ``non_integer_threshold`` the Droop quota is votes / (seats + 1) rounded down to the
-  declared decimal places plus one unit of the last place.
+  declared decimal places plus one unit of the last place (also ``Quota.DROOP_EXACT``).
 """
 
 from __future__ import annotations
@@ -44,10 +44,11 @@ def threshold(rules: Rules, active_votes: Fraction, seats: int) -> tuple[Fractio
         return active_votes * Fraction(rules.bottoms_up_threshold), False
     hare = rules.quota is Quota.HARE
     divisor = seats if hare else seats + 1
-    if rules.non_integer_threshold and rules.decimal_places is None:
+    unrounded = rules.non_integer_threshold or rules.quota is Quota.DROOP_EXACT
+    if unrounded and rules.decimal_places is None:
         # Exact arithmetic: "more than votes/(seats+1)" cannot be written as a figure.
         return active_votes / divisor, not hare
-    places = rules.decimal_places if rules.non_integer_threshold else 0
+    places = rules.decimal_places if unrounded else 0
     if hare:
         return ceil_to(active_votes / divisor, places), False
     return floor_to(active_votes / divisor, places) + Fraction(1, 10**places), False

@@ -25,11 +25,15 @@ class Method(enum.Enum):
     BOTTOMS_UP = "bottoms-up"  # RCTab: eliminate until `seats` remain
     BOTTOMS_UP_PERCENTAGE = "bottoms-up-percentage"  # RCTab: eliminate until all >= a share
     MULTI_PASS_IRV = "multi-pass-irv"  # RCTab: IRV once per seat, excluding earlier winners
+    SCOTTISH_STV = "scottish-stv"  # SSI 2007/42 rules 45-52 (counting.scottish)
 
 
 class Quota(enum.Enum):
     DROOP = "droop"  # floor(votes / (seats + 1)) + 1, or votes/(seats+1) with non-integer
     HARE = "hare"  # votes / seats
+    # votes / (seats + 1) unrounded: in declared decimal places, rounded down plus one unit
+    # of the last place (as non_integer_threshold); with exact fractions, strictly more
+    DROOP_EXACT = "droop-exact"
 
 
 class TieBreakMode(enum.Enum):
