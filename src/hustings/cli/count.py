@@ -21,12 +21,27 @@ from pathlib import Path
 import click
 
 from hustings.cli import CliError
-from hustings.counting import Method
+from hustings.counting import Method, Quota
 
 OUTPUTS = ("table", "json", "csv")
 CONVERSIONS = ("cdf", "rctab-cvr")
 METHODS = tuple(m.value for m in Method)  # irv, stv, fptp, condorcet and RCTab's
 LARGE_BYTES = 50 * 1024 * 1024  # from here a read takes seconds: show progress
+
+
+class _DecimalPlaces(click.ParamType):
+    name = "N|exact"
+
+    def convert(self, value, param, ctx):
+        if value == "exact" or value is None:
+            return value
+        if isinstance(value, int) or (isinstance(value, str) and value.isascii()
+                                      and value.isdigit() and int(value) <= 12):
+            return int(value)
+        self.fail(f"{value!r}: expected a whole number from 0 to 12, or exact", param, ctx)
+
+
+DECIMAL_PLACES = _DecimalPlaces()
 
 
 @click.command(
@@ -37,6 +52,8 @@ Examples:
     hustings count ballots.csv --method stv --seats 3 --output json -o result.json
     hustings count --rules examples/college/election.toml
     hustings count mps.csv --preset labour-2010 --output csv
+    hustings count ward11.blt --preset scottish-stv
+    hustings count ballots.blt --method stv --quota droop-exact --decimal-places 9
     hustings count --rctab-config contest_config.json --output csv -o report.csv
     hustings count --rctab-config contest_config.json --output-dir results/
     hustings count --rctab-config contest_config.json --convert-to cdf -o cvr.json
@@ -47,6 +64,15 @@ Examples:
               help="Counting method (default: the rules', else irv).")
 @click.option("--seats", type=click.IntRange(min=1),
               help="Seats to fill (default: the rules', else 1).")
+@click.option("--quota", type=click.Choice([q.value for q in Quota]),
+              help="droop: floor(votes/(seats+1))+1; hare: votes/seats; droop-exact: "
+                   "votes/(seats+1) in the declared decimal places (default: the rules').")
+@click.option("--decimal-places", type=DECIMAL_PLACES,
+              help='Decimal places of fractional transfers, 0-12, or "exact" for fractions '
+                   "(default: the rules').")
+@click.option("--stop-when-filled", is_flag=True, default=None,
+              help="STV: stop in the round the last seat is filled (no round showing the "
+                   "last surplus moved).")
 @click.option("--rules", "rules_path", type=click.Path(path_type=Path),
               help="election.toml: rules, sections and (when no BALLOTS are given) ballot files.")
 @click.option("--preset", help="A packaged rule book, e.g. labour-2010 (instead of --rules).")
@@ -62,8 +88,8 @@ Examples:
 @click.option("--convert-to", type=click.Choice(CONVERSIONS),
               help="With --rctab-config: convert the CVRs without counting (RCTab's CDF JSON "
                    "or its one-row-per-ballot rctab_cvr CSV).")
-def count_command(ballots, method, seats, rules_path, preset, rctab_config, output, out_path,
-                  output_dir, convert_to):
+def count_command(ballots, method, seats, quota, decimal_places, stop_when_filled, rules_path,
+                  preset, rctab_config, output, out_path, output_dir, convert_to):
     """Count ranked ballots and show the result round by round.
 
     BALLOTS are .csv (one ballot per row, columns pref1..prefN or rank1..rankN, optional
@@ -87,17 +113,24 @@ def count_command(ballots, method, seats, rules_path, preset, rctab_config, outp
     from hustings.counting import CountingError
     from hustings.formats.errors import FormatError
 
+    tuning = {}
+    if quota:
+        tuning["quota"] = Quota(quota)
+    if decimal_places is not None:
+        tuning["decimal_places"] = None if decimal_places == "exact" else decimal_places
+    if stop_when_filled:
+        tuning["stop_when_seats_filled"] = True
     if rctab_config is None and (output_dir is not None or convert_to is not None):
         raise click.UsageError("--output-dir and --convert-to go with --rctab-config")
     if rctab_config is not None:
         try:
             _rctab(rctab_config, ballots, rules_path, preset, method, seats, output,
-                   out_path, output_dir, convert_to)
+                   out_path, output_dir, convert_to, tuning)
         except (FormatError, ConfigError, CountingError) as e:
             raise CliError(str(e)) from None
         return
     try:
-        result, title, contest = _count(ballots, method, seats, rules_path, preset)
+        result, title, contest = _count(ballots, method, seats, rules_path, preset, tuning)
         text = _render(result, output, title, contest, to_file=out_path is not None)
     except (FormatError, ConfigError, CountingError) as e:
         raise CliError(str(e)) from None
@@ -121,7 +154,7 @@ def _write_all(files: Mapping[Path, str]) -> None:
 
 
 def _rctab(config, ballots, rules_path, preset, method, seats, output, out_path, output_dir,
-           convert_to) -> None:
+           convert_to, tuning) -> None:
     """``--rctab-config``: count an RCTab contest and write RCTab's files."""
     from hustings.counting import count
     from hustings.formats.rctab import load_contest, outputs
@@ -146,11 +179,11 @@ def _rctab(config, ballots, rules_path, preset, method, seats, output, out_path,
             click.echo(text, nl=False)
         return
     rules = contest.rules
-    if method or seats:
+    if method or seats or tuning:
         from dataclasses import replace
 
         rules = replace(rules, **({"method": Method(method)} if method else {}),
-                        **({"seats": seats} if seats else {}))
+                        **({"seats": seats} if seats else {}), **tuning)
     result = count(rules, contest.ballots)
     if output_dir is not None:
         _write_all({_in_dir(output_dir, stamp, name): text
@@ -208,12 +241,12 @@ def _in_dir(directory: Path, stamp: str, name: str) -> Path:
     return directory / f"{stamp}_{name}"
 
 
-def _count(ballots, method, seats, rules_path, preset):
+def _count(ballots, method, seats, rules_path, preset, tuning):
     from hustings.config import Election, load_election, load_preset
     from hustings.counting import count
     from hustings.formats.readers import Source, read_ballots
 
-    overrides = {}
+    overrides = dict(tuning)
     if method:
         overrides["method"] = Method(method)
     if seats:
@@ -240,11 +273,20 @@ def _count(ballots, method, seats, rules_path, preset):
         withdrawn = {c for f in files for c in f.withdrawn}
         if withdrawn:
             overrides["excluded"] = election.options.get("excluded", frozenset()) | withdrawn
-        rules = election.rules(read.candidates, **overrides)
+        tie_orders = {getattr(f, "tie_order", None) for f in files} - {None}
+        if len(tie_orders) == 1 and set(next(iter(tie_orders))) == set(read.candidates):
+            # a BLT [tie] line: the order lot stands for is the declared order
+            candidates = next(iter(tie_orders))
+        else:
+            candidates = read.candidates
+        rules = election.rules(candidates, **overrides)
         if tell:
             tell(None, "counting")
         result = count(rules, read)
-    title = election.title or "Count of " + ", ".join(s.path.name for s in sources)
+    # a preset's title names its rules; the file's own title names the contest
+    file_title = next((f.title for f in files if f.title), None)
+    title = ((None if preset else election.title) or file_title or election.title
+             or "Count of " + ", ".join(s.path.name for s in sources))
     metadata = {k: str(election.contest[k]) for k in ("date", "office") if k in election.contest}
     return result, title, {"metadata": {"contest": title, **metadata}}
 

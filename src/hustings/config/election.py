@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import re
 import tomllib
+from importlib import resources
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -174,6 +175,7 @@ COUNT: dict[str, tuple[str, Parser]] = {  # TOML key -> (Rules field, parser)
     "stv_one_winner_per_round": ("stv_one_winner_per_round", _bool),
     "bottoms_up_threshold": ("bottoms_up_threshold", _fraction),
     "undeclared_write_in": ("undeclared_write_in", _str),
+    "stop_when_seats_filled": ("stop_when_seats_filled", _bool),
 }
 TIE_BREAK: dict[str, Parser] = {"mode": _enum(TieBreakMode), "seed": _int(0)}
 BALLOT: dict[str, Parser] = {
@@ -228,11 +230,22 @@ def _preset_label(name: str) -> str:
     return f"preset {name}"
 
 
+def count_preset_names() -> list[str]:
+    """Count-only rule books (statutes: ``presets/counts/``). They hold no
+    ``[nominations]`` table, so the web app's contests, which need one, do not list them."""
+    folder = resources.files("hustings") / "presets" / "counts"
+    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
 def _preset_text(path: Path | None, name: str) -> str:
+    if name in count_preset_names():
+        folder = resources.files("hustings") / "presets" / "counts"
+        return (folder / f"{name}.toml").read_text(encoding="utf-8")
     if name not in preset_names():
         # named in a file: say which file and key; asked for directly: just the name
+        names = sorted(preset_names() + count_preset_names())
         raise ConfigError(path or "hustings presets", "preset" if path else None,
-                          f"no preset {name!r}", f"one of {', '.join(preset_names())}")
+                          f"no preset {name!r}", f"one of {', '.join(names)}")
     return preset_text(name)
 
 

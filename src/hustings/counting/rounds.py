@@ -155,6 +155,7 @@ class Tabulation:
         # with seats left but no one continuing is over.
         return (len(self.winners) < self.seats and bool(self.continuing.any())) or (
             self.surplus and r in self.won_in.values() and len(self.winners) >= self.seats
+            and not rules.stop_when_seats_filled
         )
 
     def run(self) -> Result:

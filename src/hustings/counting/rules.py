@@ -128,6 +128,9 @@ class Rules:
     # cutoffElimination) instead of one (or one batch) per round
     cutoff_elimination: bool = False
     undeclared_write_in: str | None = None  # the pseudo-candidate eliminated first
+    # STV (rounds.py): end the count in the round the last seat is filled, instead of
+    # showing one more round in which the last surplus moves (RCTab's practice)
+    stop_when_seats_filled: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "candidates", tuple(self.candidates))

@@ -54,6 +54,7 @@ BALLOT_EXPECTED = "a ballot: weight, candidate numbers, 0 (or a lone 0 ending th
 MAX_WEIGHT = 2**63 - 1  # ballot weights are int64: the sum of a file's weights must fit
 MAX_CANDIDATES = int(np.iinfo(RANK_DTYPE).max)  # a rank cell is int16
 NUMBER = re.compile(r"[0-9]+")  # ASCII digits only: str.isdigit() also passes '²'
+PLAIN = re.compile(r"[0-9]{1,19}(?:[ \t]+[0-9]{1,6})*")  # the usual ballot line: all numbers
 ALTERNATIVE = re.compile(r"#\s*ALTERNATIVE NAME\s+([0-9]+)\s*:\s*(.*)", re.IGNORECASE)
 OPTION = re.compile(r"\[\s*(\w+)((?:\s+[^\s\]]+)*)\s*\]")
 SEGMENT = re.compile(r'"((?:[^"\\]|\\.)*)"|([^"]+)')
@@ -134,7 +135,10 @@ def read_blt(path: str | PathLike[str]) -> BltFile:
         if total > MAX_WEIGHT:
             raise BltFormatError(path, number, f"weight {_clip(tokens[0])}",
                                  f"weights adding up to at most {MAX_WEIGHT} (2**63 - 1)")
-        rows.append([_cell(path, number, t, n, sets, nicks) for t in tokens[1:-1]])
+        cells = [int(t) - 1 for t in tokens[1:-1]] if PLAIN.fullmatch(line) else None
+        if cells is None or (cells and not 0 <= min(cells) <= max(cells) < n):
+            cells = [_cell(path, number, t, n, sets, nicks) for t in tokens[1:-1]]
+        rows.append(cells)
         weights.append(weight)
         starts.append(number)
     else:
