@@ -110,3 +110,57 @@ def without_zero_surpluses(report: Report) -> Report:
             continue
         out.append(stage)
     return Report(report.title, report.quota, out, report.elected)
+
+
+@dataclass
+class MeekRound:
+    votes: dict[str, Fraction]  # hopeful and elected, and whoever this round defeats
+    quota: Fraction
+    residual: Fraction  # the excess: what no candidate keeps
+    elected: list[str] = field(default_factory=list)
+    defeated: list[str] = field(default_factory=list)
+
+
+def read_meek_report(path: Path) -> list[MeekRound]:
+    """Droop's Meek report, a ``MeekRound`` per "Round n:" section: the figures shown
+    with the round's election or defeat (its last iteration); "Elect remaining" joins
+    the last round."""
+    rounds: list[MeekRound] = []
+    current: MeekRound | None = None
+    kind = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if re.match(r"^Round \d+:$", line):
+            current = MeekRound({}, Fraction(0), Fraction(0))
+            rounds.append(current)
+            kind = ""
+            continue
+        m = ACTION.match(line)
+        if m:
+            kind, arg = m.group(1).strip(), " ".join((m.group(2) or "").split())
+            if current is None:
+                continue
+            if kind == "Elect" or kind == "Elect remaining":
+                current.elected.append(arg)
+            elif kind.startswith("Defeat (") or kind == "Defeat":
+                current.defeated.append(arg)
+            continue
+        if current is None or not line.startswith("\t"):
+            continue
+        if kind not in ("Elect", "Defeat") and not kind.startswith("Defeat ("):
+            continue  # the round's own figures are those shown with its decision
+        c = CANDIDATE.match(line)
+        if c:
+            name = " ".join(c.group(2).split())
+            if c.group(1) in ("Hopeful", "Elected", "Pending"):
+                current.votes[name] = _num(c.group(3))
+            elif c.group(1) == "Defeated":  # equal figures share a line: "A, B (0.0)"
+                for one in name.split(", "):
+                    if one in current.defeated:
+                        current.votes[one] = _num(c.group(3))
+        q = re.match(r"\tQuota: ([0-9.]+)$", line)
+        if q:
+            current.quota = _num(q.group(1))
+        r = re.match(r"\tResidual: ([0-9.]+)$", line)
+        if r:
+            current.residual = _num(r.group(1))
+    return rounds

@@ -29,6 +29,14 @@ def count(rules: Rules, ballots: Ballots) -> Result:
         from hustings.counting.scottish import count_scottish
 
         return count_scottish(rules, ballots)
+    if rules.method is Method.WIGM:
+        from hustings.counting.wigm import count_wigm
+
+        return count_wigm(rules, ballots)
+    if rules.method is Method.MEEK_PRF:
+        from hustings.counting.meek_prf import count_meek_prf
+
+        return count_meek_prf(rules, ballots)
     if rules.method is Method.CONDORCET:
         from hustings.counting.condorcet import count_schulze
 

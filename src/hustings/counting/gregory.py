@@ -200,7 +200,8 @@ class Ties:
     ``stop`` refuses.
     """
 
-    def __init__(self, rules: Rules) -> None:
+    def __init__(self, rules: Rules, *, earlier_stages: bool = True) -> None:
+        self.earlier_stages = earlier_stages
         self.mode = rules.tie_break.mode
         self.seed = rules.tie_break.seed
         self.order = {c: k for k, c in enumerate(rules.candidates)}
@@ -210,7 +211,7 @@ class Ties:
                history: Sequence[dict[str, Fraction]], votes: Fraction) -> TieBreakNote:
         names = list(tied)
         said = f"{and_list(names)} tied on {fmt(votes)}"
-        for back in range(len(history), 0, -1):
+        for back in range(len(history) if self.earlier_stages else 0, 0, -1):
             figures = {c: history[back - 1].get(c, Fraction(0)) for c in names}
             pick = max(figures.values()) if most else min(figures.values())
             at = [c for c in names if figures[c] == pick]
@@ -230,5 +231,5 @@ class Ties:
             pool = java_sorted(names)
             chosen = pool[int(self.random.next_double() * len(pool))]
             how = f"drawn by lot, seed {self.seed}"
-        level = "" if not history else " and at every earlier stage"
+        level = "" if not history or not self.earlier_stages else " and at every earlier stage"
         return TieBreakNote(stage, purpose, tuple(names), chosen, f"{said}{level}; {chosen} {how}")

@@ -26,6 +26,8 @@ class Method(enum.Enum):
     BOTTOMS_UP_PERCENTAGE = "bottoms-up-percentage"  # RCTab: eliminate until all >= a share
     MULTI_PASS_IRV = "multi-pass-irv"  # RCTab: IRV once per seat, excluding earlier winners
     SCOTTISH_STV = "scottish-stv"  # SSI 2007/42 rules 45-52 (counting.scottish)
+    WIGM = "wigm"  # weighted inclusive Gregory, PRF reference rule (counting.wigm)
+    MEEK_PRF = "meek-prf"  # Meek, PRF reference rule, NZ quota (counting.meek_prf)
 
 
 class Quota(enum.Enum):

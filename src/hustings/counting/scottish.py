@@ -57,6 +57,13 @@ def quota_units(rules: Rules, valid: int, unit: Value) -> Value:
 
 def count_scottish(rules: Rules, ballots: Ballots) -> Result:
     """Count ``ballots`` by SSI 2007/42 rules 45-52 (see the module docstring)."""
+    return count_gregory(rules, ballots, earlier_stages=True)
+
+
+def count_gregory(rules: Rules, ballots: Ballots, *, earlier_stages: bool) -> Result:
+    """The stage loop SSI 2007/42 rules 45-52 describe, which the PRF's WIGM rule
+    (``wigm``) shares: ``earlier_stages`` says whether ties look back at earlier stages
+    before lot (rules 49(2), 51(2)(a)) or go straight to lot."""
     names = candidate_names(rules, ballots)
     orders, invalid = preference_orders(rules, ballots)
     valid = sum(p for _, p in orders)
@@ -64,7 +71,7 @@ def count_scottish(rules: Rules, ballots: Ballots) -> Result:
     piles = Piles(len(names), orders, rules.decimal_places, hopeful)  # rule 45
     quota = quota_units(rules, valid, piles.unit)  # rule 46
     record = Stages(rules, names, piles)
-    ties = Ties(rules)
+    ties = Ties(rules, earlier_stages=earlier_stages)
     elected: list[int] = []
     surplus_due: list[int] = []  # deemed elected, surplus not yet transferred
     held: dict[int, Value] = {}  # elected and transferred: they hold the quota
