@@ -93,7 +93,7 @@ anything = "is the web app's"
          "candidates, excluded, non_integer_threshold, first_round_determines_threshold, "
          "batch_elimination, continue_until_two_remain, stop_after_round, "
          "stv_one_winner_per_round, bottoms_up_threshold, undeclared_write_in, "
-         "[count.tie_break], [count.ballot]"),
+         "stop_when_seats_filled, [count.tie_break], [count.ballot]"),
         ('[count.tie_break]\nmode = "coin"\n',
          ": count.tie_break.mode: 'coin'; expected one of previous-rounds, candidate-order, "
          "random, previous-rounds-then-random, generate-permutation, stop"),
@@ -118,7 +118,8 @@ anything = "is the web app's"
          "[nominations]"),
         ('preset = "labour-1994"\n',
          ": preset: no preset 'labour-1994'; "
-         "expected one of labour-2010, labour-2015, labour-2020"),
+         "expected one of labour-2010, labour-2015, labour-2020, meek-prf, scottish-stv, "
+         "wigm-prf"),
         ("[count]\nseats = \n", ":2: invalid value; expected valid TOML"),
     ],
 )
@@ -171,3 +172,31 @@ def test_a_section_name_is_a_label_of_its_section(tmp_path):
     e = load_preset("labour-2010")
     ballots, _ = read_ballots([Source(tmp_path / "b.csv")], plan=e.plan)
     assert ballots.sections.tolist() == [0, 1, 1]
+
+
+def test_statute_presets_load_as_count_only_rule_books():
+    """presets/counts/: a statute's count, no [nominations] (so the web app's contests,
+    which need nominations, do not offer them)."""
+    from hustings.config import load_preset
+    from hustings.config.election import count_preset_names
+    from hustings.counting import Quota
+    from hustings.rulebook import preset_names
+
+    assert count_preset_names() == ["meek-prf", "scottish-stv", "wigm-prf"]
+    assert not set(count_preset_names()) & set(preset_names())
+    scottish = load_preset("scottish-stv").rules(("A", "B"), seats=1)
+    assert (scottish.method, scottish.quota, scottish.decimal_places) == (
+        Method.SCOTTISH_STV, Quota.DROOP, 5)
+    assert scottish.ballot_rules.max_skipped_ranks == 0
+    wigm = load_preset("wigm-prf").rules(("A", "B"))
+    assert (wigm.method, wigm.quota, wigm.decimal_places) == (Method.WIGM, Quota.DROOP_EXACT, 4)
+    assert load_preset("meek-prf").rules(("A",)).decimal_places == 9
+
+
+def test_preset_named_in_a_file_may_be_a_statute(tmp_path):
+    from hustings.config import load_election
+
+    p = toml(tmp_path, 'preset = "scottish-stv"\n[count]\nseats = 3\nstop_when_seats_filled = true\n')
+    rules = load_election(p).rules(("A", "B", "C", "D"))
+    assert (rules.method, rules.seats, rules.stop_when_seats_filled) == (
+        Method.SCOTTISH_STV, 3, True)

@@ -25,7 +25,7 @@ from fractions import Fraction
 import numpy as np
 
 from hustings.counting.ballots import Ballots
-from hustings.counting.errors import RulesError
+from hustings.counting.errors import CountingError, RulesError
 from hustings.counting.result import Result, Round, SectionRound, frozen_map
 from hustings.counting.rounds import candidate_names
 from hustings.counting.rules import InactiveReason, Rules
@@ -59,6 +59,20 @@ def _distinct(ballots: Ballots, width: int | None) -> list[tuple[tuple[int, ...]
 
 
 def count_meek(rules: Rules, ballots: Ballots) -> Result:
+    """Count ``ballots`` by Meek's method with exact fractions (``Method.MEEK_STV``).
+
+    Keep values are Fractions rounded up to ``decimal_places + 5`` places (6 + 5 when the
+    rules keep exact fractions); the quota is (votes - excess) / (seats + 1), not rounded;
+    a hopeful is elected on *more than* the quota; iteration stops when every elected
+    candidate is within 10^-decimal_places of the quota. This is Hill, Wichmann and
+    Woodall's algorithm, not a statute's wording: for the PR Foundation's reference rule
+    (and the New Zealand quota, truncated to 9 places plus 10^-9, elected at >= quota) use
+    ``Method.MEEK_PRF`` (``counting.meek_prf``). Only ``max_rankings`` of the ballot rules
+    applies here; ``meek-prf`` applies them all.
+
+    Raises ``CountingError`` when a round's iteration has not settled after
+    ``_MAX_ITERATIONS`` steps, instead of carrying on with unsettled keep values.
+    """
     if rules.is_college:
         raise RulesError(
             f"an electoral college (several sections) is counted by IRV only, "
@@ -110,6 +124,11 @@ def count_meek(rules: Rules, ballots: Ballots) -> Result:
                 break
             for c in elected:
                 keep[c] = min(Fraction(1), _ceil_to(keep[c] * quota / votes[c], places + 5))
+        else:
+            raise CountingError(
+                f"round {len(rounds) + 1}: Meek's keep values did not settle within "
+                f"10^-{places} of the quota in {_MAX_ITERATIONS} iterations"
+            )
         figures = {names[c]: votes[c] for c in hopeful}
         over = sorted((c for c in hopeful if votes[c] > quota), key=lambda c: (-votes[c], names[c]))
         notes = []
