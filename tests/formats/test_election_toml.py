@@ -118,8 +118,8 @@ anything = "is the web app's"
          "[nominations]"),
         ('preset = "labour-1994"\n',
          ": preset: no preset 'labour-1994'; "
-         "expected one of labour-2010, labour-2015, labour-2020, meek-prf, scottish-stv, "
-         "wigm-prf"),
+         "expected one of ers97, labour-2010, labour-2015, labour-2020, meek-prf, "
+         "scottish-stv, wigm-prf"),
         ("[count]\nseats = \n", ":2: invalid value; expected valid TOML"),
     ],
 )
@@ -182,7 +182,7 @@ def test_statute_presets_load_as_count_only_rule_books():
     from hustings.counting import Quota
     from hustings.rulebook import preset_names
 
-    assert count_preset_names() == ["meek-prf", "scottish-stv", "wigm-prf"]
+    assert count_preset_names() == ["ers97", "meek-prf", "scottish-stv", "wigm-prf"]
     assert not set(count_preset_names()) & set(preset_names())
     scottish = load_preset("scottish-stv").rules(("A", "B"), seats=1)
     assert (scottish.method, scottish.quota, scottish.decimal_places) == (
@@ -196,7 +196,8 @@ def test_statute_presets_load_as_count_only_rule_books():
 def test_preset_named_in_a_file_may_be_a_statute(tmp_path):
     from hustings.config import load_election
 
-    p = toml(tmp_path, 'preset = "scottish-stv"\n[count]\nseats = 3\nstop_when_seats_filled = true\n')
+    p = toml(tmp_path,
+             'preset = "scottish-stv"\n[count]\nseats = 3\nstop_when_seats_filled = true\n')
     rules = load_election(p).rules(("A", "B", "C", "D"))
     assert (rules.method, rules.seats, rules.stop_when_seats_filled) == (
         Method.SCOTTISH_STV, 3, True)

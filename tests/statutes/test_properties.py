@@ -38,11 +38,12 @@ def rules_for(names, seats, method, places):
 
 
 @settings(max_examples=150, deadline=None)
-@given(elections(), st.sampled_from([Method.SCOTTISH_STV, Method.WIGM, Method.MEEK_PRF]))
+@given(elections(), st.sampled_from([Method.SCOTTISH_STV, Method.WIGM, Method.MEEK_PRF,
+                                     Method.ERS97]))
 def test_conservation_at_every_stage(election, method):
     names, rows, weights, seats = election
     ballots = Ballots.from_rankings(names, rows, weights=weights)
-    places = 9 if method is Method.MEEK_PRF else 5
+    places = {Method.MEEK_PRF: 9, Method.ERS97: 2}.get(method, 5)
     result = count(rules_for(names, seats, method, places), ballots)
     valid = result.total_ballots - result.undervotes
     residual = Fraction(0)

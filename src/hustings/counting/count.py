@@ -37,6 +37,10 @@ def count(rules: Rules, ballots: Ballots) -> Result:
         from hustings.counting.meek_prf import count_meek_prf
 
         return count_meek_prf(rules, ballots)
+    if rules.method is Method.ERS97:
+        from hustings.counting.ers97 import count_ers97
+
+        return count_ers97(rules, ballots)
     if rules.method is Method.CONDORCET:
         from hustings.counting.condorcet import count_schulze
 

@@ -28,6 +28,7 @@ class Method(enum.Enum):
     SCOTTISH_STV = "scottish-stv"  # SSI 2007/42 rules 45-52 (counting.scottish)
     WIGM = "wigm"  # weighted inclusive Gregory, PRF reference rule (counting.wigm)
     MEEK_PRF = "meek-prf"  # Meek, PRF reference rule, NZ quota (counting.meek_prf)
+    ERS97 = "ers97"  # Electoral Reform Society 1997 rules (counting.ers97)
 
 
 class Quota(enum.Enum):
