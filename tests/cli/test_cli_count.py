@@ -288,4 +288,5 @@ def test_unknown_preset(plp):
     result = run(plp, "--preset", "labour-1981")
     assert result.exit_code == 2
     assert result.stderr == ("Error: hustings presets: no preset 'labour-1981'; expected one of "
-                             "labour-2010, labour-2015, labour-2020\n")
+                             "ers97, labour-2010, labour-2015, labour-2020, meek-prf, "
+                             "scottish-stv, wigm-prf\n")
