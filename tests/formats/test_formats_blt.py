@@ -213,3 +213,20 @@ def test_mutated_files_give_only_format_errors(tmp_path_factory, st):
         read_blt(p)
     except BltFormatError:
         pass
+
+
+def test_too_many_sets_of_equal_rankings(tmp_path):
+    """Each distinct 'a=b' set takes a code in the 16-bit rank cell: beyond what fits,
+    a FormatError, not a NumPy overflow."""
+    import itertools
+
+    n = 400
+    pairs = itertools.islice(itertools.combinations(range(1, n + 1), 2), 32800)
+    lines = [f"{n} 1", *(f"1 {a}={b} 0" for a, b in pairs), "0",
+             *(f'"C{k}"' for k in range(n))]
+    p = tmp_path / "sets.blt"
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.raises(BltFormatError) as e:
+        read_blt(p)
+    assert "different sets of equal rankings; expected fewer (a rank cell is 16 bits)" \
+        in str(e.value)

@@ -9,7 +9,11 @@ One deep entry point::
 Errors: see ``errors.py`` (``CountingError`` and its subclasses).
 
 Modules: ``count`` (the entry point) dispatches to ``rounds`` (IRV, the electoral college,
-STV, bottoms-up, multi-pass IRV: one round loop), ``meek``, ``fptp`` and ``condorcet``.
+STV, bottoms-up, multi-pass IRV: one round loop), ``meek``, ``fptp`` and ``condorcet``,
+and to the counts that follow a statute clause by clause: ``scottish`` (SSI 2007/42),
+``wigm`` and ``meek_prf`` (the PR Foundation's reference rules), ``ers97`` (ERS 1997),
+built on ``papers`` (each paper's preference order) and ``gregory`` (papers moved at a
+value, the stage record, earlier-stage ties).
 ``interpret`` reads ballots under the ballot rules, ``ledger`` keeps the exact sums,
 ``quota`` and ``stv`` hold the thresholds and surplus arithmetic, ``tiebreak`` (with
 ``javarandom``) breaks ties as RCTab does, ``slices`` adds up precinct/batch reports.

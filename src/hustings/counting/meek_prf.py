@@ -38,11 +38,11 @@ from fractions import Fraction
 
 from hustings.counting.ballots import Ballots
 from hustings.counting.errors import CountingError, RulesError
+from hustings.counting.gregory import Ties
 from hustings.counting.papers import preference_orders
 from hustings.counting.result import Result, Round, SectionRound, frozen_map
 from hustings.counting.rounds import candidate_names
 from hustings.counting.rules import InactiveReason, Rules
-from hustings.counting.gregory import Ties
 
 OMEGA_PLACES = 6  # A: omega = 1/10^6
 MAX_ITERATIONS = 100_000

@@ -195,6 +195,10 @@ def _cell(path: Path, number: int, token: str, n: int, sets: dict[frozenset[int]
         raise BltFormatError(path, number, f"rank {token!r}", "candidate numbers")
     if len(members) == 1:
         return next(iter(members))
+    if members not in sets and len(sets) >= MAX_CANDIDATES + OVERVOTE_SET_BASE:
+        raise BltFormatError(path, number, f"rank {_clip(token)!r}: more than "
+                             f"{MAX_CANDIDATES + OVERVOTE_SET_BASE} different sets of equal "
+                             "rankings", "fewer (a rank cell is 16 bits)")
     return OVERVOTE_SET_BASE - sets.setdefault(members, len(sets))
 
 
