@@ -206,7 +206,7 @@ def _check_name(contest: Contest, name: str, exclude=None) -> str:
         raise SetupError([f"candidate name is {len(name)} characters; expected at most 120"])
     same = contest.candidates.filter(name__iexact=name).exclude(pk=getattr(exclude, "pk", None))
     if same.exists():
-        raise SetupError([f"{name} is already a candidate; expected a new name"])
+        raise SetupError([f"{same.first().name} is already a candidate; expected a new name"])
     return name
 
 
