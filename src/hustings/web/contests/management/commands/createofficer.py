@@ -45,18 +45,18 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if existing:
             if user is None:
-                raise CommandError(f"no user {username!r}; expected an existing username (or drop --existing)")
+                raise CommandError(f"no user {username!r}; expected an existing username (or drop --existing)", returncode=2)
             user.groups.add(officers_group())
             self.stdout.write(f"{username} may now create contests.")
             return
         if user is not None:
-            raise CommandError(f"user {username!r} already exists; expected a new username (or --existing)")
+            raise CommandError(f"user {username!r} already exists; expected a new username (or --existing)", returncode=2)
         password = os.environ.get("HUSTINGS_OFFICER_PASSWORD") or self._ask()
         candidate = User(username=username, email=email)
         try:
             validate_password(password, candidate)
         except ValidationError as e:
-            raise CommandError("password refused: " + " ".join(e.messages)) from None
+            raise CommandError("password refused: " + " ".join(e.messages), returncode=2) from None
         with transaction.atomic():
             user = User.objects.create_user(username, email=email, password=password)
             user.groups.add(officers_group())
@@ -69,7 +69,7 @@ class Command(BaseCommand):
             first = getpass.getpass("Password: ")
             second = getpass.getpass("Password (again): ")
         except (EOFError, KeyboardInterrupt):
-            raise CommandError("no password given; expected one at the prompt or in HUSTINGS_OFFICER_PASSWORD") from None
+            raise CommandError("no password given; expected one at the prompt or in HUSTINGS_OFFICER_PASSWORD", returncode=2) from None
         if first != second:
-            raise CommandError("the two passwords differ; expected the same password twice")
+            raise CommandError("the two passwords differ; expected the same password twice", returncode=2)
         return first
