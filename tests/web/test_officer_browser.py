@@ -23,7 +23,7 @@ BODIES_CSV = "kind,name,membership\n" + "".join(f"MP,Member {i:02d},\n" for i in
 )
 
 
-def sign_in(page, base, username):
+def sign_in(page, base, username):  # noqa: F811
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill(username)
@@ -31,17 +31,17 @@ def sign_in(page, base, username):
     page.get_by_role("button", name="Sign in").click()
 
 
-def nav(page, name):
+def nav(page, name):  # noqa: F811
     return page.get_by_role("navigation", name="Contest").get_by_role("link", name=name, exact=True)
 
 
-def no_overflow(page) -> None:
+def no_overflow(page) -> None:  # noqa: F811
     width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert width[0] <= width[1], f"{page.url} scrolls sideways at {page.viewport_size['width']} px: {width}"
 
 
-def refused(page, base, path) -> None:
-    response = page.goto(f"{base}{path}")
+def refused(pg, base, path) -> None:
+    response = pg.goto(f"{base}{path}")
     assert response.status in (403, 404), (path, response.status)
 
 

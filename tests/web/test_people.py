@@ -214,3 +214,9 @@ def test_an_appointed_nominator_nominates_for_their_body(contest, officer, clien
     assert r.status_code == 302
     assert Nomination.objects.get(body=body).candidate.name == "Ed Miliband"
     assert contest.audit_log.filter(action="person appointed", detail__body=body.name).exists()
+
+
+def test_the_shared_factories_in_tests_conftest_give_the_same_personas(person, contest_factory):
+    c = contest_factory(slug="shared", stage=Stage.NOMINATIONS_OPEN)
+    ro = person("shared-ro", contest=c, role=Role.RETURNING_OFFICER)
+    assert can(ro, c, Action.RUN) and not ro.is_staff

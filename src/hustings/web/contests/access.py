@@ -47,9 +47,7 @@ class Action(enum.Enum):
 
 
 ALLOWED: dict[Role, frozenset[Action]] = {
-    Role.RETURNING_OFFICER: frozenset(
-        {Action.VIEW, Action.EDIT, Action.RUN, Action.APPOINT}
-    ),
+    Role.RETURNING_OFFICER: frozenset({Action.VIEW, Action.EDIT, Action.RUN, Action.APPOINT}),
     Role.DEPUTY: frozenset({Action.VIEW, Action.EDIT, Action.RUN}),
     Role.SCRUTINEER: frozenset({Action.VIEW}),
     Role.TRUSTEE: frozenset({Action.VIEW, Action.HOLD_KEY}),
@@ -77,9 +75,7 @@ def legacy_officer(user, contest: Contest) -> bool:
     officer is appointed (see the module docstring)."""
     if user is None or not user.is_authenticated or not user.has_perm("contests.run_contest"):
         return False
-    return not Appointment.objects.filter(
-        contest=contest, role=Role.RETURNING_OFFICER
-    ).exists()
+    return not Appointment.objects.filter(contest=contest, role=Role.RETURNING_OFFICER).exists()
 
 
 def can(user, contest: Contest, action: Action) -> bool:
@@ -182,5 +178,7 @@ def officers_group():
     from django.contrib.auth.models import Group, Permission
 
     group, _ = Group.objects.get_or_create(name="Contest creators")
-    group.permissions.add(Permission.objects.get(codename="add_contest", content_type__app_label="contests"))
+    group.permissions.add(
+        Permission.objects.get(codename="add_contest", content_type__app_label="contests")
+    )
     return group

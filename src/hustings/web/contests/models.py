@@ -316,9 +316,8 @@ class Candidate(models.Model):
     def respond(self, *, accept: bool, by) -> AuditEntry:
         """The candidate (or a returning officer for them) accepts or declines nomination,
         while nominations are open."""
-        from hustings.web.errors import NominationError
-
         from hustings.web.contests.access import Action, can
+        from hustings.web.errors import NominationError
 
         if by is None or not (
             (by.is_authenticated and by == self.user) or can(by, self.contest, Action.EDIT)

@@ -80,6 +80,9 @@ def remove(appointment: Appointment, *, by) -> None:
             actor=by,
             actor_name=by.get_username(),
             action="person removed",
-            detail={"user": appointment.user.get_username(), "role": appointment.get_role_display()},
+            detail={
+                "user": appointment.user.get_username(),
+                "role": appointment.get_role_display(),
+            },
         )
     _forget_roles(appointment.user)

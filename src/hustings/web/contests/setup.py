@@ -12,6 +12,7 @@ expected ...". A rule book is checked by the two authorities on it: ``hustings.c
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 from django.core.exceptions import PermissionDenied
@@ -77,7 +78,11 @@ def check_rule_book(text: str, source: str = "election.toml") -> dict:
     except RuleBookError as e:
         errors.append(
             str(e)
-            + ("; expected a [nominations] table (copy it from a preset)" if "no [" in str(e) else "")
+            + (
+                "; expected a [nominations] table (copy it from a preset)"
+                if "no [" in str(e)
+                else ""
+            )
         )
     if errors:
         raise SetupError(errors)
@@ -111,14 +116,18 @@ def create_contest(
     """A new contest in draft, its creator appointed returning officer. The rule book is
     a preset's, or an uploaded ``election.toml`` (``rule_book``), checked first."""
     if not can_create_contest(by):
-        raise PermissionDenied("creating a contest needs an officer's account (hustings createofficer)")
+        raise PermissionDenied(
+            "creating a contest needs an officer's account (hustings createofficer)"
+        )
     errors = []
     title = (title or "").strip()
     if not title:
         errors.append("title is empty; expected the contest's name")
     slug = (slug or "").strip() or slugify(title)[:50]
     if not SLUG.match(slug):
-        errors.append(f"short name {slug!r} is not usable in a web address; expected lower-case letters, digits and hyphens")
+        errors.append(
+            f"short name {slug!r} is not usable in a web address; expected lower-case letters, digits and hyphens"
+        )
     elif Contest.objects.filter(slug=slug).exists():
         errors.append(f"short name {slug!r} is taken; expected a new one")
     if office not in Office.values:
@@ -127,7 +136,9 @@ def create_contest(
         errors.append(f"seats {seats!r}; expected a whole number, 1 or more")
     if rule_book.strip():
         if len(rule_book) > MAX_RULE_BOOK:
-            errors.append(f"{rule_book_name}: {len(rule_book):,} characters; expected at most {MAX_RULE_BOOK:,}")
+            errors.append(
+                f"{rule_book_name}: {len(rule_book):,} characters; expected at most {MAX_RULE_BOOK:,}"
+            )
         else:
             try:
                 check_rule_book(rule_book, rule_book_name)
@@ -135,7 +146,9 @@ def create_contest(
                 errors.extend(e.errors)
         preset = ""
     elif preset not in preset_names():
-        errors.append(f"rule book {preset!r} is not a preset; expected one of {', '.join(preset_names())} or an election.toml")
+        errors.append(
+            f"rule book {preset!r} is not a preset; expected one of {', '.join(preset_names())} or an election.toml"
+        )
     if errors:
         raise SetupError(errors)
     with transaction.atomic():
@@ -162,7 +175,7 @@ def set_dates(contest: Contest, *, by, **dates: dt.datetime | None) -> None:
     present = [(n, d) for n, d in given if d is not None]
     errors = [
         f"{b.replace('_', ' ')} ({db:%d %b %Y %H:%M}) is before {a.replace('_', ' ')} ({da:%d %b %Y %H:%M}); expected the stages in order"
-        for (a, da), (b, db) in zip(present, present[1:])
+        for (a, da), (b, db) in itertools.pairwise(present)
         if db < da
     ]
     if errors:
@@ -183,8 +196,12 @@ def _editable(contest: Contest, by, what: str) -> Contest:
     locked = Contest.objects.select_for_update().get(pk=contest.pk)
     if locked.stage not in EDITABLE:
         raise SetupError(
-            [f"cannot {what}: the ballot is fixed (the contest is at {Stage(locked.stage).label!r}); "
-             "expected draft or nominations open"]
+            [
+                (
+                    f"cannot {what}: the ballot is fixed (the contest is at "
+                    f"{Stage(locked.stage).label!r}); expected draft or nominations open"
+                )
+            ]
         )
     return locked
 
@@ -201,7 +218,9 @@ def _candidate_slug(contest: Contest, name: str, exclude=None) -> str:
 def _check_name(contest: Contest, name: str, exclude=None) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise SetupError(["candidate name is empty; expected a name as it will appear on the ballot"])
+        raise SetupError(
+            ["candidate name is empty; expected a name as it will appear on the ballot"]
+        )
     if len(name) > 120:
         raise SetupError([f"candidate name is {len(name)} characters; expected at most 120"])
     same = contest.candidates.filter(name__iexact=name).exclude(pk=getattr(exclude, "pk", None))

@@ -32,7 +32,9 @@ MAX_UPLOAD = 2 * 1024 * 1024
 class NewContestForm(forms.Form):
     title = forms.CharField(max_length=200, help_text="As it will appear on every page.")
     slug = forms.SlugField(
-        label="Short name", max_length=50, required=False,
+        label="Short name",
+        max_length=50,
+        required=False,
         help_text="For web addresses, e.g. leader-2026; made from the title when empty.",
     )
     office = forms.ChoiceField(choices=Office.choices)
@@ -41,11 +43,13 @@ class NewContestForm(forms.Form):
         required=False, initial=True, label="A vacancy (untick for a challenge to a sitting holder)"
     )
     preset = forms.ChoiceField(
-        label="Rule book", required=False,
+        label="Rule book",
+        required=False,
         help_text="A packaged rule book; or upload your own election.toml below.",
     )
     rule_book_file = forms.FileField(
-        label="Or upload election.toml", required=False,
+        label="Or upload election.toml",
+        required=False,
         help_text="Its [count], [[sections]] and [nominations] tables are checked before anything is saved.",
     )
 
@@ -63,7 +67,9 @@ class DatesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for f in self.fields.values():
-            f.widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+            f.widget = forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            )
 
 
 def new_contest(request):
@@ -97,7 +103,9 @@ def new_contest(request):
                     rule_book=text,
                     rule_book_name=name,
                 )
-                messages.success(request, f"Created “{contest.title}”: you are its returning officer.")
+                messages.success(
+                    request, f"Created “{contest.title}”: you are its returning officer."
+                )
                 return redirect("contest-setup", slug=contest.slug)
             except setup.SetupError as e:
                 errors = e.errors
@@ -253,23 +261,34 @@ def people_page(request, slug):
 def _people_post(request, contest):
     action = request.POST.get("action", "")
     if action == "remove":
-        a = Appointment.objects.filter(contest=contest, pk=request.POST.get("appointment") or 0).first()
+        a = Appointment.objects.filter(
+            contest=contest, pk=request.POST.get("appointment") or 0
+        ).first()
         if a is None:
             raise Http404("no such appointment")
         people.remove(a, by=request.user)
-        messages.success(request, f"{a.user.get_username()} is no longer {a.get_role_display().lower()}.")
+        messages.success(
+            request, f"{a.user.get_username()} is no longer {a.get_role_display().lower()}."
+        )
         return
     if action != "appoint":
         raise setup.SetupError([f"unknown action {action!r}; expected appoint or remove"])
     role = request.POST.get("role", "")
     if role not in Role.values:
-        raise setup.SetupError([f"role {role!r} is unknown; expected one of {', '.join(Role.values)}"])
+        raise setup.SetupError(
+            [f"role {role!r} is unknown; expected one of {', '.join(Role.values)}"]
+        )
     body = None
     if role == Role.NOMINATOR:
         # A nominator acts for one body on the roll (the MP, the union's officer).
         body = contest.bodies.filter(pk=request.POST.get("body") or 0).first()
         if body is None:
-            raise setup.SetupError(["a nominator acts for a nominating body; expected one chosen from the roll"])
+            raise setup.SetupError(
+                ["a nominator acts for a nominating body; expected one chosen from the roll"]
+            )
     a = people.appoint(contest, request.POST.get("username", ""), role, by=request.user, body=body)
-    messages.success(request, f"{a.user.get_username()} is now {a.get_role_display().lower()}"
-                     + (f" for {body.name}." if body else "."))
+    messages.success(
+        request,
+        f"{a.user.get_username()} is now {a.get_role_display().lower()}"
+        + (f" for {body.name}." if body else "."),
+    )

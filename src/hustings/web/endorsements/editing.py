@@ -12,8 +12,16 @@ from hustings.web.contests.models import AuditEntry, Contest
 from hustings.web.endorsements.models import Endorsement
 
 FIELDS = [
-    "candidate", "endorser_name", "endorser_role", "endorser_body", "date", "date_is_month",
-    "publication", "source_url", "quote", "preference_rank",
+    "candidate",
+    "endorser_name",
+    "endorser_role",
+    "endorser_body",
+    "date",
+    "date_is_month",
+    "publication",
+    "source_url",
+    "quote",
+    "preference_rank",
 ]
 
 
@@ -38,8 +46,12 @@ class EndorsementForm(forms.ModelForm):
 
 def _record(e: Endorsement) -> dict:
     return {
-        "endorser": e.endorser_name, "candidate": e.candidate.name, "date": e.date.isoformat(),
-        "publication": e.publication, "url": e.source_url, "quote": e.quote,
+        "endorser": e.endorser_name,
+        "candidate": e.candidate.name,
+        "date": e.date.isoformat(),
+        "publication": e.publication,
+        "url": e.source_url,
+        "quote": e.quote,
     }
 
 
@@ -48,7 +60,11 @@ def save(form: EndorsementForm, contest: Contest, *, by) -> Endorsement:
     if not can(by, contest, Action.EDIT):
         raise PermissionDenied("only this contest's officers may edit endorsements")
     with transaction.atomic():
-        before = None if form.instance.pk is None else _record(Endorsement.objects.get(pk=form.instance.pk))
+        before = (
+            None
+            if form.instance.pk is None
+            else _record(Endorsement.objects.get(pk=form.instance.pk))
+        )
         e = form.save(commit=False)
         e.contest = contest
         if e.pk is None:
@@ -58,8 +74,11 @@ def save(form: EndorsementForm, contest: Contest, *, by) -> Endorsement:
         if before is not None:
             detail["was"] = before
         AuditEntry.objects.create(
-            contest=contest, actor=by, actor_name=by.get_username(),
-            action="endorsement edited" if before else "endorsement added", detail=detail,
+            contest=contest,
+            actor=by,
+            actor_name=by.get_username(),
+            action="endorsement edited" if before else "endorsement added",
+            detail=detail,
         )
     return e
 
@@ -69,7 +88,10 @@ def delete(e: Endorsement, *, by) -> None:
         raise PermissionDenied("only this contest's officers may delete endorsements")
     with transaction.atomic():
         AuditEntry.objects.create(
-            contest=e.contest, actor=by, actor_name=by.get_username(),
-            action="endorsement deleted", detail={"endorsement": _record(e)},
+            contest=e.contest,
+            actor=by,
+            actor_name=by.get_username(),
+            action="endorsement deleted",
+            detail={"endorsement": _record(e)},
         )
         e.delete()

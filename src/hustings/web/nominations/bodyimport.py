@@ -29,9 +29,16 @@ from hustings.web.nominations.models import NominatingBody
 COLUMNS = ("kind", "name", "membership")
 REQUIRED = ("kind", "name")
 ALIASES = {
-    "union": "TU", "trade union": "TU", "affiliate": "TU", "tu": "TU",
-    "socialist society": "SS", "society": "SS", "ss": "SS",
-    "mp": "MP", "mep": "MEP", "clp": "CLP",
+    "union": "TU",
+    "trade union": "TU",
+    "affiliate": "TU",
+    "tu": "TU",
+    "socialist society": "SS",
+    "society": "SS",
+    "ss": "SS",
+    "mp": "MP",
+    "mep": "MEP",
+    "clp": "CLP",
 }
 
 
@@ -43,7 +50,9 @@ class Line:
     membership: int | None
 
 
-def parse(text: str, allowed: tuple[BodyType, ...], taken: set[tuple[str, str]]) -> tuple[list[Line], list[str]]:
+def parse(
+    text: str, allowed: tuple[BodyType, ...], taken: set[tuple[str, str]]
+) -> tuple[list[Line], list[str]]:
     """Rows and per-line errors ("line N: what; expected ..."). ``taken``: (kind, name
     casefolded) already on the roll."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
@@ -64,7 +73,9 @@ def parse(text: str, allowed: tuple[BodyType, ...], taken: set[tuple[str, str]])
     for raw in reader:
         n, start = start, reader.line_num + 1
         if None in raw:
-            errors.append(f"line {n}: {len(header) + len(raw[None])} fields; expected {len(header)}")
+            errors.append(
+                f"line {n}: {len(header) + len(raw[None])} fields; expected {len(header)}"
+            )
             continue
         row = {k: (raw.get(k) or "").strip() for k in COLUMNS}
         if not any(row.values()):
@@ -75,7 +86,9 @@ def parse(text: str, allowed: tuple[BodyType, ...], taken: set[tuple[str, str]])
             code = ALIASES.get(row["kind"].casefold(), row["kind"])
             kind = next((b for b in allowed if b.value == code), None)
             if kind is None:
-                problems.append(f"kind {row['kind']!r} is not a body type of this rule book; expected one of {codes}")
+                problems.append(
+                    f"kind {row['kind']!r} is not a body type of this rule book; expected one of {codes}"
+                )
         if len(row["name"]) > 200:
             problems.append(f"name is {len(row['name'])} characters; expected at most 200")
         membership = None
@@ -83,11 +96,15 @@ def parse(text: str, allowed: tuple[BodyType, ...], taken: set[tuple[str, str]])
             if row["membership"].replace(",", "").isdigit():
                 membership = int(row["membership"].replace(",", ""))
             else:
-                problems.append(f"membership {row['membership']!r} is not a whole number; expected e.g. 1000 or empty")
+                problems.append(
+                    f"membership {row['membership']!r} is not a whole number; expected e.g. 1000 or empty"
+                )
         if kind is not None and row["name"]:
             key = (kind.value, row["name"].casefold())
             if key in seen:
-                problems.append(f"{kind.value} {row['name']!r} is already on the roll; expected each body once")
+                problems.append(
+                    f"{kind.value} {row['name']!r} is already on the roll; expected each body once"
+                )
             seen.add(key)
         if problems:
             errors.extend(f"line {n}: {p}" for p in problems)
@@ -103,25 +120,40 @@ def import_bodies(contest: Contest, text: str, *, by) -> list[NominatingBody]:
     with transaction.atomic():
         locked = Contest.objects.select_for_update().get(pk=contest.pk)
         if locked.stage not in EDITABLE:
-            raise SetupError([
-                f"cannot import nominating bodies: the contest is at {Stage(locked.stage).label!r}; "
-                "expected draft or nominations open"
-            ])
-        taken = {(k, n.casefold()) for k, n in NominatingBody.objects.filter(contest=locked).values_list("kind", "name")}
+            raise SetupError(
+                [
+                    (
+                        "cannot import nominating bodies: the contest is at "
+                        f"{Stage(locked.stage).label!r}; expected draft or nominations open"
+                    )
+                ]
+            )
+        taken = {
+            (k, n.casefold())
+            for k, n in NominatingBody.objects.filter(contest=locked).values_list("kind", "name")
+        }
         lines, errors = parse(text, locked.nomination_rules().body_types, taken)
         if errors:
             raise SetupError(errors)
         if not lines:
             raise SetupError(["the file has a header but no bodies; expected one line per body"])
         created = NominatingBody.objects.bulk_create(
-            NominatingBody(contest=locked, kind=ln.kind.value, name=ln.name, affiliated_membership=ln.membership)
+            NominatingBody(
+                contest=locked,
+                kind=ln.kind.value,
+                name=ln.name,
+                affiliated_membership=ln.membership,
+            )
             for ln in lines
         )
         counts: dict[str, int] = {}
         for ln in lines:
             counts[ln.kind.value] = counts.get(ln.kind.value, 0) + 1
         AuditEntry.objects.create(
-            contest=locked, actor=by, actor_name=by.get_username(),
-            action="nominating bodies imported", detail={"count": len(created), "by_kind": counts},
+            contest=locked,
+            actor=by,
+            actor_name=by.get_username(),
+            action="nominating bodies imported",
+            detail={"count": len(created), "by_kind": counts},
         )
     return created

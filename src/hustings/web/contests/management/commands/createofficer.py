@@ -36,7 +36,8 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--email", default="")
         parser.add_argument(
-            "--existing", action="store_true",
+            "--existing",
+            action="store_true",
             help="Give an existing account the right to create contests (its password is kept).",
         )
 
@@ -45,12 +46,18 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if existing:
             if user is None:
-                raise CommandError(f"no user {username!r}; expected an existing username (or drop --existing)", returncode=2)
+                raise CommandError(
+                    f"no user {username!r}; expected an existing username (or drop --existing)",
+                    returncode=2,
+                )
             user.groups.add(officers_group())
             self.stdout.write(f"{username} may now create contests.")
             return
         if user is not None:
-            raise CommandError(f"user {username!r} already exists; expected a new username (or --existing)", returncode=2)
+            raise CommandError(
+                f"user {username!r} already exists; expected a new username (or --existing)",
+                returncode=2,
+            )
         password = os.environ.get("HUSTINGS_OFFICER_PASSWORD") or self._ask()
         candidate = User(username=username, email=email)
         try:
@@ -69,7 +76,12 @@ class Command(BaseCommand):
             first = getpass.getpass("Password: ")
             second = getpass.getpass("Password (again): ")
         except (EOFError, KeyboardInterrupt):
-            raise CommandError("no password given; expected one at the prompt or in HUSTINGS_OFFICER_PASSWORD", returncode=2) from None
+            raise CommandError(
+                "no password given; expected one at the prompt or in HUSTINGS_OFFICER_PASSWORD",
+                returncode=2,
+            ) from None
         if first != second:
-            raise CommandError("the two passwords differ; expected the same password twice", returncode=2)
+            raise CommandError(
+                "the two passwords differ; expected the same password twice", returncode=2
+            )
         return first
