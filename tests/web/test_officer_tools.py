@@ -112,3 +112,23 @@ def test_error_pages_are_styled(client, contest, nominating_mp, client_for):
     assert r.status_code == 403 and "You are not allowed to do this" in r.content.decode()
     page = render_to_string("500.html")  # as Django's server_error does: no request, no context
     assert "Something went wrong on our side" in page and "hustings/site.css" in page
+
+
+def test_the_audit_log_says_what_each_set_up_change_was(contest, officer, client_for):
+    from hustings.web.contests import people, setup
+    from hustings.web.nominations.bodyimport import import_bodies
+
+    from .web_factories import make_person
+
+    make_person("helper")
+    people.appoint(contest, "helper", "scrutineer", by=officer)
+    c = setup.add_candidate(contest, "Yvette Cooper", by=officer)
+    setup.rename_candidate(c, "Yvette Cooper MP", by=officer)
+    import_bodies(contest, "kind,name\nMP,New MP\nCLP,New CLP\n", by=officer)
+    c.respond(accept=True, by=officer)
+    text = " ".join(client_for(officer).get(reverse("audit-log", args=[contest.slug])).content.decode().split())
+    for line in ["person appointed: helper as scrutineer", "candidate added: Yvette Cooper",
+                 "candidate renamed: Yvette Cooper MP (was Yvette Cooper)",
+                 "nominating bodies imported — 2: 1 MP, 1 CLP",
+                 "candidate accepts: Yvette Cooper MP (recorded for the candidate)"]:
+        assert line in text, line
