@@ -220,3 +220,10 @@ def test_the_shared_factories_in_tests_conftest_give_the_same_personas(person, c
     c = contest_factory(slug="shared", stage=Stage.NOMINATIONS_OPEN)
     ro = person("shared-ro", contest=c, role=Role.RETURNING_OFFICER)
     assert can(ro, c, Action.RUN) and not ro.is_staff
+
+
+def test_a_removed_person_loses_their_rights_at_once(contest, officer):
+    helper = make_person("helper", contest=contest, role=Role.DEPUTY)
+    assert can(helper, contest, Action.RUN)
+    people.remove(contest.appointments.get(user=helper), by=officer)
+    assert not can(helper, contest, Action.RUN)  # the same user object: nothing cached

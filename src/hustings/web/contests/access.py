@@ -56,18 +56,16 @@ ALLOWED: dict[Role, frozenset[Action]] = {
 
 
 def roles(user, contest: Contest) -> frozenset[Role]:
-    """The roles ``user`` holds in ``contest`` (kept on the user for the request)."""
+    """The roles ``user`` holds in ``contest``. Read afresh at every call, never cached on
+    the user: a removal must take effect at once, in a long-lived process too."""
     if user is None or not user.is_authenticated or contest.pk is None:
         return frozenset()
-    cache = user.__dict__.setdefault("_hustings_roles", {})
-    if contest.pk not in cache:
-        cache[contest.pk] = frozenset(
-            Role(r)
-            for r in Appointment.objects.filter(contest=contest, user=user).values_list(
-                "role", flat=True
-            )
+    return frozenset(
+        Role(r)
+        for r in Appointment.objects.filter(contest=contest, user=user).values_list(
+            "role", flat=True
         )
-    return cache[contest.pk]
+    )
 
 
 def legacy_officer(user, contest: Contest) -> bool:

@@ -20,10 +20,6 @@ class AppointmentError(PlatformError):
     """An appointment the rules refuse (no such user, already appointed, last officer)."""
 
 
-def _forget_roles(user) -> None:
-    user.__dict__.pop("_hustings_roles", None)
-
-
 def appoint(
     contest: Contest, username: str, role: Role | str, *, by, check=True, body=None
 ) -> Appointment:
@@ -58,7 +54,6 @@ def appoint(
         raise AppointmentError(
             f"{username} is already {role.label.lower()} of this contest"
         ) from None
-    _forget_roles(user)
     return appointment
 
 
@@ -85,4 +80,3 @@ def remove(appointment: Appointment, *, by) -> None:
                 "role": appointment.get_role_display(),
             },
         )
-    _forget_roles(appointment.user)
