@@ -90,9 +90,11 @@ def test_a_new_officer_sets_up_a_contest_to_an_open_ballot_on_the_site(page, liv
         page.get_by_role("button", name="Record nomination").click()
         clicks += 3
     nav(page, "Manage").click()
-    page.get_by_role("button", name="Close nominations and fix the ballot").click()
-    page.get_by_role("button", name="Open the ballot").click()
-    clicks += 3
+    page.get_by_text("Close nominations and fix the ballot…").click()
+    page.get_by_role("button", name="Confirm: close nominations and fix the ballot").click()
+    page.get_by_text("Open the ballot…").click()
+    page.get_by_role("button", name="Confirm: open the ballot").click()
+    clicks += 5
     assert page.locator('[data-testid="stage"]').inner_text() == "Ballot open"
     contest = Contest.objects.get(slug=slug)
     assert [c.name for c in contest.ballot()] == ["Bob Jones", "Ann Smith"]  # by surname

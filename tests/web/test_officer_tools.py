@@ -132,3 +132,23 @@ def test_the_audit_log_says_what_each_set_up_change_was(contest, officer, client
                  "nominating bodies imported — 2: 1 MP, 1 CLP",
                  "candidate accepts: Yvette Cooper MP (recorded for the candidate)"]:
         assert line in text, line
+
+
+@pytest.mark.parametrize("stage, text", [
+    ("nominations_open", "Close nominations: 5 of 5 candidates have accepted"),
+    ("ballot_open", "Close the ballot: 1 of 2 voters have voted; no more ballots will be accepted"),
+    ("counted", "Publish the result: it becomes public at once and cannot be taken back."),
+])
+def test_each_irreversible_step_says_what_it_will_do_before_it_is_done(stage, text, officer, client_for, contest):
+    from hustings.web.contests.models import Contest
+    from hustings.web.voting.models import Participation, Voter
+
+    Contest.objects.filter(pk=contest.pk).update(stage=stage)
+    v = Voter.objects.create(contest=contest, reference="V1", name="V One", sections=["Members"])
+    Voter.objects.create(contest=contest, reference="V2", name="V Two", sections=["Members"])
+    Voter.objects.create(contest=contest, reference="V3", name="V Three", sections=["Members"],
+                         excluded_reason="left the party", excluded_at="2010-06-01T00:00Z")
+    Participation.objects.create(contest=contest, voter=v, section="Members")
+    page = client_for(officer).get(reverse("contest-manage", args=[contest.slug])).content.decode()
+    assert text in page
+    assert '<details class="confirm">' in page

@@ -17,7 +17,7 @@ from hustings.web.contests.access import (
     officer_page,
     visible_contest,
 )
-from hustings.web.contests.models import STAGES, Stage
+from hustings.web.contests.models import STAGES, CandidateResponse, Stage
 from hustings.web.errors import PlatformError, TransitionError
 from hustings.web.nominations.services import surname_key
 from hustings.web.voting.errors import VotingError
@@ -94,8 +94,51 @@ def manage(request, slug):
             "is_ro": True,
             "may_run": can(request.user, contest, Action.RUN),
             "next_label": STEP_LABELS.get(contest.next_step() or "", ""),
+            "consequence": consequence(contest),
         },
     )
+
+
+def consequence(contest) -> str:
+    """What the next step will do, said before it is done (steps that cannot simply be
+    undone: everything after opening nominations)."""
+    step = contest.next_step()
+    if step == "close_nominations":
+        accepted = contest.candidates.filter(response=CandidateResponse.ACCEPTED).count()
+        total = contest.candidates.count()
+        return (
+            f"Close nominations: {accepted} of {total} candidates have accepted; the rule book "
+            "decides now which of them are on the ballot, and no more nominations are accepted. "
+            "Going back needs a reason, kept in the audit log."
+        )
+    if step == "open_ballot":
+        return (
+            f"Open the ballot for {contest.ballot().count()} candidates: voters may vote from now "
+            "on. Check the roll and the codes on Run the ballot first."
+        )
+    if step == "close_ballot":
+        voters, voted = _turnout(contest)
+        return (
+            f"Close the ballot: {voted:,} of {voters:,} voters have voted; no more ballots will be "
+            "accepted, and the ledger is sealed."
+        )
+    if step == "mark_counted":
+        return "Count every section now and store the result files; the count is hashed into the ledger."
+    if step == "publish":
+        return "Publish the result: it becomes public at once and cannot be taken back."
+    return ""
+
+
+def _turnout(contest) -> tuple[int, int]:
+    from django.apps import apps
+
+    if not apps.is_installed("hustings.web.voting"):
+        return 0, 0
+    from hustings.web.voting.models import Participation, Voter
+
+    voters = Voter.objects.filter(contest=contest, excluded_at__isnull=True).count()
+    voted = Participation.objects.filter(contest=contest).values("voter").distinct().count()
+    return voters, voted
 
 
 STEP_LABELS = {
