@@ -194,3 +194,17 @@ def test_the_set_up_page_shows_each_step(contest, officer, client_for):
                  "Import nominating bodies from CSV", "Add a candidate", "Save dates"]:
         assert text in page, text
     assert can(officer, contest, Action.APPOINT)
+
+
+def test_an_election_toml_that_only_names_a_preset_is_refused(creator, client_for):
+    upload = SimpleUploadedFile("election.toml", b'preset = "labour-2010"\n[contest]\ntitle = "X"\n')
+    page = new(client_for(creator), rule_book_file=upload).content.decode()
+    assert "election.toml: preset: the site keeps a whole rule book" in page
+    assert not Contest.objects.exists()
+
+
+def test_every_packaged_preset_passes_the_upload_check():
+    from hustings.rulebook import preset_names, preset_text
+
+    for name in preset_names():
+        assert setup.check_rule_book(preset_text(name), f"{name}.toml")["sections"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import tomllib
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -63,6 +64,19 @@ def check_rule_book(text: str, source: str = "election.toml") -> dict:
     the page. Raises SetupError with the file, line or key of each problem found."""
     errors = []
     summary: dict = {}
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        raw = {}  # parse_election below says where
+    contest_table = raw.get("contest") if isinstance(raw.get("contest"), dict) else {}
+    if "preset" in raw or "preset" in contest_table:
+        # The voting app and the nomination rules read the stored TOML as it is: a file
+        # that only names a preset would lose the preset's sections and thresholds.
+        errors.append(
+            f"{source}: preset: the site keeps a whole rule book; expected a file without "
+            "`preset` (choose the preset from the list, or start from a copy of "
+            "src/hustings/presets/<name>.toml)"
+        )
     try:
         election = parse_election(text, source=source)
         sections = election.sections
