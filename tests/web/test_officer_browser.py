@@ -146,7 +146,8 @@ def test_every_officer_page_fits_390_px_and_passes_axe(page, live_server, transa
              f"/contests/{s}/audit/", f"/contests/{s}/endorsements/", f"/contests/{s}/endorsements/import/",
              f"/contests/{s}/endorsements/add/", f"/contests/{s}/endorsements/{e.pk}/edit/",
              f"/contests/{s}/setup/", f"/contests/{s}/setup/bodies/", f"/contests/{s}/people/",
-             f"/contests/{s}/manage/", f"/contests/{s}/candidates/ed-balls/respond/", "/contests/no-such/"]
+             f"/contests/{s}/manage/", f"/contests/{s}/candidates/ed-balls/respond/",
+             f"/contests/{s}/candidates/ed-balls/", "/contests/no-such/"]
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         for path in pages:

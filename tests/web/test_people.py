@@ -227,3 +227,20 @@ def test_a_removed_person_loses_their_rights_at_once(contest, officer):
     assert can(helper, contest, Action.RUN)
     people.remove(contest.appointments.get(user=helper), by=officer)
     assert not can(helper, contest, Action.RUN)  # the same user object: nothing cached
+
+
+def test_officer_contest_is_the_one_call_for_the_voting_pages(rf, contest, officer, scrutineer, other_officer):
+    """What voting/officer.py is to call: GET needs VIEW, a POST needs RUN."""
+    from hustings.web.contests.access import officer_contest
+
+    def ask(user, method, action):
+        request = getattr(rf, method)("/")
+        request.user = user
+        return officer_contest(request, contest.slug, action)
+
+    assert ask(officer, "post", Action.RUN) == contest
+    assert ask(scrutineer, "get", Action.VIEW) == contest
+    with pytest.raises(PermissionDenied):
+        ask(scrutineer, "post", Action.RUN)
+    with pytest.raises(PermissionDenied):
+        ask(other_officer, "get", Action.VIEW)
