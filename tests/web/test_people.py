@@ -244,3 +244,13 @@ def test_officer_contest_is_the_one_call_for_the_voting_pages(rf, contest, offic
         ask(scrutineer, "post", Action.RUN)
     with pytest.raises(PermissionDenied):
         ask(other_officer, "get", Action.VIEW)
+
+
+def test_a_removed_nominator_no_longer_acts_for_their_body(contest, officer):
+    body = NominatingBody.objects.filter(contest=contest, kind="CLP").first()
+    make_person("secretary")
+    a = people.appoint(contest, "secretary", Role.NOMINATOR, by=officer, body=body)
+    assert body.officers.filter(pk=a.user.pk).exists()
+    people.remove(a, by=officer)
+    assert not body.officers.filter(pk=a.user.pk).exists()
+    assert not services.may_act_for(a.user, body)

@@ -70,6 +70,10 @@ def remove(appointment: Appointment, *, by) -> None:
                 "a contest needs a returning officer: appoint another before removing the last"
             )
         appointment.delete()
+        if appointment.role == Role.NOMINATOR:
+            # no longer acting for any of this contest's bodies
+            user = appointment.user
+            user.nominating_bodies.remove(*user.nominating_bodies.filter(contest=contest))
         AuditEntry.objects.create(
             contest=contest,
             actor=by,
