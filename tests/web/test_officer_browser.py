@@ -167,3 +167,20 @@ def test_every_officer_page_fits_390_px_and_passes_axe(page, live_server, transa
         assert "Nothing was imported" in page.content()
         no_overflow(page)
         no_axe_violations(page)
+
+
+def test_the_demo_pages_the_issue_named_fit_390_px(page, live_server, transactional_db):  # noqa: F811
+    """Nominations, Record a nomination and the audit log scrolled sideways at 390 px with
+    the demo's data (issue 12); with it loaded, none does."""
+    from hustings.web import demo
+
+    contest = demo.load_demo()
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(demo.STAFF_USERNAME)
+    page.get_by_label("Password").fill(demo.STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    for path in ("nominations/", "nominations/record/", "audit/", "endorsements/", "endorsements/import/"):
+        page.goto(f"{live_server.url}/contests/{contest.slug}/{path}")
+        no_overflow(page)
+        no_axe_violations(page)
