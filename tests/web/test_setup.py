@@ -208,3 +208,18 @@ def test_every_packaged_preset_passes_the_upload_check():
 
     for name in preset_names():
         assert setup.check_rule_book(preset_text(name), f"{name}.toml")["sections"]
+
+
+def test_dates_in_order_are_saved_audited_and_shown_on_the_contest_page(contest, officer, client_for):
+    c = client_for(officer)
+    c.post(reverse("setup-dates", args=[contest.slug]),
+           {"nominations_open_on": "2026-06-01T09:00", "nominations_close_on": "2026-06-10T17:00",
+            "ballot_open_on": "", "ballot_close_on": "2026-07-20T12:00"})
+    contest.refresh_from_db()
+    assert contest.nominations_close_on.isoformat() == "2026-06-10T16:00:00+00:00"  # 17:00 BST
+    assert contest.ballot_open_on is None
+    entry = contest.audit_log.get(action="dates set")
+    assert entry.detail["ballot_close_on"].startswith("2026-07-20T12:00")
+    page = " ".join(c.get(reverse("contest-detail", args=[contest.slug])).content.decode().split())
+    assert "Nominations close</dt><dd>10 June 2026, 17:00" in page
+    assert "Ballot opens" not in page
