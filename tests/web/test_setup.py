@@ -223,3 +223,19 @@ def test_dates_in_order_are_saved_audited_and_shown_on_the_contest_page(contest,
     page = " ".join(c.get(reverse("contest-detail", args=[contest.slug])).content.decode().split())
     assert "Nominations close</dt><dd>10 June 2026, 17:00" in page
     assert "Ballot opens" not in page
+
+
+def test_a_linked_candidate_answers_for_themselves(contest, officer, client_for):
+    cooper = make_person("ycooper")
+    c = client_for(officer)
+    cand = contest.candidates.get(name="Ed Balls")
+    c.post(reverse("setup-candidates", args=[contest.slug]),
+           {"action": "account", "candidate": cand.pk, "username": "ycooper"})
+    cand.refresh_from_db()
+    assert cand.user == cooper
+    page = client_for(cooper).get(reverse("respond", args=[contest.slug, cand.slug])).content.decode()
+    assert "I accept nomination" in page
+    r = c.post(reverse("setup-candidates", args=[contest.slug]),
+               {"action": "account", "candidate": cand.pk, "username": "nobody"}, follow=True)
+    assert "no user &#x27;nobody&#x27;; expected the username of the candidate&#x27;s account" in r.content.decode()
+    assert contest.audit_log.filter(action="candidate account linked", detail__user="ycooper").exists()

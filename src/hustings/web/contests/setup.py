@@ -277,3 +277,23 @@ def withdraw_candidate(candidate: Candidate, *, by) -> None:
         candidate.response = CandidateResponse.DECLINED
         candidate.save(update_fields=["response"])
         _audit(locked, by, "candidate withdrawn", candidate=candidate.name)
+
+
+def link_account(candidate: Candidate, username: str, *, by) -> None:
+    """The candidate's own login, so they accept or decline nomination themselves; an
+    empty username unlinks it."""
+    from django.contrib.auth import get_user_model
+
+    with transaction.atomic():
+        locked = _editable(candidate.contest, by, "link a candidate's account")
+        username = (username or "").strip()
+        user = None
+        if username:
+            user = get_user_model().objects.filter(username=username).first()
+            if user is None:
+                raise SetupError(
+                    [f"no user {username!r}; expected the username of the candidate's account"]
+                )
+        candidate.user = user
+        candidate.save(update_fields=["user"])
+        _audit(locked, by, "candidate account linked", candidate=candidate.name, user=username)

@@ -130,7 +130,7 @@ def setup_page(request, slug):
         {
             "contest": contest,
             "summary": summary,
-            "candidates": contest.candidates.all(),
+            "candidates": contest.candidates.select_related("user"),
             "bodies": [(k, bodies.get(k, 0)) for k in summary.get("body_types", [])],
             "body_total": sum(bodies.values()),
             "dates": DatesForm(initial=initial),
@@ -148,13 +148,14 @@ def _edit_or_denied(request, slug):
 
 @require_POST
 def candidates(request, slug):
-    """POST action=add (name), rename (candidate, name) or withdraw (candidate)."""
+    """POST action=add (name), rename (candidate, name), account (candidate, username) or
+    withdraw (candidate)."""
     contest, denied = _edit_or_denied(request, slug)
     if denied:
         return denied
     action = request.POST.get("action", "")
     cand = None
-    if action in ("rename", "withdraw"):
+    if action in ("rename", "withdraw", "account"):
         cand = contest.candidates.filter(pk=request.POST.get("candidate") or 0).first()
         if cand is None:
             raise Http404("no such candidate")
@@ -166,11 +167,14 @@ def candidates(request, slug):
             old = cand.name
             setup.rename_candidate(cand, request.POST.get("name", ""), by=request.user)
             messages.success(request, f"{old} is now {cand.name}.")
+        elif action == "account":
+            setup.link_account(cand, request.POST.get("username", ""), by=request.user)
+            messages.success(request, f"{cand.name}'s account: {cand.user or 'none'}.")
         elif action == "withdraw":
             setup.withdraw_candidate(cand, by=request.user)
             messages.success(request, f"{cand.name} has withdrawn.")
         else:
-            messages.error(request, f"unknown action {action!r}; expected add, rename or withdraw")
+            messages.error(request, f"unknown action {action!r}; expected add, rename, account or withdraw")
     except setup.SetupError as e:
         for line in e.errors:
             messages.error(request, line)
