@@ -62,8 +62,8 @@ def test_record_a_nomination_shows_a_page_of_nominations_and_a_search(big, clien
     ro = make_person("big-ro", contest=big, role=Role.RETURNING_OFFICER)
     c = client_for(ro)
     page = c.get(reverse("record-nomination", args=[big.slug])).content.decode()
-    assert "Showing 50 of 144 live nominations" in page
-    assert page.count('aria-label="Withdraw') == 50
+    assert "Showing 20 of 144 live nominations" in page
+    assert page.count('aria-label="Withdraw') == 20
     # by body name: "MP 01" is MP 010 to MP 019, all among the 144 that nominated
     page = c.get(reverse("record-nomination", args=[big.slug]), {"q": "MP 01"}).content.decode()
     assert "10 live nominations matching the search" in page
@@ -72,7 +72,7 @@ def test_record_a_nomination_shows_a_page_of_nominations_and_a_search(big, clien
     assert '<option value="' in page and ">Unite</option>" in page and ">GMB</option>" in page
     assert ">MP 200</option>" not in page and "No live nomination matches the search." in page
     page = c.get(reverse("record-nomination", args=[big.slug]), {"q": "Ed Miliband"}).content.decode()
-    assert "50 of 63 live nominations matching the search" in page.replace("Showing ", "")
+    assert "20 of 63 live nominations matching the search" in page.replace("Showing ", "")
 
 
 def test_the_search_keeps_the_body_list_to_the_matches(big, client_for):

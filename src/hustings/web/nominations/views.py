@@ -124,7 +124,7 @@ def respond(request, slug, candidate):
     )
 
 
-SHOWN = 50  # rows of live nominations shown at once; a search narrows the rest
+SHOWN = 20  # rows of live nominations shown at once; a search finds the rest
 
 
 def record(request, slug):
