@@ -16,3 +16,22 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"shared data not found at {SHARED}")
     return SHARED
+
+
+@pytest.fixture
+def person(db):
+    """The shared persona factory (``tests/web/web_factories.make_person``) for every suite:
+    ``person("ro", contest=c, role=Role.RETURNING_OFFICER)``, ``person("x", can_create=True)``,
+    ``person("root", superuser=True)``. Plain accounts, never staff."""
+    from web.web_factories import make_person  # tests/ is on the path: tests/web is `web`
+
+    return make_person
+
+
+@pytest.fixture
+def contest_factory(db):
+    """The shared contest factory (``tests/web/web_factories.make_contest``): a contest with
+    candidates and a roll of nominators, put at a stage directly."""
+    from web.web_factories import make_contest
+
+    return make_contest

@@ -1,8 +1,17 @@
 """Fixtures for the web platform: personas and contests at any stage.
 
-Personas: ``returning_officer`` (staff, in the Returning officers group), ``nominating_mp``
-(officer of one MP on the roll), ``union_officer`` (officer of one affiliated union),
-``public_visitor`` (an anonymous client). ``client_for(user)`` gives a logged-in client.
+The persona set (every one a plain account, not staff, unless said):
+
+- ``officer`` (the ``contest``'s appointed returning officer, who may also create
+  contests), ``deputy``, ``scrutineer``, ``trustee``: appointed to ``contest``;
+- ``other_officer``: returning officer of ``other_contest`` only (the negative persona);
+- ``returning_officer``: the old global persona (staff, in the "Returning officers"
+  group), honoured only where no returning officer is appointed; the admin tests use it;
+- ``superuser``; ``nominating_mp`` (officer of one MP on the roll); ``union_officer``
+  (officer of one affiliated union); ``public_visitor`` (an anonymous client).
+
+``client_for(user)`` gives a logged-in client. Contests come from
+``web_factories.make_contest``; people from ``web_factories.make_person``.
 """
 
 from __future__ import annotations
@@ -12,10 +21,10 @@ from django.db import connection
 from django.test import Client
 
 from hustings.web.contests.access import returning_officers_group
-from hustings.web.contests.models import Stage
+from hustings.web.contests.models import Role, Stage
 from hustings.web.nominations.models import NominatingBody
 
-from .web_factories import make_contest
+from .web_factories import make_contest, make_person
 
 
 def pytest_collection_modifyitems(config, items):
@@ -49,6 +58,44 @@ def returning_officer(db, django_user_model):
     user = django_user_model.objects.create_user("ro", password="ro-password-2010", is_staff=True)
     user.groups.add(returning_officers_group())
     return django_user_model.objects.get(pk=user.pk)  # fresh permission cache
+
+
+@pytest.fixture
+def officer(contest):
+    return make_person("ro-appointed", contest=contest, role=Role.RETURNING_OFFICER, can_create=True)
+
+
+@pytest.fixture
+def deputy(contest):
+    return make_person("deputy", contest=contest, role=Role.DEPUTY)
+
+
+@pytest.fixture
+def scrutineer(contest):
+    return make_person("scrutineer", contest=contest, role=Role.SCRUTINEER)
+
+
+@pytest.fixture
+def trustee(contest):
+    return make_person("trustee", contest=contest, role=Role.TRUSTEE)
+
+
+@pytest.fixture
+def other_contest(db):
+    return make_contest(slug="other-2015", preset="labour-2015", stage=Stage.NOMINATIONS_OPEN)
+
+
+@pytest.fixture
+def other_officer(other_contest):
+    """Returning officer of another contest, and allowed to create contests: nothing here."""
+    return make_person(
+        "ro-elsewhere", contest=other_contest, role=Role.RETURNING_OFFICER, can_create=True
+    )
+
+
+@pytest.fixture
+def superuser(db):
+    return make_person("root", superuser=True)
 
 
 @pytest.fixture

@@ -103,7 +103,9 @@ def test_a_returning_officer_opens_and_closes_nominations(page, live_server, tra
 
     nominate_directly(contest, "Candidate A", "MP", 33)
     nominate_directly(contest, "Candidate B", "MP", 32, start=33)
-    page.get_by_role("button", name="Close nominations and fix the ballot").click()
+    page.get_by_text("Close nominations and fix the ballot…").click()  # asks twice
+    assert "2 of 2 candidates have accepted" in page.get_by_test_id("consequence").inner_text()
+    page.get_by_role("button", name="Confirm: close nominations and fix the ballot").click()
     assert page.locator('[data-testid="stage"]').inner_text() == "Nominations closed"
 
     page.get_by_role("link", name="Overview").click()

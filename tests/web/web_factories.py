@@ -56,3 +56,28 @@ def nominate_directly(contest, candidate_name, kind, count, start=0):
     assert len(bodies) == count, f"only {len(bodies)} {kind} bodies on the roll"
     Nomination.objects.bulk_create(Nomination(body=b, candidate=cand) for b in bodies)
     return bodies
+
+
+def make_person(username, *, contest=None, role=None, can_create=False, superuser=False, legacy=False):
+    """One persona: a plain account (not staff), appointed to ``role`` in ``contest`` when
+    given; ``can_create``: may create contests (what ``hustings createofficer`` gives);
+    ``legacy``: in the old global "Returning officers" group; ``superuser``: everything.
+    Returned fresh from the database (no stale permission cache)."""
+    from django.contrib.auth import get_user_model
+
+    from hustings.web.contests.access import officers_group, returning_officers_group
+    from hustings.web.contests.models import Appointment
+
+    User = get_user_model()
+    user = User.objects.filter(username=username).first() or (
+        User.objects.create_superuser(username, password=f"{username}-password-2010")
+        if superuser
+        else User.objects.create_user(username, password=f"{username}-password-2010")
+    )
+    if role is not None:
+        Appointment.objects.get_or_create(contest=contest, user=user, role=role)
+    if can_create:
+        user.groups.add(officers_group())
+    if legacy:
+        user.groups.add(returning_officers_group())
+    return User.objects.get(pk=user.pk)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from hustings.web.contests import setup_views as setup
 from hustings.web.contests import views as contests
 from hustings.web.endorsements import views as endorsements
 from hustings.web.nominations import views as nominations
@@ -24,6 +25,16 @@ urlpatterns = [
     path("contests/<slug:slug>/audit/", contests.audit_log, name="audit-log"),
     path("contests/<slug:slug>/nominations/record/", nominations.record, name="record-nomination"),
     path("contests/<slug:slug>/endorsements/import/", endorsements.import_csv, name="endorsement-import"),
+    path("contests/<slug:slug>/endorsements/add/", endorsements.edit, name="endorsement-add"),
+    path("contests/<slug:slug>/endorsements/<int:pk>/edit/", endorsements.edit, name="endorsement-edit"),
+    path("contests/<slug:slug>/endorsements/<int:pk>/delete/", endorsements.delete, name="endorsement-delete"),
+    # setting a contest up, and its people
+    path("new-contest/", setup.new_contest, name="contest-new"),
+    path("contests/<slug:slug>/setup/", setup.setup_page, name="contest-setup"),
+    path("contests/<slug:slug>/setup/candidates/", setup.candidates, name="setup-candidates"),
+    path("contests/<slug:slug>/setup/dates/", setup.dates, name="setup-dates"),
+    path("contests/<slug:slug>/setup/bodies/", setup.bodies, name="setup-bodies"),
+    path("contests/<slug:slug>/people/", setup.people_page, name="contest-people"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("hustings.web.voting.urls")),  # voting: ballot, results, officer page

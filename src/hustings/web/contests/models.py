@@ -18,7 +18,13 @@ ARCHITECTURE (for the apps built on these models, e.g. voting):
   through these methods, so each step is done one way.
 - ``Candidate.on_ballot`` is fixed when nominations close, with the reason in
   ``qualification``; a voting app should take ``contest.ballot()``.
-- Permissions: ``contests.run_contest`` (returning officers) for every transition.
+- People are appointed per contest (``Appointment``: returning officer, deputy,
+  scrutineer, trustee, nominator). What each role may do is decided in one place,
+  ``contests.access.can(user, contest, Action...)``; every view and every transition
+  asks it. A superuser may do everything. Until every contest has an appointed
+  returning officer, the old global permission ``contests.run_contest`` (the "Returning
+  officers" group) still runs a contest *that has no appointed returning officer*, and
+  nothing else (``access.legacy_officer``).
 """
 
 from __future__ import annotations
@@ -87,6 +93,12 @@ class Contest(models.Model):
     notes = models.TextField(
         blank=True, help_text="Shown on the contest page (e.g. about placeholder data)."
     )
+    # The timetable, as announced (shown on the contest page; the stage still moves only
+    # when an officer takes the step, as a returning officer declares each stage).
+    nominations_open_on = models.DateTimeField(null=True, blank=True)
+    nominations_close_on = models.DateTimeField(null=True, blank=True)
+    ballot_open_on = models.DateTimeField(null=True, blank=True)
+    ballot_close_on = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     STAGE_CHOICES = Stage.choices  # for templates: the banner lists every stage
@@ -221,8 +233,12 @@ class Contest(models.Model):
     def _step(
         self, expected, to: Stage, by, action: str, *, reason: str = "", then=None
     ) -> AuditEntry:
-        if by is None or not by.has_perm("contests.run_contest"):
-            raise PermissionDenied(f"{action}: only a returning officer may do this")
+        from hustings.web.contests.access import Action, can
+
+        if not can(by, self, Action.RUN):
+            raise PermissionDenied(
+                f"{action}: only this contest's returning officer or deputy may do this"
+            )
         with transaction.atomic():
             # Lock the row so two officers pressing the button at once cannot both pass
             # the guard; re-read the stage under the lock.
@@ -300,11 +316,14 @@ class Candidate(models.Model):
     def respond(self, *, accept: bool, by) -> AuditEntry:
         """The candidate (or a returning officer for them) accepts or declines nomination,
         while nominations are open."""
+        from hustings.web.contests.access import Action, can
         from hustings.web.errors import NominationError
 
-        if by is None or not (by == self.user or by.has_perm("contests.run_contest")):
+        if by is None or not (
+            (by.is_authenticated and by == self.user) or can(by, self.contest, Action.EDIT)
+        ):
             raise PermissionDenied(
-                "only the candidate or a returning officer may answer for the candidate"
+                "only the candidate or this contest's returning officer may answer for the candidate"
             )
         with transaction.atomic():
             contest = Contest.objects.select_for_update().get(pk=self.contest_id)
@@ -319,8 +338,43 @@ class Candidate(models.Model):
                 actor=by,
                 actor_name=by.get_username(),
                 action=f"candidate {'accepts' if accept else 'declines'}",
-                detail={"candidate": self.name},
+                # who answered: the candidate, or an officer acting on their word
+                detail={"candidate": self.name, "for_candidate": by != self.user},
             )
+
+
+class Role(models.TextChoices):
+    """The people of one contest (docs/glossary.md). What each may do is in
+    ``contests.access.ALLOWED``."""
+
+    RETURNING_OFFICER = "returning_officer", "Returning officer"
+    DEPUTY = "deputy", "Deputy returning officer"
+    SCRUTINEER = "scrutineer", "Scrutineer"
+    TRUSTEE = "trustee", "Trustee"
+    NOMINATOR = "nominator", "Nominator"
+
+
+class Appointment(models.Model):
+    """One person in one role in one contest. Appointing and removing are written to the
+    audit log (``contests.people``); a removal deletes the row, the log keeps it."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="appointments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appointments"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    appointed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contest", "user", "role"], name="one_appointment_per_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.contest}"
 
 
 class AuditQuerySet(models.QuerySet):

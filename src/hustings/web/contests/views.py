@@ -9,18 +9,26 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hustings.web.contests.access import is_returning_officer, login_or_403, visible_contest
-from hustings.web.contests.models import STAGES, Contest, Stage
+from hustings.web.contests.access import (
+    Action,
+    can,
+    can_create_contest,
+    contests_for,
+    officer_page,
+    visible_contest,
+)
+from hustings.web.contests.models import STAGES, CandidateResponse, Stage
 from hustings.web.errors import PlatformError, TransitionError
 from hustings.web.nominations.services import surname_key
 from hustings.web.voting.errors import VotingError
 
 
 def contest_list(request):
-    contests = Contest.objects.all()
-    if not is_returning_officer(request.user):
-        contests = contests.exclude(stage=Stage.DRAFT)
-    return render(request, "hustings/contest_list.html", {"contests": contests})
+    return render(
+        request,
+        "hustings/contest_list.html",
+        {"contests": contests_for(request.user), "may_create": can_create_contest(request.user)},
+    )
 
 
 def contest_detail(request, slug):
@@ -34,7 +42,7 @@ def contest_detail(request, slug):
             "requirement": rules.requirement(vacancy=contest.vacancy),
             "rules": rules,
             "candidates": sorted(contest.candidates.all(), key=surname_key),
-            "is_ro": is_returning_officer(request.user),
+            "is_ro": can(request.user, contest, Action.VIEW),
         },
     )
 
@@ -65,22 +73,72 @@ def candidate_detail(request, slug, candidate):
             "has_placeholders": any(b.placeholder for bodies in groups.values() for b in bodies),
             "endorsements": cand.endorsements.all(),
             "may_respond": request.user.is_authenticated
-            and (request.user == cand.user or is_returning_officer(request.user)),
+            and (request.user == cand.user or can(request.user, contest, Action.EDIT)),
         },
     )
 
 
 def manage(request, slug):
-    contest = visible_contest(request, slug)
-    denied = login_or_403(request, is_returning_officer(request.user))
+    """The stage buttons; a scrutineer sees the page without them."""
+    contest, denied = officer_page(request, slug, Action.VIEW)
     if denied:
         return denied
     earlier = STAGES[: contest.stage_index]
     return render(
         request,
         "hustings/manage.html",
-        {"contest": contest, "next_step": contest.next_step(), "earlier": earlier, "is_ro": True},
+        {
+            "contest": contest,
+            "next_step": contest.next_step(),
+            "earlier": earlier,
+            "is_ro": True,
+            "may_run": can(request.user, contest, Action.RUN),
+            "next_label": STEP_LABELS.get(contest.next_step() or "", ""),
+            "consequence": consequence(contest),
+        },
     )
+
+
+def consequence(contest) -> str:
+    """What the next step will do, said before it is done (steps that cannot simply be
+    undone: everything after opening nominations)."""
+    step = contest.next_step()
+    if step == "close_nominations":
+        accepted = contest.candidates.filter(response=CandidateResponse.ACCEPTED).count()
+        total = contest.candidates.count()
+        return (
+            f"Close nominations: {accepted} of {total} candidates have accepted; the rule book "
+            "decides now which of them are on the ballot, and no more nominations are accepted. "
+            "Going back needs a reason, kept in the audit log."
+        )
+    if step == "open_ballot":
+        return (
+            f"Open the ballot for {contest.ballot().count()} candidates: voters may vote from now "
+            "on. Check the roll and the codes on Run the ballot first."
+        )
+    if step == "close_ballot":
+        voters, voted = _turnout(contest)
+        return (
+            f"Close the ballot: {voted:,} of {voters:,} voters have voted; no more ballots will be "
+            "accepted, and the ledger is sealed."
+        )
+    if step == "mark_counted":
+        return "Count every section now and store the result files; the count is hashed into the ledger."
+    if step == "publish":
+        return "Publish the result: it becomes public at once and cannot be taken back."
+    return ""
+
+
+def _turnout(contest) -> tuple[int, int]:
+    from django.apps import apps
+
+    if not apps.is_installed("hustings.web.voting"):
+        return 0, 0
+    from hustings.web.voting.models import Participation, Voter
+
+    voters = Voter.objects.filter(contest=contest, excluded_at__isnull=True).count()
+    voted = Participation.objects.filter(contest=contest).values("voter").distinct().count()
+    return voters, voted
 
 
 STEP_LABELS = {
@@ -95,8 +153,7 @@ STEP_LABELS = {
 
 @require_POST
 def transition(request, slug):
-    contest = visible_contest(request, slug)
-    denied = login_or_403(request, is_returning_officer(request.user))
+    contest, denied = officer_page(request, slug, Action.RUN)
     if denied:
         return denied
     step = request.POST.get("step", "")
@@ -120,8 +177,7 @@ def transition(request, slug):
 
 
 def audit_log(request, slug):
-    contest = visible_contest(request, slug)
-    denied = login_or_403(request, is_returning_officer(request.user))
+    contest, denied = officer_page(request, slug, Action.VIEW)
     if denied:
         return denied
     return render(

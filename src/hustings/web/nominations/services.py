@@ -20,10 +20,13 @@ from hustings.web.nominations.models import NominatingBody, Nomination
 
 
 def may_act_for(user, body: NominatingBody) -> bool:
-    """The body's own officers (the MP, the union's officer) and returning officers."""
+    """The body's own officers (the MP, the union's officer) and the officers of the
+    body's contest (``Action.EDIT``: a paper nomination, a withdrawal by letter)."""
+    from hustings.web.contests.access import Action, can
+
     if user is None or not user.is_authenticated:
         return False
-    return user.has_perm("contests.run_contest") or body.officers.filter(pk=user.pk).exists()
+    return body.officers.filter(pk=user.pk).exists() or can(user, body.contest, Action.EDIT)
 
 
 def nominate(body: NominatingBody, candidate: Candidate, *, by) -> Nomination:

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hustings.web.contests.access import is_returning_officer, login_or_403, visible_contest
+from hustings.web.contests.access import Action, can, login_or_403, officer_page, visible_contest
 from hustings.web.contests.models import CandidateResponse, Stage
 from hustings.web.errors import NominationError
 from hustings.web.nominations import services
@@ -99,10 +99,8 @@ def respond(request, slug, candidate):
     cand = contest.candidates.filter(slug=candidate).first()
     if cand is None:
         raise Http404("no such candidate")
-    allowed = request.user.is_authenticated and (
-        request.user == cand.user or is_returning_officer(request.user)
-    )
-    denied = login_or_403(request, allowed)
+    own = request.user.is_authenticated and request.user == cand.user
+    denied = login_or_403(request, own or can(request.user, contest, Action.EDIT))
     if denied:
         return denied
     if request.method == "POST":
@@ -118,20 +116,36 @@ def respond(request, slug, candidate):
                 messages.error(request, str(e))
             except PermissionDenied:
                 raise
-    return render(request, "hustings/respond.html", {"contest": contest, "candidate": cand})
+    # An officer recording a candidate's answer (a letter, a call) must not be told "I accept".
+    return render(
+        request,
+        "hustings/respond.html",
+        {"contest": contest, "candidate": cand, "for_candidate": not own},
+    )
+
+
+SHOWN = 20  # rows of live nominations shown at once; a search finds the rest
 
 
 def record(request, slug):
     """A returning officer records a nomination that arrived on paper (a CLP's form, a
     union's letter) for a body that has not yet nominated, and withdraws one when a body
-    asks (the list of live nominations, each with a withdraw button)."""
-    contest = visible_contest(request, slug)
-    denied = login_or_403(request, is_returning_officer(request.user))
+    asks (the live nominations, each with a withdraw button). A search by name and body
+    type (GET ``q``, ``kind``; no script needed) narrows both lists. Scrutineers see the
+    page without its forms."""
+    contest, denied = officer_page(request, slug, Action.VIEW)
     if denied:
         return denied
+    may_edit = can(request.user, contest, Action.EDIT)
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied("recording a nomination: only this contest's officers may")
+    q = request.GET.get("q", "").strip()[:100]
+    kinds = [(b.value, b.plural) for b in contest.nomination_rules().body_types]
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in dict(kinds) else ""
     candidates = contest.candidates.exclude(response=CandidateResponse.DECLINED)
-    live = Nomination.objects.filter(body=OuterRef("pk"), withdrawn_at__isnull=True)
-    free = NominatingBody.objects.filter(contest=contest).exclude(Exists(live))
+    live_q = Nomination.objects.filter(body=OuterRef("pk"), withdrawn_at__isnull=True)
+    free = NominatingBody.objects.filter(contest=contest).exclude(Exists(live_q))
     status = 200
     if request.method == "POST":
         body = free.filter(pk=request.POST.get("body") or 0).first()
@@ -143,23 +157,37 @@ def record(request, slug):
             try:
                 services.nominate(body, candidate, by=request.user)
                 messages.success(request, f"Recorded: {body.name} nominates {candidate.name}.")
-                return redirect("record-nomination", slug=contest.slug)
+                return redirect(request.get_full_path())
             except NominationError as e:
                 messages.error(request, str(e))
+    live = Nomination.objects.filter(body__contest=contest, withdrawn_at__isnull=True)
+    if q:
+        free = free.filter(name__icontains=q)
+        live = live.filter(body__name__icontains=q) | live.filter(candidate__name__icontains=q)
+    if kind:
+        free, live = free.filter(kind=kind), live.filter(body__kind=kind)
     groups: dict[str, list] = {}
     for b in free.order_by("kind", "name"):
         groups.setdefault(b.body_type.plural, []).append(b)
+    live = live.select_related("body", "candidate").order_by("body__kind", "body__name")
+    live_total = live.count()
     return render(
         request,
         "hustings/record_nomination.html",
         {
             "contest": contest,
             "groups": groups,
+            "free_count": sum(len(v) for v in groups.values()),
             "candidates": candidates,
             "open": contest.stage == Stage.NOMINATIONS_OPEN,
-            "live": Nomination.objects.filter(body__contest=contest, withdrawn_at__isnull=True)
-            .select_related("body", "candidate")
-            .order_by("body__kind", "body__name"),
+            "may_edit": may_edit,
+            "q": q,
+            "kind": kind,
+            "kinds": kinds,
+            "searching": bool(q or kind),
+            "live": live[:SHOWN],
+            "live_total": live_total,
+            "shown": SHOWN,
         },
         status=status,
     )
