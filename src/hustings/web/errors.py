@@ -8,8 +8,13 @@ The tree::
     ├── NominationError           a nomination, withdrawal or acceptance the rules refuse
     │                             (nominations not open, a second nomination, wrong body)
     ├── AuditLogError             an attempt to change or delete an audit entry
-    └── EndorsementImportError    a CSV of endorsements with bad lines (``.errors`` lists
-                                  them as "line N: what; expected ...")
+    ├── EndorsementImportError    a CSV of endorsements with bad lines (``.errors`` lists
+    │                             them as "line N: what; expected ...")
+    ├── SetupError                contest set-up input refused (a rule book, candidates,
+    │                             dates, a nominating bodies CSV); ``.errors`` lists every
+    │                             problem found
+    └── AppointmentError          an appointment refused (no such user, already appointed,
+                                  removing the last returning officer)
 
 Each message says what was refused and what was expected, in one line.
 """
@@ -41,3 +46,15 @@ class EndorsementImportError(PlatformError):
         super().__init__(
             f"{len(errors)} line(s) with errors; nothing imported: " + "; ".join(errors[:3])
         )
+
+
+class SetupError(PlatformError):
+    """Set-up input the platform refuses; ``errors`` lists every problem found."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("; ".join(errors))
+
+
+class AppointmentError(PlatformError):
+    """An appointment the rules refuse (no such user, already appointed, last officer)."""

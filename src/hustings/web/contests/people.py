@@ -13,11 +13,7 @@ from django.db import IntegrityError, transaction
 
 from hustings.web.contests.access import Action, can
 from hustings.web.contests.models import Appointment, AuditEntry, Contest, Role
-from hustings.web.errors import PlatformError
-
-
-class AppointmentError(PlatformError):
-    """An appointment the rules refuse (no such user, already appointed, last officer)."""
+from hustings.web.errors import AppointmentError
 
 
 def appoint(

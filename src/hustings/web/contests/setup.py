@@ -34,20 +34,12 @@ from hustings.web.contests.models import (
     Role,
     Stage,
 )
-from hustings.web.errors import PlatformError
+from hustings.web.errors import SetupError
 
 # Candidates and the roll of nominators may change until nominations close and the
 # ballot is fixed (Contest.close_nominations).
 EDITABLE = (Stage.DRAFT, Stage.NOMINATIONS_OPEN)
 MAX_RULE_BOOK = 256 * 1024
-
-
-class SetupError(PlatformError):
-    """Set-up input the platform refuses; ``errors`` lists every problem found."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__("; ".join(errors))
 
 
 def _audit(contest, by, action, **detail) -> AuditEntry:
