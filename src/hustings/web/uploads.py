@@ -37,12 +37,12 @@ def limit_for(field_name: str) -> int:
     return int(getattr(settings, "HUSTINGS_UPLOAD_MAX_BYTES", 4 * MIB))
 
 
-def _mib(n: int) -> str:
-    return f"{n / MIB:.1f} MiB"
+def _size(n: int) -> str:
+    return f"{n / MIB:g} MiB" if n >= MIB else f"{n:,} bytes"
 
 
 def too_big(name: str, limit: int) -> str:
-    return f"{name}: the file is over {_mib(limit)}, the limit for this upload; nothing was imported"
+    return f"{name}: the file is over {_size(limit)}, the limit for this upload; nothing was imported"
 
 
 def not_utf8(name: str, error: UnicodeDecodeError, *, whole: bool) -> str:
