@@ -156,15 +156,16 @@ HUSTINGS_TRUSTED_PROXIES = os.environ.get("HUSTINGS_TRUSTED_PROXIES", "")
 RATELIMIT_IP_META_KEY = "hustings.web.clientip.client_ip"  # django-ratelimit's "ip" key
 
 # Staff login throttling (django-axes): wrong passwords count per username, whatever the
-# address, so spreading guesses over many addresses does not help; a locked officer is
-# unlocked by waiting, or at once with `django-admin axes_reset_username <name>`.
+# address (spreading guesses over many addresses does not help), and per client address,
+# whatever the username (one address cannot try a password on every account). A locked
+# officer is unlocked by waiting, or at once with `django-admin axes_reset_username <name>`.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("HUSTINGS_LOGIN_FAILURES", "10"))
 AXES_COOLOFF_TIME = float(os.environ.get("HUSTINGS_LOGIN_LOCKOUT_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "hustings.web.clientip.client_ip"  # recorded with each failure
 AXES_VERBOSE = False
