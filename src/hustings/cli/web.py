@@ -231,15 +231,9 @@ def worker_command(batch: bool) -> None:
         hustings worker
     """
     _deployment("worker")
-    import logging
-
     from django.utils.crypto import get_random_string
 
     from hustings.web.resilience import run_worker
 
-    if not logging.getLogger("hustings").handlers:  # the outage lines go to stderr
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("hustings worker: %(message)s"))
-        logging.getLogger("hustings").addHandler(handler)
     args = ["--queue-name", "default,mail", "--no-reload"] + (["--batch"] if batch else [])
     run_worker(args, worker_id=get_random_string(32))
