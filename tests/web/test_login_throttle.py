@@ -22,6 +22,10 @@ def test_fifty_wrong_passwords_lock_the_account(url, returning_officer):
     other = Client(REMOTE_ADDR="203.0.113.9")
     r = other.post(url, {"username": "ro", "password": "ro-password-2010"})
     assert r.status_code == 429 and "_auth_user_id" not in other.session
+    from axes.models import AccessAttempt
+
+    stored = " ".join(f"{a.get_data} {a.post_data}" for a in AccessAttempt.objects.all())
+    assert "guess-" not in stored and "ro-password-2010" not in stored  # passwords masked
 
 
 def test_a_few_wrong_passwords_then_the_right_one_logs_in(returning_officer):
