@@ -32,6 +32,7 @@ ROLL = (
 CODE = re.compile(r"[0-9A-Z]{8}(?:-[0-9A-Z]{5}){4}")
 # anything that could hold a code: a run of letters, digits and dashes of a code's length
 TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z\- ]{26,}[0-9A-Za-z]|[0-9A-Za-z]{28}")
+RUN = re.compile(r"[0-9A-Za-z\-]{20,}")
 
 
 def _database_strings() -> list[str]:
@@ -63,11 +64,28 @@ def _database_strings() -> list[str]:
 
 
 def _candidates(texts: list[str]) -> set[str]:
+    """Whole strings and dash-joined runs that read as a code, as a voter would type them."""
     out = set()
     for text in texts:
         out.add(text.strip())
         out.update(m.group(0) for m in TOKEN.finditer(text))
     return {c for c in out if codes.split_code(c) is not None}
+
+
+def _secrets_found(texts: list[str]) -> list[tuple[str, str]]:
+    """Every 20 letters anywhere in the texts (runs of letters, digits and dashes, read as
+    a voter's typing is) tried as the secret of every credential: a secret found alone,
+    next to no ballot id, or inside a longer string, is found too."""
+    digests = dict(Credential.objects.values_list("ballot_id", "secret_digest"))
+    key = casting.credential_key()
+    found = []
+    for text in texts:
+        for run in RUN.findall(text):
+            chars = codes.normalise(run)
+            for i in range(len(chars) - codes.SECRET_CHARS + 1):
+                window = chars[i:i + codes.SECRET_CHARS]
+                found += [(bid, window) for bid, d in digests.items() if codes.matches(key, window, d)]
+    return found
 
 
 def _opens(contest, text: str) -> bool:
@@ -97,12 +115,16 @@ def test_no_string_in_the_database_or_the_logs_opens_a_ballot(omov, settings, ca
 
     out = capsys.readouterr()
     texts = _database_strings() + [r.getMessage() for r in caplog.records] + [out.out, out.err]
+    assert any("voting_credential" in t for t in texts)  # the dump was read
     candidates = _candidates(texts)
-    assert candidates, "the dump was read"  # ballot ids and hashes are there, at least
     assert [c for c in candidates if _opens(omov, c)] == []
-    # the control: the codes that were sent and printed do open their ballots
+    assert _secrets_found(texts) == []
+    # the control: the codes that were sent and printed do open their ballots, and one
+    # written anywhere, even inside other text, would have been found
     assert all(_opens(omov, c) for c in mailed | {printed})
-    assert _candidates(texts + sorted(mailed)) - candidates  # and would have been found
+    leak = f"task args: [7, {printed!r}]; sent x{printed.replace('-', '').lower()}y"
+    assert _candidates([leak]) == {printed}
+    assert len(_secrets_found([leak])) == 2
 
 
 @pytest.mark.django_db
