@@ -104,3 +104,20 @@ def test_ten_thousand_guesses_open_no_ballot(omov, voters, settings, monkeypatch
     from hustings.web.voting.models import Credential
 
     assert Credential.objects.filter(voter__contest=omov, locked_until__isnull=False).count() == 50
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_each_client_has_its_own_count(omov, omov_codes, settings):
+    """django-ratelimit counts by the address ``clientip`` gives (RATELIMIT_IP_META_KEY)."""
+    settings.HUSTINGS_CODE_FAILURES = "3/h"
+    settings.HUSTINGS_TRUSTED_PROXIES = PROXY
+    url = f"/vote/{omov.slug}/"
+
+    def wrong(forwarded: str) -> int:
+        c = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+        return c.post(url, {"code": "AAAAAAAA-BBBBB-CCCCC-DDDDD-EEEEE"}).status_code
+
+    assert [wrong("203.0.113.1") for _ in range(4)] == [400, 400, 400, 429]
+    assert wrong("203.0.113.2") == 400  # another voter behind the proxy: its own count
+    # a client cannot pick its own count by writing the header: the proxy appends its peer
+    assert wrong("198.51.100.9, 203.0.113.1") == 429
