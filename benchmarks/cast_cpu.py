@@ -41,7 +41,7 @@ def main() -> int:
     os.environ.update({
         "DATABASE_URL": f"{server}/{load_cast.DB}", "HUSTINGS_ALLOWED_HOSTS": "127.0.0.1",
         "HUSTINGS_CODE_FAILURES": "100000/h", "DJANGO_SETTINGS_MODULE": "hustings.web.settings"})
-    os.environ.setdefault("HUSTINGS_SECRET_KEY", "benchmark-only-secret")
+    os.environ.setdefault("HUSTINGS_SECRET_KEY", "benchmark-only-secret-" + "s" * 32)
     try:
         import django
 

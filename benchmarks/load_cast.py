@@ -60,7 +60,11 @@ def main() -> int:
     server_url = os.environ.get("HUSTINGS_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     fresh_database(server_url)
     os.environ["DATABASE_URL"] = f"{server_url}/{DB}"
-    os.environ.setdefault("HUSTINGS_SECRET_KEY", "benchmark-only-secret")
+    os.environ.setdefault("HUSTINGS_SECRET_KEY", "benchmark-only-secret-" + "s" * 32)
+    os.environ.setdefault("HUSTINGS_CODE_KEY", "benchmark-only-code-key-" + "c" * 32)
+    # serve and worker refuse mail kept on the machine unless told it is not a deployment
+    os.environ["HUSTINGS_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    os.environ["HUSTINGS_DEV_MAIL"] = "1"
     os.environ["HUSTINGS_ALLOWED_HOSTS"] = "127.0.0.1"
     os.environ["HUSTINGS_CODE_FAILURES"] = "100000/h"
     os.environ["HUSTINGS_ACCESS_LOG"] = "0"  # a log line per request is CPU the casts need

@@ -59,8 +59,9 @@ def test_serve_says_it_before_serving(monkeypatch):
     session("SET log_min_duration_statement = 0")
     served = []
     monkeypatch.setattr("hustings.cli.web._gunicorn", lambda bind, **kw: served.append(bind))
-    env = {"HUSTINGS_SECRET_KEY": "k" * 50, "HUSTINGS_ALLOWED_HOSTS": "example.org",
-           "DATABASE_URL": os.environ["DATABASE_URL"]}
+    env = {"HUSTINGS_SECRET_KEY": "k" * 50, "HUSTINGS_CODE_KEY": "c" * 50,
+           "HUSTINGS_ALLOWED_HOSTS": "example.org", "DATABASE_URL": os.environ["DATABASE_URL"],
+           "HUSTINGS_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"}
     result = CliRunner().invoke(main, ["serve", "--bind", "127.0.0.1:8999"], env=env)
     assert result.exit_code == 0, result.output
     assert ("Warning: the database server would write casts (a voter's id beside a ranking) "

@@ -94,9 +94,13 @@ def test_wrong_codes_are_rate_limited_per_ip(omov, omov_codes, settings):
         r = c.post(f"/vote/{omov.slug}/", {"code": f"AAAAAAAA-BBBBB-CCCCC-DDDDD-EEEE{i}",
                                            "csrfmiddlewaretoken": t})
         assert r.status_code == 400
-    r = c.post(f"/vote/{omov.slug}/", {"code": omov_codes["L001"], "csrfmiddlewaretoken": t})
-    assert r.status_code == 429
+    r = c.post(f"/vote/{omov.slug}/", {"code": "AAAAAAAA-BBBBB-CCCCC-DDDDD-EEEE9",
+                                       "csrfmiddlewaretoken": t})
+    assert r.status_code == 429 and r["Retry-After"] == "60"
     assert b"Too many wrong security codes from your connection" in r.content
+    # issue 10: a right code is never refused because of the address's wrong ones
+    r = c.post(f"/vote/{omov.slug}/", {"code": omov_codes["L001"], "csrfmiddlewaretoken": t})
+    assert r.status_code == 200
 
 
 def test_officer_page_needs_the_permission(omov, member, client):

@@ -22,7 +22,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from hustings.web.voting import ledger
@@ -31,6 +30,16 @@ from hustings.web.voting.models import Ballot, LedgerEntry, Participation
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 HUSTINGS = Path(sys.executable).with_name("hustings")
+# `hustings serve` refuses the development code key: the server and this test share one
+CODE_KEY = "sigkill-test-code-key-" + "k" * 32
+
+
+@pytest.fixture(autouse=True)
+def _code_key(settings):
+    from hustings.web.voting.codes import code_keys
+
+    settings.HUSTINGS_CODE_KEY = CODE_KEY
+    settings.HUSTINGS_CREDENTIAL_KEY = code_keys(CODE_KEY)[1].hex()
 RECEIPT = re.compile(rb'id="receipt">([^<]+)<')
 
 
@@ -57,8 +66,9 @@ def start_server(port: int) -> subprocess.Popen:
     db = connection.settings_dict
     env = {**os.environ,
            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-           "HUSTINGS_SECRET_KEY": "sigkill-test-secret",
-           "HUSTINGS_CREDENTIAL_KEY": settings.HUSTINGS_CREDENTIAL_KEY,
+           "HUSTINGS_SECRET_KEY": "sigkill-test-secret-" + "s" * 32,
+           "HUSTINGS_CODE_KEY": CODE_KEY,
+           "HUSTINGS_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
            "HUSTINGS_ALLOWED_HOSTS": "127.0.0.1"}
     proc = subprocess.Popen([str(HUSTINGS), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

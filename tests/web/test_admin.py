@@ -103,3 +103,56 @@ def test_choosing_another_preset_replaces_an_untouched_rule_book():
     )
     assert f.is_valid(), f.errors
     assert f.save().rule_book == preset_text("labour-2020")
+
+
+# -- issue 10: what the count reads is read-only once the ballot is fixed, audited before --
+
+def _change_data(contest, **changes):
+    cands = list(contest.candidates.order_by("pk"))
+    data = {
+        "slug": contest.slug, "title": contest.title, "office": contest.office,
+        "seats": str(contest.seats), "vacancy": "on" if contest.vacancy else "",
+        "rule_book_preset": contest.rule_book_preset, "rule_book": contest.rule_book,
+        "notes": contest.notes,
+        "candidates-TOTAL_FORMS": str(len(cands)), "candidates-INITIAL_FORMS": str(len(cands)),
+        "candidates-MIN_NUM_FORMS": "0", "candidates-MAX_NUM_FORMS": "1000",
+    }
+    for i, c in enumerate(cands):
+        data.update({f"candidates-{i}-id": str(c.pk), f"candidates-{i}-contest": str(contest.pk),
+                     f"candidates-{i}-name": c.name, f"candidates-{i}-slug": c.slug,
+                     f"candidates-{i}-response": c.response})
+    data.update(changes)
+    return data
+
+
+def test_before_the_ballot_is_fixed_edits_are_audited(client_for, returning_officer, contest):
+    first = contest.candidates.order_by("pk").first()
+    text = contest.rule_book.replace("[nominations]", "# edited\n[nominations]", 1)
+    r = client_for(returning_officer).post(
+        f"/admin/contests/contest/{contest.pk}/change/",
+        _change_data(contest, rule_book=text, **{"candidates-0-name": "Dianne Abbot"}))
+    assert r.status_code == 302, r.content.decode()[:2000]
+    first.refresh_from_db()
+    assert first.name == "Dianne Abbot"
+    edits = {e.action: e for e in AuditEntry.objects.filter(contest=contest)}
+    assert edits["edit contest in admin"].detail["changed"] == ["rule_book"]
+    assert edits["edit contest in admin"].actor_name == "ro"
+    assert edits["edit candidate in admin"].detail["name"] == ["Diane Abbott", "Dianne Abbot"]
+
+
+def test_once_the_ballot_is_fixed_names_and_rule_book_are_read_only(client_for, returning_officer):
+    from .web_factories import make_contest
+
+    fixed = make_contest(slug="fixed-2010", stage="ballot_open")
+    rule_book, names = fixed.rule_book, sorted(fixed.candidates.values_list("name", flat=True))
+    client = client_for(returning_officer)
+    page = client.get(f"/admin/contests/contest/{fixed.pk}/change/").content.decode()
+    assert 'name="rule_book"' not in page and 'name="candidates-0-name"' not in page
+    forged = _change_data(fixed, rule_book=rule_book.replace("[nominations]", "#x\n[nominations]"),
+                          seats="3", title="Renamed", **{"candidates-0-name": "Someone Else"})
+    r = client.post(f"/admin/contests/contest/{fixed.pk}/change/", forged)
+    assert r.status_code == 302
+    fixed.refresh_from_db()
+    assert fixed.rule_book == rule_book and fixed.seats == 1 and fixed.title == "Renamed"
+    assert sorted(fixed.candidates.values_list("name", flat=True)) == names
+    assert AuditEntry.objects.get(contest=fixed).detail == {"changed": ["title"]}

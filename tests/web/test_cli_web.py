@@ -16,8 +16,10 @@ from hustings.cli import main
 
 ENV = {
     "HUSTINGS_SECRET_KEY": "k" * 50,
+    "HUSTINGS_CODE_KEY": "c" * 50,
     "HUSTINGS_ALLOWED_HOSTS": "example.org",
     "DATABASE_URL": "postgres://x@h/db",
+    "HUSTINGS_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
 }
 
 
@@ -37,7 +39,7 @@ def run(*args, env=None, timeout=120):
 @pytest.mark.parametrize(
     "unset, named",
     [
-        (list(ENV), "HUSTINGS_SECRET_KEY, HUSTINGS_ALLOWED_HOSTS, DATABASE_URL"),
+        (list(ENV), "HUSTINGS_SECRET_KEY, HUSTINGS_CODE_KEY, HUSTINGS_ALLOWED_HOSTS, DATABASE_URL"),
         (["HUSTINGS_ALLOWED_HOSTS"], "HUSTINGS_ALLOWED_HOSTS"),
         (["DATABASE_URL"], "DATABASE_URL"),
     ],
@@ -124,8 +126,8 @@ def test_worker_names_every_missing_variable():
     result = CliRunner().invoke(main, ["worker"], env={k: None for k in ENV})
     assert result.exit_code == 2
     assert result.output == (
-        "Error: missing environment variable(s): HUSTINGS_SECRET_KEY, HUSTINGS_ALLOWED_HOSTS, "
-        "DATABASE_URL (see hustings worker --help)\n"
+        "Error: missing environment variable(s): HUSTINGS_SECRET_KEY, HUSTINGS_CODE_KEY, "
+        "HUSTINGS_ALLOWED_HOSTS, DATABASE_URL (see hustings worker --help)\n"
     )
 
 
@@ -135,14 +137,20 @@ def test_worker_runs_the_queued_tasks_of_both_queues(tmp_path):
     assert run("demo", "--no-serve", "--data-dir", str(tmp_path)).returncode == 0
     db = tmp_path / "hustings.sqlite3"
     env = {**ENV, "DATABASE_URL": f"sqlite:///{db}",
-           "HUSTINGS_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+           "HUSTINGS_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+           # the demo's code email goes to the console: allowed only by the development flag
+           "HUSTINGS_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+           "HUSTINGS_DEV_MAIL": "1"}
     queue = (
         "import django; django.setup()\n"
         "from hustings.web.voting import credentials, mixing\n"
         "from hustings.web.voting.models import Voter\n"
         "mixing.mix_task.enqueue(1)\n"
         "v = Voter.objects.exclude(email='').first()\n"
-        "credentials.send_code.enqueue(v.pk, 'CODE', 'http://x/', False)\n"
+        "from hustings.web.voting import codes\n"
+        "from hustings.web.voting.models import Credential\n"
+        "c = Credential.objects.create(voter=v, ballot_id=codes.new_ballot_id(), secret_digest='x')\n"
+        "credentials.send_code.enqueue(v.pk, c.ballot_id, 'http://x/', False)\n"
     )
     full = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "hustings.web.settings"}
     subprocess.run([sys.executable, "-c", queue], env=full, check=True, capture_output=True)

@@ -66,7 +66,7 @@ def _gunicorn(bind: str, *, workers: int, threads: int, access_log: bool) -> Non
 def _deployment(command: str) -> None:
     """Check the environment and the database of a deployment, then set Django up: one
     line and exit status 2 when something is missing, never a traceback."""
-    from hustings.web.environment import missing_environment
+    from hustings.web.environment import missing_environment, unsafe_settings
 
     missing = missing_environment()
     if missing:
@@ -75,6 +75,9 @@ def _deployment(command: str) -> None:
             + ", ".join(missing)
             + f" (see hustings {command} --help)"
         )
+    unsafe = unsafe_settings(command)
+    if unsafe:
+        raise CliError(f"refusing to {command}: " + "; ".join(unsafe))
     import dj_database_url
 
     url = os.environ["DATABASE_URL"].strip()
@@ -178,9 +181,13 @@ def serve_command(bind: str | None, workers: int | None, threads: int | None, mi
     """Serve the platform under gunicorn, set up from the environment.
 
     \b
-    Needs: HUSTINGS_SECRET_KEY, HUSTINGS_ALLOWED_HOSTS (comma-separated), DATABASE_URL.
-    Optional: HUSTINGS_SECURE=1 behind HTTPS, HUSTINGS_CSRF_TRUSTED_ORIGINS,
+    Needs: HUSTINGS_SECRET_KEY, HUSTINGS_CODE_KEY (two different random keys),
+    HUSTINGS_ALLOWED_HOSTS (comma-separated), DATABASE_URL, HUSTINGS_EMAIL_BACKEND (SMTP;
+    the console and file backends are refused unless HUSTINGS_DEV_MAIL=1).
+    Optional: HUSTINGS_SECURE=1 behind HTTPS, HUSTINGS_TRUSTED_PROXIES (the proxies whose
+    X-Forwarded-For is believed), HUSTINGS_CSRF_TRUSTED_ORIGINS,
     HUSTINGS_ACCESS_LOG=0 when the proxy in front keeps the access log.
+    See docs/deploying.md.
     A cast spends most of its time on CPU and the rest waiting for the commit to reach
     disk: about one worker per core, each with a few threads, keeps the cores busy.
     Example:
@@ -214,15 +221,19 @@ def worker_command(batch: bool) -> None:
     The tasks are rows in the project's own database (django-tasks): security-code emails
     and reminders (queue "mail"), and the ballot mixes that keep storage from pairing
     ballots with voters (queue "default", see voting/mixing.py). One worker is enough;
-    more may run at once.
+    more may run at once. When the database goes away the worker waits and reconnects
+    (backoff up to 30 s), and puts back in the queue any task it had not finished.
 
     \b
-    Needs: HUSTINGS_SECRET_KEY, HUSTINGS_ALLOWED_HOSTS, DATABASE_URL (as serve).
+    Needs: HUSTINGS_SECRET_KEY, HUSTINGS_CODE_KEY, HUSTINGS_ALLOWED_HOSTS, DATABASE_URL,
+    HUSTINGS_EMAIL_BACKEND (as serve).
     Example:
         hustings worker
     """
     _deployment("worker")
-    from django.core.management import call_command
+    from django.utils.crypto import get_random_string
+
+    from hustings.web.resilience import run_worker
 
     args = ["--queue-name", "default,mail", "--no-reload"] + (["--batch"] if batch else [])
-    call_command("db_worker", *args)
+    run_worker(args, worker_id=get_random_string(32))

@@ -1,8 +1,15 @@
-"""Django admin for staff: contests (rule book editable, stage read-only: it moves only
-through the lifecycle methods), candidates, and the audit log (read-only)."""
+"""Django admin for staff: contests (stage read-only: it moves only through the lifecycle
+methods), candidates, and the audit log (read-only).
+
+Once the ballot is fixed (nominations closed, and every stage after), what the count
+depends on is read-only here: the rule book (and with it the sections), its preset, the
+seats, and the candidates' names and slugs; no candidate can be added or removed. Before
+that, every change to them is written in the contest's audit log (who, which fields, the
+rule book's SHA-256 before and after, a candidate's old and new name)."""
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -10,7 +17,26 @@ from django import forms
 from django.contrib import admin
 
 from hustings.rulebook import RuleBookError, load_nominations, preset_names, preset_text
-from hustings.web.contests.models import AuditEntry, Candidate, Contest
+from hustings.web.contests.models import STAGES, AuditEntry, Candidate, Contest, Stage
+
+# What the count reads: fixed with the ballot.
+COUNTED_FIELDS = ("rule_book_preset", "rule_book", "seats")
+CANDIDATE_FIELDS = ("name", "slug")
+
+
+def ballot_fixed(contest: Contest | None) -> bool:
+    return contest is not None and contest.pk is not None and (
+        STAGES.index(Stage(contest.stage)) >= STAGES.index(Stage.NOMINATIONS_CLOSED))
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256((text or "").encode("utf-8")).hexdigest()
+
+
+def _audit(request, contest: Contest, action: str, detail: dict) -> None:  # noqa: ANN001
+    AuditEntry.objects.create(contest=contest, actor=request.user,
+                              actor_name=request.user.get_username(), action=action,
+                              from_stage=contest.stage, to_stage=contest.stage, detail=detail)
 
 
 def check_rule_book(text: str) -> None:
@@ -70,12 +96,33 @@ class ContestForm(forms.ModelForm):
         return data
 
 
+class FixedContestForm(forms.ModelForm):
+    """The contest once its ballot is fixed: only what the count does not read."""
+
+    class Meta:
+        model = Contest
+        fields = ["title", "office", "vacancy", "notes"]
+
+
 class CandidateInline(admin.TabularInline):
     model = Candidate
     extra = 0
     fields = ["name", "slug", "user", "response", "on_ballot", "ballot_position", "qualification"]
     readonly_fields = ["on_ballot", "ballot_position", "qualification"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = list(CANDIDATE_FIELDS) if ballot_fixed(obj) else []
+        return [*fixed, *self.readonly_fields]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if ballot_fixed(obj) else self.prepopulated_fields
+
+    def has_add_permission(self, request, obj=None):
+        return not ballot_fixed(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not ballot_fixed(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Contest)
@@ -85,6 +132,64 @@ class ContestAdmin(admin.ModelAdmin):
     readonly_fields = ["stage"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [CandidateInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if ballot_fixed(obj):
+            kwargs["form"] = FixedContestForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if ballot_fixed(obj):
+            return ["slug", "title", "office", "vacancy", *COUNTED_FIELDS, "notes", "stage"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if ballot_fixed(obj):
+            return ["slug", *COUNTED_FIELDS, "stage"]
+        return self.readonly_fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if ballot_fixed(obj) else self.prepopulated_fields
+
+    def save_model(self, request, obj, form, change):
+        before = Contest.objects.filter(pk=obj.pk).first() if change else None
+        if before is not None and ballot_fixed(before):
+            for name in COUNTED_FIELDS:  # a forged form cannot reach them either
+                setattr(obj, name, getattr(before, name))
+        super().save_model(request, obj, form, change)
+        if before is None:
+            return
+        changed = [f for f in ("title", "office", "vacancy", *COUNTED_FIELDS)
+                   if getattr(before, f) != getattr(obj, f)]
+        if changed:
+            detail = {"changed": changed}
+            if "rule_book" in changed:
+                detail.update(rule_book_sha256_before=_sha(before.rule_book),
+                              rule_book_sha256_after=_sha(obj.rule_book))
+            _audit(request, obj, "edit contest in admin", detail)
+
+    def save_formset(self, request, form, formset, change):
+        contest = form.instance
+        olds = {c.pk: c for c in Candidate.objects.filter(contest=contest)} if contest.pk else {}
+        instances = formset.save(commit=False)
+        fixed = ballot_fixed(Contest.objects.filter(pk=contest.pk).first())
+        if fixed and (formset.deleted_objects or any(c.pk is None for c in instances)):
+            raise PermissionError("the ballot is fixed: candidates cannot be added or removed")
+        for cand in instances:
+            old = olds.get(cand.pk)
+            if fixed and old is not None:
+                cand.name, cand.slug = old.name, old.slug  # read-only once fixed
+            cand.save()
+            if old is None:
+                _audit(request, contest, "add candidate in admin", {"candidate": cand.name})
+            elif (old.name, old.slug) != (cand.name, cand.slug):
+                _audit(request, contest, "edit candidate in admin",
+                       {"candidate": old.name, "name": [old.name, cand.name],
+                        "slug": [old.slug, cand.slug]})
+        for cand in formset.deleted_objects:
+            _audit(request, contest, "remove candidate in admin", {"candidate": cand.name})
+            cand.delete()
+        formset.save_m2m()
 
 
 @admin.register(AuditEntry)

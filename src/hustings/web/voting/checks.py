@@ -17,6 +17,10 @@ The check reads the settings of the application's own session, so a per-database
 per-role setting (``ALTER DATABASE … SET``) counts too. ``log_parameter_max_length = 0``
 does not make these safe: Django binds most values on the client side, so they are in the
 statement text itself.
+
+A second check, for ``check --deploy`` only (hustings.W002, W003), names what ``hustings
+serve`` would refuse: the development keys, keys too short or shared, a mail backend that
+keeps the mail on the machine, an unreadable ``HUSTINGS_TRUSTED_PROXIES``.
 """
 
 from __future__ import annotations
@@ -67,4 +71,27 @@ def check_statement_logging(app_configs, databases=None, **kwargs) -> list[Warni
         if risks:
             out.append(Warning(message(risks), id="hustings.W001",
                                hint=f"database {alias!r}: see hustings/web/voting/checks.py"))
+    return out
+
+
+@register(Tags.security, deploy=True)
+def check_deployment_keys(app_configs, **kwargs) -> list[Warning]:  # noqa: ANN001
+    """Run by ``check --deploy``: the settings ``hustings serve`` would refuse (development
+    keys, mail kept on the machine, an unreadable trusted-proxy list), as warnings."""
+    import os
+
+    from django.conf import settings
+
+    from hustings.web.clientip import parse_proxies
+    from hustings.web.environment import unsafe_settings
+
+    env = {**os.environ, "HUSTINGS_CODE_KEY": settings.HUSTINGS_CODE_KEY,
+           "HUSTINGS_SECRET_KEY": settings.SECRET_KEY,
+           "HUSTINGS_EMAIL_BACKEND": settings.EMAIL_BACKEND}
+    out = [Warning(problem, id="hustings.W002", hint="see docs/deploying.md")
+           for problem in unsafe_settings("serve", env)]
+    try:
+        parse_proxies(getattr(settings, "HUSTINGS_TRUSTED_PROXIES", ""))
+    except ValueError as e:
+        out.append(Warning(str(e), id="hustings.W003", hint="see docs/deploying.md"))
     return out

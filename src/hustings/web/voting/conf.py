@@ -1,12 +1,19 @@
 """The voting app's settings, star-imported by ``hustings.web.settings`` (one line there).
 
-- ``HUSTINGS_CREDENTIAL_KEY``: the HMAC key security codes are stored under. Keep it out
-  of the database's backups: with the key, a copy of the database could test guesses.
-  Default: derived from ``HUSTINGS_SECRET_KEY`` (or the development key).
-- ``HUSTINGS_CODE_FAILURES``: wrong codes one IP may enter (default ``20/h``) before it is
-  refused for the rest of the window (django-ratelimit, counted in the database cache so
-  every gunicorn worker sees the same count). Per-credential lockout is in ``casting``.
-- ``HUSTINGS_EMAIL_BACKEND``: Django's mail backend (default: the console).
+- ``HUSTINGS_CODE_KEY``: the key every security code is made from and checked under
+  (``codes.code_keys``). Required by ``hustings serve`` and ``worker``; separate from
+  ``HUSTINGS_SECRET_KEY`` so rotating that voids no code. Keep it out of the database and
+  its backups: with it, a copy of the database gives every unused code. Rotation:
+  docs/deploying.md. ``HUSTINGS_CREDENTIAL_KEY`` (the digest key ``casting`` checks under)
+  is derived from it, no longer read from the environment.
+- ``HUSTINGS_CODE_FAILURES``: wrong codes one client address may enter (default ``20/h``)
+  before its further wrong codes get 429 (django-ratelimit, counted in the database cache
+  so every gunicorn worker sees the same count). A right code is always checked and
+  accepted; the client address is taken from X-Forwarded-For only when the request comes
+  from ``HUSTINGS_TRUSTED_PROXIES`` (``hustings.web.clientip``). Per-credential lockout is
+  in ``casting``.
+- ``HUSTINGS_EMAIL_BACKEND``: Django's mail backend (default: the console, which
+  ``hustings serve`` and ``worker`` refuse unless ``HUSTINGS_DEV_MAIL=1``).
 - Tasks (credential emails and reminders, queue "mail"; ballot mixes, queue "default") go
   through django-tasks' database backend: they are rows in the project's own database,
   run by ``hustings worker`` (both queues).
@@ -17,13 +24,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 
-HUSTINGS_CREDENTIAL_KEY = os.environ.get("HUSTINGS_CREDENTIAL_KEY") or hashlib.sha256(
-    b"hustings credential key:"
-    + (os.environ.get("HUSTINGS_SECRET_KEY") or "hustings-insecure-development-key").encode()
-).hexdigest()
+from hustings.web.voting.codes import code_keys
+
+# Only for the demo and tests: `hustings serve`, `worker` and wsgi.py refuse it.
+DEV_CODE_KEY = "hustings-insecure-development-code-key-do-not-deploy"
+HUSTINGS_CODE_KEY = os.environ.get("HUSTINGS_CODE_KEY") or DEV_CODE_KEY
+HUSTINGS_CREDENTIAL_KEY = code_keys(HUSTINGS_CODE_KEY)[1].hex()
 HUSTINGS_CODE_FAILURES = os.environ.get("HUSTINGS_CODE_FAILURES", "20/h")
 HUSTINGS_MIX_EVERY = int(os.environ.get("HUSTINGS_MIX_EVERY", "200"))
 

@@ -1,111 +1,213 @@
 """Issuing security codes, and sending them: emails through the task queue, letters as CSV.
 
-A code's secret exists only in memory between being drawn and being handed to the mail
-task (its arguments, a row in the task table until it has run) or written into the
-letters CSV; the database keeps the HMAC. Re-issuing replaces a voter's code (the old one
-stops working), so a lost letter can be replaced. Reminders go only to voters who have not
-voted in every section they hold a ballot in, and carry a new code (the old secret is not
-kept anywhere to resend).
+A code is never stored, in any form a copy of the database could use: the credential keeps
+its ballot id and the keyed hash of its secret, and the secret is *made again* from the
+code key whenever it must be shown (``codes.derive_secret``):
+
+* the mail task's arguments are the voter's id and the ballot id (the issue's generation),
+  never the code: the worker makes the code while it sends the mail, and a task for a code
+  that has since been reissued sends nothing;
+* the printed letters are made on demand, as a CSV download, and never written anywhere.
+
+Re-issuing draws a new ballot id (the old code stops working), is written in the audit log
+(who, which voter; never the code) and is refused once the ballot has closed. Reminders go
+only to voters who have not voted in every section they hold a ballot in, and carry the
+same code as the first mail (it can be made again, so nothing is voided).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from hustings.web.voting import casting, codes
-from hustings.web.voting.errors import NotOpen
+from hustings.web.voting.errors import NotOpen, VotingError
 from hustings.web.voting.models import Credential, Voter
 
+LETTER_HEADER = ("reference", "name", "postal_address", "security_code", "link")
+# Stages at which a code may still be (re)issued: a code is of no use after the close, and
+# a new one then could only confuse a recount.
+_CLOSED = ("ballot_closed", "counted", "published")
+# OWASP's list: a spreadsheet reads a cell starting with these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-def _issue(voter: Voter) -> str:
-    ballot_id, secret = codes.new_credential()
-    Credential.objects.update_or_create(
+
+def csv_safe(text: str) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading
+    apostrophe (OWASP, CSV injection). TODO: use the ``hustings.formats`` helper for this
+    once it lands (issue 10, readers side), and drop this copy."""
+    text = str(text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_text(rows: Iterable[Iterable[str]]) -> str:
+    """Rows as CSV with every cell neutralised (``csv_safe``)."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        w.writerow([csv_safe(c) for c in row])
+    return out.getvalue()
+
+
+def _secret_key() -> bytes:
+    return codes.code_keys(settings.HUSTINGS_CODE_KEY)[0]
+
+
+def code_for(credential: Credential) -> str:
+    """The credential's security code, made again from the code key (never read back)."""
+    secret = codes.derive_secret(_secret_key(), credential.voter_id, credential.ballot_id)
+    return codes.format_code(credential.ballot_id, secret)
+
+
+def _issue(voter: Voter) -> Credential:
+    ballot_id = codes.new_ballot_id()
+    secret = codes.derive_secret(_secret_key(), voter.pk, ballot_id)
+    cred, _ = Credential.objects.update_or_create(
         voter=voter,
         defaults={"ballot_id": ballot_id, "secret_digest": codes.digest(casting.credential_key(), secret),
-                  "failed_attempts": 0, "locked_until": None},
+                  "failed_attempts": 0, "locked_until": None, "sent_at": None},
     )
-    return codes.format_code(ballot_id, secret)
+    return cred
+
+
+def _link(contest, base_url: str) -> str:  # noqa: ANN001
+    return base_url.rstrip("/") + reverse("voting:start", args=[contest.slug])
+
+
+def _refuse_after_close(contest, what: str) -> None:  # noqa: ANN001
+    contest.refresh_from_db(fields=["stage"])
+    if contest.stage in _CLOSED:
+        raise NotOpen(f"the ballot has closed: {what} is no longer possible")
 
 
 def issue_all(contest, *, base_url: str = "http://127.0.0.1:8000") -> tuple[int, str]:  # noqa: ANN001
     """Issue a code to every voter on the frozen roll who has none yet: email ones are
-    queued, the rest are returned as the letters CSV (reference, name, postal address, code,
-    link)."""
+    queued (the task holds the voter and the ballot id, not the code), the rest are returned
+    as the letters CSV (reference, name, postal address, code, link), made now and kept
+    nowhere."""
     from hustings.web.voting.ledger import setup_for
 
     if not setup_for(contest).roll_frozen_at:
         raise NotOpen("freeze the roll before issuing security codes")
-    letters = io.StringIO()
-    w = csv.writer(letters, lineterminator="\n")
-    w.writerow(["reference", "name", "postal_address", "security_code", "link"])
+    _refuse_after_close(contest, "issuing security codes")
+    link = _link(contest, base_url)
+    letters: list[tuple[str, ...]] = [LETTER_HEADER]
     queued = 0
-    link = base_url.rstrip("/") + reverse("voting:start", args=[contest.slug])
     with transaction.atomic():
         # only voters without a code: pressing the button twice must not void the letters
         # already printed (a lost letter is replaced by `reissue`)
         voters = Voter.objects.filter(contest=contest, excluded_at__isnull=True,
                                       credential__isnull=True).order_by("reference")
         for voter in voters:
-            code = _issue(voter)
+            cred = _issue(voter)
             if voter.email:
                 transaction.on_commit(
-                    lambda v=voter.pk, c=code: send_code.enqueue(v, c, link, False)
+                    lambda v=voter.pk, b=cred.ballot_id: send_code.enqueue(v, b, link, False)
                 )
                 queued += 1
             else:
-                w.writerow([voter.reference, voter.name, voter.postal_address, code, link])
-    return queued, letters.getvalue()
+                letters.append((voter.reference, voter.name, voter.postal_address,
+                                code_for(cred), link))
+    return queued, csv_text(letters)
 
 
-def reissue(contest, reference: str) -> str:  # noqa: ANN001
+def letters(contest, *, base_url: str = "http://127.0.0.1:8000") -> Iterator[str]:  # noqa: ANN001
+    """Every printed letter of the contest (voters with no email), as CSV lines made on
+    demand for a streamed download: the codes are made again, not read back. Refused (at
+    once, not part-way through the download) once the ballot has closed."""
+    _refuse_after_close(contest, "printing letters")
+    return _letter_lines(contest, _link(contest, base_url))
+
+
+def _letter_lines(contest, link: str) -> Iterator[str]:  # noqa: ANN001
+    yield csv_text([LETTER_HEADER])
+    creds = (Credential.objects.select_related("voter")
+             .filter(voter__contest=contest, voter__excluded_at__isnull=True, voter__email="")
+             .order_by("voter__reference"))
+    for cred in creds.iterator(chunk_size=2000):
+        v = cred.voter
+        yield csv_text([(v.reference, v.name, v.postal_address, code_for(cred), link)])
+
+
+def reissue(contest, reference: str, *, by=None) -> str:  # noqa: ANN001
     """A new code for one voter (a lost letter); the old one stops working. Returned for a
-    printed letter; the voter must not have voted in every section already."""
-    from hustings.web.voting.errors import VotingError
+    printed letter. Refused once the ballot has closed; written in the contest's audit log
+    (who asked, for which voter: never the code). ``by`` is the officer."""
+    from hustings.web.contests.models import AuditEntry, Contest
 
-    voter = Voter.objects.filter(contest=contest, reference=reference).first()
-    if voter is None:
-        raise VotingError(f"no voter with reference {reference!r} on the roll")
-    if voter.excluded:
-        raise VotingError(f"voter {reference} is excluded: {voter.excluded_reason}")
     with transaction.atomic():
-        return _issue(voter)
+        locked = Contest.objects.select_for_update().get(pk=contest.pk)
+        if locked.stage in _CLOSED:
+            raise NotOpen(f"the ballot has closed: a security code can no longer be reissued "
+                          f"(the contest is at {locked.get_stage_display()!r})")
+        voter = Voter.objects.filter(contest=contest, reference=reference).first()
+        if voter is None:
+            raise VotingError(f"no voter with reference {reference!r} on the roll")
+        if voter.excluded:
+            raise VotingError(f"voter {reference} is excluded: {voter.excluded_reason}")
+        cred = _issue(voter)
+        AuditEntry.objects.create(
+            contest=locked, actor=by,
+            actor_name=by.get_username() if by is not None else "(not recorded)",
+            action="reissue security code", from_stage=locked.stage, to_stage=locked.stage,
+            detail={"reference": reference},
+        )
+    return code_for(cred)
+
+
+def reissue_letter(contest, reference: str, *, by=None) -> str:  # noqa: ANN001
+    """``reissue``, as the one-letter CSV the officer page downloads (cells neutralised)."""
+    code = reissue(contest, reference, by=by)
+    voter = Voter.objects.get(contest=contest, reference=reference)
+    return csv_text([LETTER_HEADER[:4], (reference, voter.name, voter.postal_address, code)])
 
 
 def remind(contest, *, base_url: str = "http://127.0.0.1:8000") -> int:  # noqa: ANN001
-    """Email a fresh code to each voter with an email who still has a ballot to cast."""
-    link = base_url.rstrip("/") + reverse("voting:start", args=[contest.slug])
+    """Email each voter with an email who still has a ballot to cast their code again."""
+    _refuse_after_close(contest, "sending reminders")
+    link = _link(contest, base_url)
     n = 0
     with transaction.atomic():
-        for voter in Voter.objects.filter(contest=contest, excluded_at__isnull=True).exclude(email=""):
+        voters = (Voter.objects.filter(contest=contest, excluded_at__isnull=True,
+                                       credential__isnull=False)
+                  .exclude(email="").select_related("credential"))
+        for voter in voters:
             if not casting.remaining_sections(contest, voter):
                 continue
-            code = _issue(voter)
-            Credential.objects.filter(voter=voter).update(reminders_sent=voter.credential.reminders_sent + 1)
-            transaction.on_commit(lambda v=voter.pk, c=code: send_code.enqueue(v, c, link, True))
+            Credential.objects.filter(voter=voter).update(reminders_sent=F("reminders_sent") + 1)
+            transaction.on_commit(
+                lambda v=voter.pk, b=voter.credential.ballot_id: send_code.enqueue(v, b, link, True)
+            )
             n += 1
     return n
 
 
 @task(queue_name="mail")
-def send_code(voter_id: int, code: str, link: str, reminder: bool) -> None:
-    voter = Voter.objects.select_related("contest").get(pk=voter_id)
-    contest = voter.contest
+def send_code(voter_id: int, ballot_id: str, link: str, reminder: bool) -> str:
+    """Mail a voter their code, made now from the code key. A task queued for a ballot id
+    that has since been reissued sends nothing (the newer issue has its own mail)."""
+    cred = Credential.objects.select_related("voter__contest").filter(voter_id=voter_id).first()
+    if cred is None or cred.ballot_id != ballot_id:
+        return "superseded"
+    voter, contest = cred.voter, cred.voter.contest
     subject = ("Reminder: " if reminder else "") + f"Your ballot in the {contest.title}"
     body = (
         f"Dear {voter.name},\n\n"
         f"{'You have not voted yet. ' if reminder else ''}"
         f"To vote in the {contest.title}, go to\n\n    {link}\n\n"
-        f"and enter your security code:\n\n    {code}\n\n"
+        f"and enter your security code:\n\n    {code_for(cred)}\n\n"
         "Opening the link does not use the code up. Your vote is secret: the ballot is\n"
         "stored without your name or your code.\n"
     )
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [voter.email])
-    Credential.objects.filter(voter_id=voter_id).update(sent_at=timezone.now())
+    Credential.objects.filter(pk=cred.pk, ballot_id=ballot_id).update(sent_at=timezone.now())
+    return "sent"

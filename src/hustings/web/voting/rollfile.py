@@ -9,6 +9,10 @@ book's section names or labels (labour-2010.toml: "MP", "CLP", "Affiliate"…). 
 no email gets a printed letter only. References must be unique in the file. ``joined``
 (optional, YYYY-MM-DD) is the date the voter joined: Labour's procedural guidelines set a
 freeze date, and those who joined after it do not vote (see ``roll.freeze``).
+
+A file the csv module cannot read (a cell over its 128 KiB limit, a NUL byte) is a
+``RollError`` naming the line, like any other bad line. Bytes that are not UTF-8 are
+refused before this, by ``hustings.web.uploads.read_text`` (or ``roll_text`` here).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from hustings.web.uploads import UploadError, read_text
 from hustings.web.voting.errors import RollError
 
 REQUIRED = ("reference", "name", "sections")
@@ -39,10 +44,26 @@ class RollLine:
     joined: dt.date | None = None
 
 
+def roll_text(upload) -> str:  # noqa: ANN001
+    """An uploaded roll as text, or RollError saying why not (too big, not UTF-8)."""
+    try:
+        return read_text(upload)
+    except UploadError as e:
+        raise RollError([str(e)]) from None
+
+
 def parse_roll(text: str, labels: Mapping[str, str], *, source: str = "roll.csv") -> list[RollLine]:
     """Lines of a roll file. ``labels`` maps every accepted spelling (lower case) of a section
     to its name in the rule book. Raises RollError listing every bad line."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _parse(reader, labels, source)
+    except csv.Error as e:  # a cell over the csv module's 128 KiB, a NUL byte
+        raise RollError([f"{source}, line {reader.line_num + 1}: {e}; expected CSV text with cells "
+                         "under 128 KiB"]) from None
+
+
+def _parse(reader: csv.DictReader, labels: Mapping[str, str], source: str) -> list[RollLine]:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:

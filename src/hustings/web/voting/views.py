@@ -3,8 +3,9 @@
 State between steps travels in hidden fields of POSTed forms (never in the URL, never in a
 server session), and every step re-checks the security code, so no step can be skipped or
 forged. Opening a link (a GET, as mail scanners do) only shows the code form filled in: a
-code is used only by a cast. Wrong codes count against the IP (django-ratelimit, in the
-database cache) and against the credential (``casting.check_code``).
+code is used only by a cast. Wrong codes count against the client address (django-ratelimit,
+in the database cache; a right code is never refused for it) and against the credential
+(``casting.check_code``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage
 
+from hustings.web.clientip import client_ip
 from hustings.web.contests.models import Contest
 from hustings.web.voting import casting, contest_info, mixing
 from hustings.web.voting.errors import AlreadyVoted, BallotFormError, CredentialError, NotOpen
@@ -28,13 +30,18 @@ RATE_GROUP = "voting.code"
 
 
 def _limited(request: HttpRequest, *, increment: bool = False) -> bool:
-    """Has this IP used up its wrong codes? Only failures count, so a household or an office
-    behind one address is not locked out by its own votes. The count is django-ratelimit's,
-    in the database cache that every server process shares; a process asks it only once it
-    has itself seen a wrong code from the address this hour (a hint in its local memory),
-    which keeps five queries off every good vote and lets at most one unchecked guess per
-    process through."""
-    hint = f"voting-wrong-code:{request.META.get('REMOTE_ADDR', '')}"
+    """Has this client address used up its wrong codes? Asked only about a code that was
+    wrong: a right code is always checked and accepted, so voters behind one address (a
+    proxy, an office, a household) are never refused because of each other's mistakes.
+    Over the limit, further wrong codes get 429 and a wait. What bounds a guesser is the
+    code itself (a 40-bit ballot id and a 100-bit secret) and the per-credential lockout
+    (``casting.check_code``): see docs/deploying.md for the figures.
+
+    The address is the client's as ``hustings.web.clientip`` finds it (X-Forwarded-For
+    only from ``HUSTINGS_TRUSTED_PROXIES``). The count is django-ratelimit's, in the
+    database cache every server process shares; a process asks it only once it has itself
+    seen a wrong code from the address this hour (a hint in its local memory)."""
+    hint = f"voting-wrong-code:{client_ip(request)}"
     if not increment and not caches["default"].get(hint):
         return False
     usage = get_usage(
@@ -43,7 +50,7 @@ def _limited(request: HttpRequest, *, increment: bool = False) -> bool:
     )
     if increment:
         caches["default"].set(hint, True, 3600)
-    return usage is not None and usage["count"] >= usage["limit"]
+    return usage is not None and usage["count"] > usage["limit"]
 
 
 _CONTESTS: dict[str, tuple[float, Contest]] = {}
@@ -98,16 +105,18 @@ def _ballot_page(request, contest, cred, section, values=None, errors=None, summ
 
 
 def _verified(request, contest):  # noqa: ANN001
-    """The credential of the POSTed code, or a response to send instead."""
-    if _limited(request):
-        return None, _code_page(
-            request, contest, error="Too many wrong security codes from your connection. "
-            "Try again later.", status=429,
-        )
+    """The credential of the POSTed code, or a response to send instead. The code is
+    checked first: a right one is never refused by the per-address limit."""
     try:
         return casting.check_code(contest, request.POST.get("code", "")), None
     except CredentialError as e:
-        _limited(request, increment=True)
+        if _limited(request, increment=True):
+            response = _code_page(
+                request, contest, error="Too many wrong security codes from your connection. "
+                "Check your code and try again in a while.", status=429,
+            )
+            response["Retry-After"] = "60"
+            return None, response
         return None, _code_page(request, contest, code=request.POST.get("code", ""),
                                 error=str(e), status=400)
 
