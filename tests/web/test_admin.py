@@ -19,6 +19,11 @@ INLINE = {
     "candidates-0-name": "Harriet Harman",
     "candidates-0-slug": "harriet-harman",
     "candidates-0-response": "pending",
+    # the read-only people inline's management form, as the admin page posts it
+    "appointments-TOTAL_FORMS": "0",
+    "appointments-INITIAL_FORMS": "0",
+    "appointments-MIN_NUM_FORMS": "0",
+    "appointments-MAX_NUM_FORMS": "1000",
 }
 
 
@@ -46,6 +51,10 @@ def test_an_empty_rule_book_is_filled_from_the_preset(client_for, returning_offi
     assert contest.stage == "draft"
     assert contest.nomination_rules().vacancy.label == "15% of the PLP"
     assert contest.candidates.get().name == "Harriet Harman"
+    # whoever creates a contest in the admin runs it, as on the set-up page, and it is logged
+    appointment = contest.appointments.get()
+    assert (appointment.user, appointment.role) == (returning_officer, "returning_officer")
+    assert contest.audit_log.filter(action="person appointed").count() == 1
 
 
 def test_an_edited_rule_book_is_the_contests_own():
@@ -116,6 +125,8 @@ def _change_data(contest, **changes):
         "notes": contest.notes,
         "candidates-TOTAL_FORMS": str(len(cands)), "candidates-INITIAL_FORMS": str(len(cands)),
         "candidates-MIN_NUM_FORMS": "0", "candidates-MAX_NUM_FORMS": "1000",
+        "appointments-TOTAL_FORMS": "0", "appointments-INITIAL_FORMS": "0",
+        "appointments-MIN_NUM_FORMS": "0", "appointments-MAX_NUM_FORMS": "1000",
     }
     for i, c in enumerate(cands):
         data.update({f"candidates-{i}-id": str(c.pk), f"candidates-{i}-contest": str(contest.pk),

@@ -17,7 +17,16 @@ from django import forms
 from django.contrib import admin
 
 from hustings.rulebook import RuleBookError, load_nominations, preset_names, preset_text
-from hustings.web.contests.models import STAGES, AuditEntry, Candidate, Contest, Stage
+from hustings.web.contests import people
+from hustings.web.contests.models import (
+    STAGES,
+    Appointment,
+    AuditEntry,
+    Candidate,
+    Contest,
+    Role,
+    Stage,
+)
 
 # What the count reads: fixed with the ballot.
 COUNTED_FIELDS = ("rule_book_preset", "rule_book", "seats")
@@ -125,13 +134,28 @@ class CandidateInline(admin.TabularInline):
         return not ballot_fixed(obj) and super().has_delete_permission(request, obj)
 
 
+class AppointmentInline(admin.TabularInline):
+    """Who holds which role, shown read-only: people are appointed and removed on the
+    contest's People page (``contests.people``), which writes each change to the audit log."""
+
+    model = Appointment
+    fields = readonly_fields = ["user", "role", "appointed_at"]
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Contest)
 class ContestAdmin(admin.ModelAdmin):
     form = ContestForm
     list_display = ["title", "slug", "office", "stage", "rule_book_preset"]
     readonly_fields = ["stage"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [CandidateInline]
+    inlines = [CandidateInline, AppointmentInline]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if ballot_fixed(obj):
@@ -158,6 +182,9 @@ class ContestAdmin(admin.ModelAdmin):
                 setattr(obj, name, getattr(before, name))
         super().save_model(request, obj, form, change)
         if before is None:
+            # as on the site's set-up page: whoever creates a contest runs it
+            people.appoint(obj, request.user.get_username(), Role.RETURNING_OFFICER,
+                           by=request.user, check=False)
             return
         changed = [f for f in ("title", "office", "vacancy", *COUNTED_FIELDS)
                    if getattr(before, f) != getattr(obj, f)]
