@@ -97,15 +97,10 @@ def load_contest(
     for source in config.sources:
         first_chunk = len(builder.chunks)
         reader = resolver.for_source(source)
-        try:
-            READERS[source.provider](source, reader, builder, config.max_rankings)
-        except (AttributeError, KeyError, TypeError, ValueError, IndexError) as e:
-            # A structure the reader did not expect (a list where an object belongs, a
-            # missing key): still the user's file, so still one line, never a traceback.
-            raise CvrError(source.path, None,
-                           f"unexpected structure ({type(e).__name__}: {e})",
-                           f"a {source.provider} cast-vote-record file as RCTab reads it",
-                           ) from e
+        # No catch-all here: each reader checks the shape of what it reads where it reads
+        # it and raises a CvrError naming file and place, so an AttributeError or KeyError
+        # escaping a reader is a bug in the reader, and surfaces as one.
+        READERS[source.provider](source, reader, builder, config.max_rankings)
         for chunk in builder.chunks[first_chunk:]:
             chunk.raw_names = reader.raw
     out = config.output

@@ -113,7 +113,7 @@ def _csv_columns(path: Path, first_row: int) -> list[pa.Array]:
     try:
         with path.open(newline="", encoding="utf-8") as f:
             header = next(csv.reader(f), [])
-    except (OSError, UnicodeDecodeError) as e:
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
         raise CvrError(path, None, f"cannot read: {e}",
                        "a UTF-8 CSV rendering of an ES&S sheet") from None
     width = len(header)
@@ -153,18 +153,21 @@ def _xlsx_columns(path: Path, first_row: int) -> list[pa.Array]:
             wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises several unrelated types for a bad file
         raise CvrError(path, None, f"cannot open workbook ({e})", "an .xlsx workbook") from None
-    rows: list[dict[int, object]] = []
     try:
         ws = wb.worksheets[0]
         with ws._get_source() as src:
             parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
                                      date_formats=wb._date_formats,
                                      timedelta_formats=wb._timedelta_formats)
-            for k, (_, cells) in enumerate(parser.parse(), start=1):
-                if k >= first_row:
-                    rows.append({c["column"]: c["value"] for c in cells})
+            parsed = [cells for _, cells in parser.parse()]
+    except Exception as e:  # noqa: BLE001 - openpyxl's sheet parser has no error tree:
+        # bad XML, a bad cell reference or number each raise a different builtin type.
+        # Only that third-party call is inside this try; our own code below is not.
+        raise CvrError(path, None, f"cannot read the first worksheet ({type(e).__name__}: "
+                       f"{str(e)[:120]})", "an .xlsx workbook") from None
     finally:
         wb.close()
+    rows = [{c["column"]: c["value"] for c in cells} for cells in parsed[first_row - 1:]]
     width = max((max(r, default=0) for r in rows), default=0)
     cols = [[_cell_text(r.get(j)) for r in rows] for j in range(1, width + 1)]
     return [pa.array(c, type=pa.string()) for c in cols]
