@@ -242,7 +242,7 @@ def load_json(path: Path) -> Any:
     except FileNotFoundError:
         raise ConfigError(path, ["file not found"]) from None
     except UnicodeDecodeError as e:
-        raise ConfigError(path, [f"byte {e.start}: not UTF-8 text; expected a UTF-8 JSON "
+        raise ConfigError(path, [f"not UTF-8 text at byte offset {e.start}; expected a UTF-8 JSON "
                                  "file"]) from None
     except OSError as e:
         raise ConfigError(path, [f"cannot open: {e.strerror}; expected a readable JSON "
