@@ -213,3 +213,15 @@ def test_ess_workbook_with_broken_sheet_xml(tmp_path):
                            "firstVoteColumnIndex": "2", "firstVoteRowIndex": "2"})
     assert cvr_error(p).startswith(f"{tmp_path / 'cvr.xlsx'}: cannot read the first worksheet "
                                    "(ParseError: mismatched tag: ")
+
+
+def test_rctab_cvr_export_neutralises_a_formula_name(tmp_path):
+    import csv
+    import io
+
+    from hustings.formats.rctab.export import rctab_cvr_csv
+
+    (tmp_path / "cvr.csv").write_text("@SUM(A1),Bob,Cy\n1,2,\n")
+    p = _config(tmp_path, candidates=[{"name": "@SUM(A1)"}, {"name": "Bob"}, {"name": "Cy"}])
+    rows = list(csv.reader(io.StringIO(rctab_cvr_csv(load_contest(p)))))
+    assert rows[1][-3:] == ["'@SUM(A1)", "Bob", "undervote"]

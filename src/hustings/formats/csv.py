@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 from collections.abc import Callable, Sequence
 from functools import partial
 from os import PathLike
@@ -48,6 +47,7 @@ import pyarrow.csv as pacsv
 
 from hustings.counting import BLANK, Ballots
 from hustings.counting.ballots import RANK_DTYPE
+from hustings.formats.ballot_csv import RANK_COLUMN
 from hustings.formats.ballot_file import MAX_RANKS, MAX_WEIGHT, BallotFile
 from hustings.formats.csv_blocks import blocks
 from hustings.formats.csv_cells import unneutralise
@@ -56,9 +56,6 @@ from hustings.formats.errors import CsvFormatError
 HEADER_EXPECTED = "a header with rank columns pref1..prefN or rank1..rankN"
 WEIGHT_EXPECTED = "a whole number ≥ 1"
 WEIGHT_RANGE = f"a whole number from 1 to {MAX_WEIGHT}"
-# A rank column's name (case and surrounding spaces aside): the prefix and the rank number.
-# Exported for every reader of ballot CSV (the web's paper batches and published files).
-RANK_COLUMN = re.compile(r"(pref|rank)(\d+)", re.IGNORECASE)
 # Binary, not string: pyarrow then skips UTF-8 validation of every cell; we decode only the
 # dictionary's few distinct values (and rescan for the line if one is not UTF-8).
 _DICT = pa.dictionary(pa.int32(), pa.binary())

@@ -17,6 +17,7 @@ so names round-trip exactly:
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable
 
@@ -45,3 +46,23 @@ def unneutralise(text: str) -> str:
 def neutralise_row(row: Iterable[object]) -> list[str]:
     """Every cell of a row, neutralised: what a ``csv.writer`` should be given."""
     return [neutralise(c) for c in row]
+
+
+class _Writer:
+    """A ``csv.writer`` whose every cell is neutralised on the way out."""
+
+    def __init__(self, out, **options) -> None:  # noqa: ANN001 - any text file
+        self._w = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[object]) -> object:
+        return self._w.writerow(neutralise_row(row))
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def writer(out, **options) -> _Writer:  # noqa: ANN001 - any text file, as csv.writer
+    """``csv.writer(out, **options)``, neutralising every cell: what every Hustings CSV
+    writer uses."""
+    return _Writer(out, **options)
