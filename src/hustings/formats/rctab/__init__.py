@@ -14,6 +14,9 @@ Providers (one module each): ``ess`` (xlsx and CSV renderings), ``generic_csv``,
 ``dominion`` (single and multi-file JSON exports), ``hart`` (a folder of per-ballot XML).
 
 Errors: ``hustings.formats.rctab.errors`` (every one a ``hustings.formats.errors.FormatError``).
+Each reader checks the shape of what it reads (an object where an object belongs, a whole
+number where a rank belongs) and raises ``CvrError`` naming file and place; nothing here
+catches ``AttributeError``/``KeyError``/``TypeError``, so a bug in a reader surfaces as one.
 """
 
 from __future__ import annotations
