@@ -225,3 +225,28 @@ def test_rctab_cvr_export_neutralises_a_formula_name(tmp_path):
     p = _config(tmp_path, candidates=[{"name": "@SUM(A1)"}, {"name": "Bob"}, {"name": "Cy"}])
     rows = list(csv.reader(io.StringIO(rctab_cvr_csv(load_contest(p)))))
     assert rows[1][-3:] == ["'@SUM(A1)", "Bob", "undervote"]
+
+
+def test_ess_workbook_cell_at_the_last_column_does_not_widen_every_row(tmp_path):
+    import tracemalloc
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["id", "Rank 1"])
+    for i in range(2, 402):
+        ws.cell(row=i, column=1, value=str(i))
+        ws.cell(row=i, column=2, value="Ann")
+        ws.cell(row=i, column=16384, value="x")  # column XFD, Excel's last
+    wb.save(tmp_path / "cvr.xlsx")
+    p = _config(tmp_path, {"provider": "ess", "filePath": "cvr.xlsx",
+                           "firstVoteColumnIndex": "2", "firstVoteRowIndex": "2"})
+    tracemalloc.start()
+    try:
+        contest = load_contest(p)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(contest.ballot_ids) == 400
+    assert peak < 20 << 20  # before: 16,384 columns x 400 rows of cells, ~60 MB

@@ -42,12 +42,16 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
     if path.suffix.lower() == ".xlsx" and not path.exists() and rendering(path).exists():
         path = rendering(path)
     first_row = source.first_vote_row or 1
+    first_col = (source.first_vote_column or 1) - 1
+    # Columns past these are never read: a cell at column XFD must not make every row
+    # 16,384 cells wide.
+    needed = max(first_col + max_rankings, source.precinct_column or 0,
+                 source.batch_column or 0, source.id_column or 0)
     if path.suffix.lower() == ".xlsx":
-        columns = _xlsx_columns(path, first_row)
+        columns = _xlsx_columns(path, first_row, needed)
     else:
         columns = _csv_columns(path, first_row)
     n = len(columns[0]) if columns else 0
-    first_col = (source.first_vote_column or 1) - 1
     last_col = min(len(columns), first_col + max_rankings)
     ranks = np.full((n, max(1, last_col - first_col)), BLANK, dtype=RANK_DTYPE)
     for j in range(first_col, last_col):
@@ -135,8 +139,9 @@ def _csv_columns(path: Path, first_row: int) -> list[pa.Array]:
     return [table.column(i).combine_chunks() for i in range(width)]
 
 
-def _xlsx_columns(path: Path, first_row: int) -> list[pa.Array]:
-    """The first worksheet's columns from the ``first_row``-th ``<row>`` element on.
+def _xlsx_columns(path: Path, first_row: int, needed: int) -> list[pa.Array]:
+    """The first worksheet's first ``needed`` columns from the ``first_row``-th ``<row>``
+    element on.
 
     RCTab turns every ``<row>`` element into a ballot and nothing else: rows absent from the
     sheet XML are not ballots, even when a sheet jumps from row 18 to row 1048575. openpyxl's
@@ -168,7 +173,7 @@ def _xlsx_columns(path: Path, first_row: int) -> list[pa.Array]:
     finally:
         wb.close()
     rows = [{c["column"]: c["value"] for c in cells} for cells in parsed[first_row - 1:]]
-    width = max((max(r, default=0) for r in rows), default=0)
+    width = min(needed, max((max(r, default=0) for r in rows), default=0))
     cols = [[_cell_text(r.get(j)) for r in rows] for j in range(1, width + 1)]
     return [pa.array(c, type=pa.string()) for c in cols]
 
