@@ -99,3 +99,13 @@ def test_preflib_ranking_longer_than_the_limit(tmp_path):
     assert preflib_error(tmp_path, "1: " + ",".join(["1"] * (MAX_RANKS + 1)) + "\n") == (
         f"{tmp_path / 'e.soi'}:3: a ranking of more than {MAX_RANKS} ranks; expected at most "
         f"{MAX_RANKS} ranks")
+
+
+def test_preflib_two_alternatives_with_one_name(tmp_path):
+    # Before: read without a word, both numbers' marks counted for one of them.
+    p = tmp_path / "d.soi"
+    p.write_text("# ALTERNATIVE NAME 1: A\n# ALTERNATIVE NAME 2: A\n1: 1,2\n")
+    with pytest.raises(PreflibFormatError) as e:
+        read_preflib(p)
+    assert str(e.value) == (f"{p}:2: alternative name 'A' again (first on line 1); expected "
+                            "unique names")

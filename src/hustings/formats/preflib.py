@@ -35,6 +35,7 @@ def read_preflib(path: str | PathLike[str]) -> BallotFile:
     path = Path(path)
     text = read_text(path, PreflibFormatError, "PrefLib")
     names: dict[int, str] = {}
+    seen: dict[str, int] = {}  # name -> the line naming it
     rows: list[list[int | frozenset[int]]] = []
     weights: list[int] = []
     starts: list[int] = []
@@ -45,7 +46,12 @@ def read_preflib(path: str | PathLike[str]) -> BallotFile:
         if line.startswith("#"):
             m = NAME.fullmatch(line)
             if m:
-                names[_alternative(path, number, m.group(1))] = m.group(2).strip()
+                name = m.group(2).strip()
+                if name in seen:  # two numbers, one name: their marks could not be told apart
+                    raise PreflibFormatError(path, number, f"alternative name {name!r} again "
+                                             f"(first on line {seen[name]})", "unique names")
+                seen[name] = number
+                names[_alternative(path, number, m.group(1))] = name
             continue
         m = ROW.fullmatch(line)
         if not m:
