@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Callable
 
 # Tokens that break readers: number edges (int64 overflow, huge sizes, floats, NaN),
@@ -164,3 +165,85 @@ def json_structured(data: bytes, rng: random.Random) -> bytes | None:
         else:
             container[key] = rng.choice(VALUES)  # type: ignore[index]
     return json.dumps(doc, ensure_ascii=rng.random() < 0.5).encode("utf-8", "surrogatepass")
+
+
+# Values a cell, an XML element's text or a TOML value is replaced with.
+CELLS: tuple[str, ...] = (
+    "", " ", "0", "1", "-1", "2", "9223372036854775808", "99999999999999999999", "1.5", "1e400",
+    "NaN", "max", "=HYPERLINK(\"x\")", "'=x", "@x", "x" * 300, "\u0000", "é", "a,b", 'q"q',
+    "010", "1" * 70, "2" * 5000, "true", "yes", "no",
+)
+
+
+def csv_structured(data: bytes, rng: random.Random) -> bytes | None:
+    """Replace one cell of a CSV file (header or body) with an edge value."""
+    import csv
+    import io
+
+    try:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    except (UnicodeDecodeError, csv.Error):
+        return None
+    cells = [(i, j) for i, row in enumerate(rows) for j in range(len(row))]
+    if not cells:
+        return None
+    for _ in range(rng.choice((1, 1, 2, 3))):
+        i, j = rng.choice(cells)
+        value = rng.choice(CELLS)
+        if i == 0 and rng.random() < 0.5:  # a header cell: a column name of another kind
+            value = rng.choice(("pref1", "pref2", "rank1", "pref0", "pref1000", "pref1001",
+                                "weight", "section", "Pref1 ", "pref" + "9" * 20, value))
+        rows[i][j] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator=rng.choice(("\n", "\r\n"))).writerows(rows)
+    return out.getvalue().encode("utf-8", "surrogatepass")
+
+
+def xml_structured(data: bytes, rng: random.Random) -> bytes | None:
+    """Change one element of an XML document: its text, an attribute, a copy, a removal."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(data)
+    except (ET.ParseError, ValueError, LookupError):
+        return None
+    elements = [(parent, child) for parent in root.iter() for child in parent]
+    if not elements:
+        return None
+    for _ in range(rng.choice((1, 1, 2))):
+        parent, child = rng.choice(elements)
+        op = rng.randrange(4)
+        if op == 0:
+            child.text = rng.choice(CELLS)
+        elif op == 1 and child in list(parent):
+            parent.remove(child)
+        elif op == 2:
+            parent.append(child)  # the same element twice
+        else:
+            key = rng.choice(list(child.attrib) or ["ObjectId"])
+            child.set(key, rng.choice(CELLS))
+    try:
+        return ET.tostring(root)
+    except (ValueError, TypeError):
+        return None
+
+
+_TOML_VALUE = re.compile(rb"^([A-Za-z0-9_.\" -]+=\s*)(.+)$", re.MULTILINE)
+TOML_VALUES: tuple[bytes, ...] = (
+    b'""', b'"x"', b"0", b"-1", b"1", b"99999999999999999999", b"1.5", b"inf", b"nan", b"true",
+    b"[]", b"[1, 2]", b'["A", "A"]', b"{}", b"{a = 1}", b'"1/0"', b'"1/3"', b'"-1/3"',
+    b'"99999999999999999999/1"', b"1979-05-27", b'["x"]', b"[[1]]", b'"irv"', b'"stv"',
+    b'"random"', b'"labour-2010"', b'"nope"', b'"' + b"9" * 5000 + b'/1"',
+)
+
+
+def toml_structured(data: bytes, rng: random.Random) -> bytes | None:
+    """Replace the value of one ``key = value`` line (or append a deep nesting)."""
+    if rng.random() < 0.15:
+        depth = rng.choice((100, 1000, 100_000))
+        return data + b"\nz = " + rng.choice((b"[" * depth, b"{a=" * depth))
+    lines = list(_TOML_VALUE.finditer(data))
+    if not lines:
+        return None
+    m = rng.choice(lines)
+    return data[: m.start(2)] + rng.choice(TOML_VALUES) + data[m.end(2):]

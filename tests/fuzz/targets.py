@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from mutate import json_structured, mutate
+from mutate import csv_structured, json_structured, mutate, toml_structured, xml_structured
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
@@ -126,15 +126,6 @@ def _toml_seeds() -> list[Layout]:
     return seeds
 
 
-def _toml_structured(data: bytes, rng: random.Random) -> bytes | None:
-    """Now and then, a value nested deep at the end (where a key may stand), which a
-    random insertion rarely places well enough to reach the parser's recursion."""
-    if rng.random() < 0.1:
-        depth = rng.choice((100, 1000, 100_000))
-        return data + b"\nz = " + rng.choice((b"[" * depth, b"{a=" * depth))
-    return None
-
-
 def _run_toml(folder: Path) -> object:
     from hustings.config import load_election
 
@@ -231,7 +222,7 @@ def _xlsx_structured(data: bytes, rng: random.Random) -> bytes | None:
     members, sheet = _sheet()
     members = dict(members)
     part = rng.choice([sheet, *(n for n in members if n.endswith("sharedStrings.xml"))])
-    members[part] = mutate(members[part], rng)
+    members[part] = mutate(members[part], rng, structured=xml_structured)
     return _xlsx(members)
 
 
@@ -278,34 +269,34 @@ def _json_structured(data: bytes, rng: random.Random) -> bytes | None:
 
 
 TARGETS: tuple[Target, ...] = (
-    Target("csv", _csv_seeds, _read("case.csv"), _format_error),
+    Target("csv", _csv_seeds, _read("case.csv"), _format_error, csv_structured),
     Target("blt", _blt_seeds, _read("case.blt"), _format_error),
     Target("preflib-soi", _preflib_seeds("soi"), _read("case.soi"), _format_error),
     Target("preflib-toi", _preflib_seeds("toi"), _read("case.toi"), _format_error),
     Target("preflib-soc", _preflib_seeds("soc"), _read("case.soc"), _format_error),
-    Target("election-toml", _toml_seeds, _run_toml, _config_error, _toml_structured),
+    Target("election-toml", _toml_seeds, _run_toml, _config_error, toml_structured),
     Target("rctab-config", _rctab_config_seeds, _run_rctab_config, _rctab_error,
            _json_structured, needs_shared=True),
     Target("rctab-ess-csv", _ess_csv_seeds,
            _run_source("test_set_overvote_delimiter", "cvr.xlsx.csv"), _rctab_error,
-           needs_shared=True),
+           csv_structured, needs_shared=True),
     Target("rctab-ess-xlsx", _ess_xlsx_seeds,
            _run_source("test_set_overvote_delimiter", "cvr.xlsx"), _rctab_error,
            _xlsx_structured, needs_shared=True),
     Target("rctab-generic-csv", _generic_csv_seeds, _run_source("generic_csv_test", "cvr.csv"),
-           _rctab_error, needs_shared=True),
+           _rctab_error, csv_structured, needs_shared=True),
     Target("rctab-clear-ballot", _clear_ballot_seeds,
            _run_source("clear_ballot_kansas_primary", "cvr.csv"), _rctab_error,
-           needs_shared=True),
+           csv_structured, needs_shared=True),
     Target("rctab-cdf-json", _cdf_json_seeds,
            _run_source("test_set_0_skipped_first_choice", "cvr.json"), _rctab_error,
            _json_structured, needs_shared=True),
     Target("rctab-cdf-xml", _cdf_xml_seeds, _run_source("nist_xml_cdf_2", "cvr.xml"),
-           _rctab_error, needs_shared=True),
+           _rctab_error, xml_structured, needs_shared=True),
     Target("rctab-dominion", _dominion_seeds, _run_source("dominion_multi_file", "cvrs"),
            _rctab_error, _json_structured, needs_shared=True),
     Target("rctab-hart", _hart_seeds, _run_source("hart_cedar_park_school_board", "cvrs"),
-           _rctab_error, needs_shared=True),
+           _rctab_error, xml_structured, needs_shared=True),
 )
 
 BY_NAME = {t.name: t for t in TARGETS}
@@ -319,6 +310,18 @@ class Crash:
 
     def __str__(self) -> str:
         return f"{self.target} case {self.case}: {type(self.error).__name__}: {self.error}"[:300]
+
+    @property
+    def signature(self) -> tuple[str, str, str]:
+        """(exception type, module, function) of the innermost Hustings frame: where our
+        code let the exception through."""
+        import traceback
+
+        frames = [f for f in traceback.extract_tb(self.error.__traceback__)
+                  if "/hustings/" in f.filename.replace("\\", "/")]
+        last = frames[-1] if frames else traceback.extract_tb(self.error.__traceback__)[-1]
+        module = last.filename.replace("\\", "/").rsplit("/hustings/", 1)[-1]
+        return type(self.error).__name__, module, last.name
 
 
 def case(target: Target, seeds: list[Layout], i: int, seed: int = 0) -> Layout:
