@@ -78,7 +78,7 @@ def test_config_aliases_not_a_list_of_names(tmp_path):
 def test_config_file_path_too_long_for_the_system(tmp_path):
     p = _config(tmp_path, {"provider": "genericCsv", "filePath": "x" * 5000,
                            "firstVoteColumnIndex": "1", "firstVoteRowIndex": "2"})
-    assert f"cvrFileSources[0].filePath '{'x' * 76}...: " in config_error(p)
+    assert f"cvrFileSources[0].filePath '{'x' * 56}...: " in config_error(p)
 
 
 def test_config_max_rankings_above_the_limit(tmp_path):

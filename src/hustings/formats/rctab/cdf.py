@@ -26,7 +26,7 @@ from typing import Any
 
 from hustings.formats.rctab.config import UWI, CvrSource
 from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver
-from hustings.formats.rctab.errors import CvrError
+from hustings.formats.rctab.errors import CvrError, shown
 
 # XML elements that may repeat, so they are always lists in the JSON shape
 _LISTS = {"CVR", "CVRSnapshot", "CVRContest", "CVRContestSelection", "SelectionPosition",
@@ -160,13 +160,9 @@ def _objects(obj: dict, key: str, path: Path, where: str) -> list[dict]:
     items = _list(obj, key)
     for j, item in enumerate(items):
         if not isinstance(item, dict):
-            raise CvrError(path, f"{where}{key}[{j}]", f"{_short(item)}", f"a {key} object")
+            raise CvrError(path, f"{where}{key}[{j}]", shown(item), f"a {key} object")
     return items
 
-
-def _short(v: Any, limit: int = 60) -> str:
-    text = repr(v)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _list(obj: Any, key: str) -> list[Any]:

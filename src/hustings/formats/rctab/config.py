@@ -27,7 +27,7 @@ from hustings.counting import (
     TieBreakMode,
 )
 from hustings.formats.ballot_file import MAX_RANKS
-from hustings.formats.rctab.errors import ConfigError
+from hustings.formats.rctab.errors import ConfigError, shown
 
 UWI = "Undeclared Write-ins"  # RCTab's pseudo-candidate for undeclared write-ins
 
@@ -132,13 +132,13 @@ class _Checker:
     def __init__(self) -> None:
         self.problems: list[str] = []
 
-    def table(self, obj: Mapping, key: str, where: str) -> Mapping:
+    def table(self, obj: Mapping, key: str) -> Mapping:
         """An object member that must itself be an object (absent or null: empty)."""
         v = obj.get(key)
         if v is None:
             return {}
         if not isinstance(v, dict):
-            self.problems.append(f"{key} is {_short(v)}; expected an object")
+            self.problems.append(f"{key} is {shown(v)}; expected an object")
             return {}
         return v
 
@@ -148,7 +148,7 @@ class _Checker:
         if v is None:
             return ()
         if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-            self.problems.append(f"{where}.{key} is {_short(v)}; expected a list of strings")
+            self.problems.append(f"{where}.{key} is {shown(v)}; expected a list of strings")
             return ()
         return tuple(x.strip() for x in v if x.strip())
 
@@ -157,7 +157,7 @@ class _Checker:
         if v is None:
             return default
         if isinstance(v, bool) or not isinstance(v, str | int):
-            self.problems.append(f"{where}.{key} is {_short(v)}; expected a string")
+            self.problems.append(f"{where}.{key} is {shown(v)}; expected a string")
             return default
         return str(v)
 
@@ -165,7 +165,7 @@ class _Checker:
         v = obj.get(key, False)
         if not isinstance(v, bool):
             self.problems.append(
-                f"{where}.{key} is {_short(v)}; expected true or false (a JSON boolean)")
+                f"{where}.{key} is {shown(v)}; expected true or false (a JSON boolean)")
             return False
         return v
 
@@ -184,13 +184,13 @@ class _Checker:
                     self.problems.append(f"{where}.{key} is missing; expected a whole number")
                 return None
         if isinstance(v, bool) or not isinstance(v, int | str):
-            self.problems.append(f"{where}.{key} is {_short(v)}; expected a whole number")
+            self.problems.append(f"{where}.{key} is {shown(v)}; expected a whole number")
             return None
         try:
             n = int(v)
         except ValueError:  # not digits, or more digits than Python converts
             alt = f" or {' / '.join(repr(w) for w in words)}" if words else ""
-            self.problems.append(f"{where}.{key} is {_short(v)}; expected a whole number{alt}")
+            self.problems.append(f"{where}.{key} is {shown(v)}; expected a whole number{alt}")
             return None
         if n < low or (high is not None and n > high):
             span = f"a whole number >= {low}" if high is None else f"{low}..{high}"
@@ -201,7 +201,7 @@ class _Checker:
     def choice(self, obj: Mapping, key: str, where: str, options: Mapping[str, Any]) -> str | None:
         v = obj.get(key)
         if not isinstance(v, str) or v not in options:
-            said = "is missing" if v is None else f"is {_short(v)}"
+            said = "is missing" if v is None else f"is {shown(v)}"
             listed = ", ".join(sorted(options))
             self.problems.append(f"{where}.{key} {said}; expected one of {listed}")
             return None
@@ -221,7 +221,7 @@ def read_config(
     if not isinstance(raw, dict):
         raise ConfigError(path, ["top level is not an object; expected {...}"])
     ck = _Checker()
-    out = _output(ck.table(raw, "outputSettings", "config"), ck)
+    out = _output(ck.table(raw, "outputSettings"), ck)
     cands = _candidates(raw.get("candidates"), ck)
     sources = _sources(raw.get("cvrFileSources"), path.parent, substitutes or {}, ck)
     rules_raw = raw.get("rules")
@@ -282,7 +282,7 @@ def _candidates(items: Any, ck: _Checker) -> tuple[CandidateSpec, ...]:
     for i, c in enumerate(items):
         w = f"candidates[{i}]"
         if not isinstance(c, dict):
-            ck.problems.append(f"{w} is {_short(c)}; expected an object")
+            ck.problems.append(f"{w} is {shown(c)}; expected an object")
             continue
         name = ck.text(c, "name", w).strip()
         if not name:
@@ -307,7 +307,7 @@ def _sources(
     for i, s in enumerate(items):
         w = f"cvrFileSources[{i}]"
         if not isinstance(s, dict):
-            ck.problems.append(f"{w} is {_short(s)}; expected an object")
+            ck.problems.append(f"{w} is {shown(s)}; expected an object")
             continue
         provider = ck.choice(s, "provider", w, dict.fromkeys(PROVIDERS))
         file_path = ck.text(s, "filePath", w).strip()
@@ -316,7 +316,7 @@ def _sources(
             continue
         resolved = Path(substitutes[file_path]) if file_path in substitutes else folder / file_path
         if not (_exists(resolved) or (provider == "ess" and _exists(_rendering(resolved)))):
-            ck.problems.append(f"{w}.filePath {_short(file_path)}: {_short(str(resolved))} "
+            ck.problems.append(f"{w}.filePath {shown(file_path)}: {shown(str(resolved))} "
                                "does not exist")
         tabular = provider in ("ess", "genericCsv")
         first_col = ck.integer(s, "firstVoteColumnIndex", w, low=1, required=tabular)
@@ -352,11 +352,6 @@ def _exists(path: Path) -> bool:
     except (OSError, ValueError):
         return False
 
-
-def _short(v: Any, limit: int = 80) -> str:
-    """A value as the config wrote it, shortened for a one-line message."""
-    text = repr(v)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _rendering(path: Path) -> Path:

@@ -25,7 +25,7 @@ from typing import Any
 
 from hustings.formats.rctab.config import CvrSource
 from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver
-from hustings.formats.rctab.errors import CvrError
+from hustings.formats.rctab.errors import CvrError, shown
 
 _EXPORT = re.compile(r"^CvrExport(?:_(\d+))?\.json$")
 
@@ -89,7 +89,7 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
                         at_mark = f"{at}.Marks[{m_no}]"
                         cand_id, rank = _number(mark.get("CandidateId")), _number(mark.get("Rank"))
                         if cand_id is None or rank is None or rank < 1:
-                            raise CvrError(path, at_mark, f"mark {_short(mark)}",
+                            raise CvrError(path, at_mark, f"mark {shown(mark)}",
                                            "CandidateId and Rank as whole numbers, Rank ≥ 1")
                         if cand_id not in cache:
                             cache[cand_id] = resolver.candidate(str(cand_id), at_mark)
@@ -134,7 +134,7 @@ def _names(path: Path) -> dict[int, str]:
     for j, p in enumerate(_objects(_json(path), "List", path, "")):
         key = p.get("Id")
         if not _whole(key):
-            raise CvrError(path, f"List[{j}].Id", _short(key), "a whole-number Id")
+            raise CvrError(path, f"List[{j}].Id", shown(key), "a whole-number Id")
         out[key] = str(p.get("Description", key))
     return out
 
@@ -146,10 +146,10 @@ def _objects(obj: dict, key: str, path: Path, where: str) -> list[dict]:
     if items is None:
         return []
     if not isinstance(items, list):
-        raise CvrError(path, f"{where}{key}", _short(items), "a list of objects")
+        raise CvrError(path, f"{where}{key}", shown(items), "a list of objects")
     for j, item in enumerate(items):
         if not isinstance(item, dict):
-            raise CvrError(path, f"{where}{key}[{j}]", _short(item), "an object")
+            raise CvrError(path, f"{where}{key}[{j}]", shown(item), "an object")
     return items
 
 
@@ -157,7 +157,7 @@ def _ids(value: Any, path: Path, where: str) -> set[int]:
     if value is None:
         return set()
     if not isinstance(value, list) or not all(_whole(x) for x in value):
-        raise CvrError(path, f"{where}.OutstackConditionIds", _short(value),
+        raise CvrError(path, f"{where}.OutstackConditionIds", shown(value),
                        "a list of whole-number ids")
     return set(value)
 
@@ -179,7 +179,3 @@ def _number(v: Any) -> int | None:
 def _get(names: dict[int, str], key: Any) -> str | None:
     return names.get(key) if _whole(key) else None
 
-
-def _short(v: Any, limit: int = 60) -> str:
-    text = repr(v)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
