@@ -47,7 +47,7 @@ import pyarrow.csv as pacsv
 
 from hustings.counting import BLANK, Ballots
 from hustings.counting.ballots import RANK_DTYPE
-from hustings.formats.ballot_csv import RANK_COLUMN
+from hustings.formats.ballot_csv import RANK_COLUMN, rank_number
 from hustings.formats.ballot_file import MAX_RANKS, MAX_WEIGHT, BallotFile
 from hustings.formats.csv_blocks import blocks
 from hustings.formats.csv_cells import unneutralise
@@ -189,8 +189,14 @@ def _columns(path: Path, header: list[str]) -> tuple[list[str], str | None, str 
         key = col.strip().lower()
         m = RANK_COLUMN.fullmatch(key)
         if m:
-            # Bounded before any use: the number sizes the checks below and the arrays.
-            rank = _rank_number(path, col, m.group(2))
+            # Bounded before any use: the number sizes the checks below and the arrays
+            # (rank_number counts the digits before it converts them).
+            rank = rank_number(key)
+            if rank is None:
+                shown = col.strip() if len(col.strip()) <= 40 else col.strip()[:37] + "..."
+                raise CsvFormatError(path, 1, f"rank column {shown!r}",
+                                     f"at most {MAX_RANKS} ranks (rank columns "
+                                     f"pref1..pref{MAX_RANKS})")
             ranked.setdefault(m.group(1), {})[rank] = col
         elif key == "weight":
             weight = col
@@ -210,16 +216,6 @@ def _columns(path: Path, header: list[str]) -> tuple[list[str], str | None, str 
         dup = next(c for c in header if header.count(c) > 1)
         raise CsvFormatError(path, 1, f"column {dup!r} appears twice", "unique column names")
     return [numbered[k] for k in sorted(numbered)], weight, section
-
-
-def _rank_number(path: Path, column: str, digits: str) -> int:
-    """A rank column's number, refused above ``MAX_RANKS`` (read digit count first, so
-    ``pref`` and twenty nines is never turned into a number)."""
-    if len(digits.lstrip("0")) > len(str(MAX_RANKS)) or int(digits) > MAX_RANKS:
-        shown = column.strip() if len(column) <= 40 else column.strip()[:37] + "..."
-        raise CsvFormatError(path, 1, f"rank column {shown!r}",
-                             f"at most {MAX_RANKS} ranks (rank columns pref1..pref{MAX_RANKS})")
-    return int(digits)
 
 
 def _parse(path: Path, block, header, ranks_cols, weight_col, section_col) -> pa.Table:
