@@ -70,6 +70,27 @@ def _csv_seeds() -> list[Layout]:
     return seeds
 
 
+def _college_seeds() -> list[Layout]:
+    """Ballots for the example college's rules: a section column, labels of each section."""
+    return [{"case.csv": b"ballot_id,section,pref1,pref2,pref3,weight\n"
+                         b"1,MP,Alex Ashby,Bea Brown,,1\n2,MEP,Cal Carter,,,2\n"
+                         b"3,Members,Dee Dhillon,Alex Ashby,Bea Brown,1\n4,CLP,Bea Brown,,,1\n"
+                         b"5,TU,Cal Carter,Dee Dhillon,,3\n6,Affiliates,Alex Ashby,,,1\n"},
+            {"case.csv": b"section,rank1,rank2\nMember,Alex Ashby,\nUnion,Bea Brown,Cal Carter\n"
+                         b"MP, Dee Dhillon ,\n"}]
+
+
+def _run_college(folder: Path) -> object:
+    """The CLI's path for ``hustings count --rules``: declared candidates, rows placed in
+    the rules' sections by label (``readers.read_ballots``)."""
+    from hustings.config import load_election
+    from hustings.formats.readers import Source, read_ballots
+
+    election = load_election(REPO / "examples/college/election.toml")
+    return read_ballots([Source(folder / "case.csv")], candidates=election.candidates,
+                        plan=election.plan)
+
+
 def _blt_seeds() -> list[Layout]:
     seeds = [{"case.blt": b'4 2\n-4\n3 1 2 0\n1 3=4 2 0\n2 1 - 3 0\n0\n"Alice"\n"Bob"\n'
                           b'"Carol Ann"\n"Dan"\n"Club committee"\n'}]
@@ -270,6 +291,7 @@ def _json_structured(data: bytes, rng: random.Random) -> bytes | None:
 
 TARGETS: tuple[Target, ...] = (
     Target("csv", _csv_seeds, _read("case.csv"), _format_error, csv_structured),
+    Target("csv-college", _college_seeds, _run_college, _format_error, csv_structured),
     Target("blt", _blt_seeds, _read("case.blt"), _format_error),
     Target("preflib-soi", _preflib_seeds("soi"), _read("case.soi"), _format_error),
     Target("preflib-toi", _preflib_seeds("toi"), _read("case.toi"), _format_error),
