@@ -269,6 +269,9 @@ def _toml(path: str | Path, text: str) -> dict[str, Any]:
         m = TOML_WHERE.fullmatch(str(e))
         what, line = (m.group(1), int(m.group(2))) if m else (str(e), None)
         raise ConfigError(path, line, what.lower(), "valid TOML") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(path, None, "arrays or tables nested too deeply",
+                          "valid TOML nested a few levels") from None
 
 
 def _preset_name(path: Path, data: dict[str, Any]) -> str | None:

@@ -19,6 +19,15 @@ from hustings.formats.errors import FormatError, SectionLabelError
 
 ONE_SECTION = ("all",)
 
+# Limits every reader holds to, checked where a file states a size and before anything is
+# allocated from it (a 30-byte header must not ask for gigabytes).
+# A ballot has at most MAX_RANKS ranks: far above any real contest (Labour's most crowded
+# ballot had 10 names, RCTab's test contests up to 15), so no real file meets it.
+MAX_RANKS = 1000
+# A row's weight (the number of identical ballots it stands for) has at most 15 digits:
+# exact in int64 with room for a count to add many of them up.
+MAX_WEIGHT = 10**15 - 1
+
 
 @dataclass(frozen=True, eq=False)
 class BallotFile:

@@ -10,7 +10,12 @@ The file::
   candidate names, surrounding spaces ignored; an empty cell is a rank not marked);
 * optional ``weight`` (a whole number >= 1: the row stands for that many identical ballots)
   and ``section`` (a label, e.g. ``MP``; the rules say which section it belongs to);
-* any other column (``ballot_id``, ``voter``...) is ignored.
+* any other column (``ballot_id``, ``voter``...) is ignored;
+* at most ``MAX_RANKS`` rank columns (checked on the header, before anything is
+  allocated: a header ``pref1,pref50000000`` is refused at once);
+* a cell written by a Hustings CSV writer may start with a quote that neutralises a
+  formula (``'=HYPERLINK(...)``, see ``formats.csv_cells``): that one quote is dropped on
+  reading, so names round-trip.
 
 Speed: pyarrow parses on all cores and dictionary-encodes the rank columns, so a column
 of ten million names arrives as small integer codes plus a dictionary of a dozen names;
@@ -30,7 +35,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 from collections.abc import Callable, Sequence
 from functools import partial
 from os import PathLike
@@ -43,13 +47,15 @@ import pyarrow.csv as pacsv
 
 from hustings.counting import BLANK, Ballots
 from hustings.counting.ballots import RANK_DTYPE
-from hustings.formats.ballot_file import BallotFile
+from hustings.formats.ballot_csv import RANK_COLUMN, rank_number
+from hustings.formats.ballot_file import MAX_RANKS, MAX_WEIGHT, BallotFile
 from hustings.formats.csv_blocks import blocks
+from hustings.formats.csv_cells import unneutralise
 from hustings.formats.errors import CsvFormatError
 
 HEADER_EXPECTED = "a header with rank columns pref1..prefN or rank1..rankN"
 WEIGHT_EXPECTED = "a whole number ≥ 1"
-RANK_COLUMN = re.compile(r"(pref|rank)(\d+)", re.IGNORECASE)
+WEIGHT_RANGE = f"a whole number from 1 to {MAX_WEIGHT}"
 # Binary, not string: pyarrow then skips UTF-8 validation of every cell; we decode only the
 # dictionary's few distinct values (and rescan for the line if one is not UTF-8).
 _DICT = pa.dictionary(pa.int32(), pa.binary())
@@ -84,14 +90,16 @@ def read_csv(
     names = _Names(path, candidates)
     labels: dict[str, int] = {}
     with path.open("rb") as f:
-        cap = _most_rows(os.fstat(f.fileno()).st_size - data_start, len(header))
+        data_bytes = os.fstat(f.fileno()).st_size - data_start
+        cap = _most_rows(data_bytes, len(header))
         ranks = np.empty((cap, len(ranks_cols)), dtype=RANK_DTYPE)
         weights = np.empty(cap if weight_col else 0, np.int64)
         sections = np.empty(cap if section_col else 0, np.int16)
         scratch = np.empty((len(ranks_cols), 0), dtype=RANK_DTYPE)
         f.seek(data_start)
         n = 0
-        for block in blocks(f, block_bytes):
+        # A small file needs no 32 MiB buffer (blocks() grows it if the file grows).
+        for block in blocks(f, max(1, min(block_bytes, data_bytes + 1))):
             table = _parse(path, block, header, ranks_cols, weight_col, section_col)
             del block
             m = table.num_rows
@@ -167,7 +175,11 @@ def _read_header(path: Path) -> tuple[list[str], int]:
     if "\0" in text:
         raise CsvFormatError(path, 1, "binary data, not text",
                              f"a CSV file with {HEADER_EXPECTED}")
-    return next(csv.reader([text.rstrip("\r")]), []), len(first) + len(newline)
+    try:
+        header = next(csv.reader([text.rstrip("\r")]), [])
+    except csv.Error as e:  # e.g. a cell over the csv module's field size limit
+        raise CsvFormatError(path, 1, f"unreadable header ({e})", HEADER_EXPECTED) from None
+    return header, len(first) + len(newline)
 
 
 def _columns(path: Path, header: list[str]) -> tuple[list[str], str | None, str | None]:
@@ -177,7 +189,15 @@ def _columns(path: Path, header: list[str]) -> tuple[list[str], str | None, str 
         key = col.strip().lower()
         m = RANK_COLUMN.fullmatch(key)
         if m:
-            ranked.setdefault(m.group(1), {})[int(m.group(2))] = col
+            # Bounded before any use: the number sizes the checks below and the arrays
+            # (rank_number counts the digits before it converts them).
+            rank = rank_number(key)
+            if rank is None:
+                shown = col.strip() if len(col.strip()) <= 40 else col.strip()[:37] + "..."
+                raise CsvFormatError(path, 1, f"rank column {shown!r}",
+                                     f"at most {MAX_RANKS} ranks (rank columns "
+                                     f"pref1..pref{MAX_RANKS})")
+            ranked.setdefault(m.group(1), {})[rank] = col
         elif key == "weight":
             weight = col
         elif key == "section":
@@ -187,9 +207,9 @@ def _columns(path: Path, header: list[str]) -> tuple[list[str], str | None, str 
         raise CsvFormatError(path, 1, what, HEADER_EXPECTED)
     (prefix, numbered), = ranked.items()
     if sorted(numbered) != list(range(1, len(numbered) + 1)):
-        missing = sorted(set(range(1, max(numbered) + 1)) - set(numbered))
+        missing = next((k for k in range(1, max(numbered) + 1) if k not in numbered), 0)
         raise CsvFormatError(
-            path, 1, f"rank column {prefix}{missing[0] if missing else 0} missing or misnumbered",
+            path, 1, f"rank column {prefix}{missing} missing or misnumbered",
             f"{prefix}1..{prefix}{max(numbered)} with none missing",
         )
     if len(set(header)) != len(header):
@@ -254,21 +274,26 @@ def _line_of_row(path: Path, row: int) -> int:
     """The line where data row ``row`` (0-based) starts, skipping blank lines as pyarrow does."""
     with path.open(newline="", encoding="utf-8-sig", errors="replace") as f:
         reader = csv.reader(f)
-        next(reader, None)
-        start, seen = reader.line_num + 1, -1
-        for record in reader:
-            if record:
-                seen += 1
-                if seen == row:
-                    return start
+        start, seen = 1, -1
+        try:
+            next(reader, None)
             start = reader.line_num + 1
+            for record in reader:
+                if record:
+                    seen += 1
+                    if seen == row:
+                        return start
+                start = reader.line_num + 1
+        except csv.Error:  # pyarrow read what the csv module will not: the best we know
+            return start
     return start
 
 
 def _decode(path: Path, width: int, dictionary: pa.Array) -> list[str]:
-    """A chunk's distinct cell values as text, spaces trimmed."""
+    """A chunk's distinct cell values as text, spaces trimmed and one neutralising quote
+    dropped (see ``formats.csv_cells``)."""
     try:
-        return [v.decode("utf-8").strip() for v in dictionary.to_pylist()]
+        return [unneutralise(v.decode("utf-8").strip()).strip() for v in dictionary.to_pylist()]
     except UnicodeDecodeError:
         raise _locate(path, width, "invalid UTF-8") from None
 
@@ -359,11 +384,13 @@ class _Names:
 def _weights(column: pa.ChunkedArray, path, line_of) -> np.ndarray:
     """A block's weights, or an error naming the line of the first bad one."""
     text = pc.utf8_trim_whitespace(column)
-    good = pc.match_substring_regex(text, r"^[0-9]{1,15}$")
+    good = pc.match_substring_regex(text, rf"^[0-9]{{1,{len(str(MAX_WEIGHT))}}}$")
     if not pc.all(good).as_py():
         row = pc.index(good, False).as_py()
         bad = column[row].as_py()
-        raise CsvFormatError(path, line_of(row), f"weight {bad!r}", WEIGHT_EXPECTED)
+        too_big = bad.strip().isascii() and bad.strip().isdigit()  # too many digits
+        raise CsvFormatError(path, line_of(row), f"weight {bad!r}",
+                             WEIGHT_RANGE if too_big else WEIGHT_EXPECTED)
     weights = pc.cast(text, pa.int64()).to_numpy()
     if len(weights) and weights.min() < 1:
         row = int(np.argmin(weights))

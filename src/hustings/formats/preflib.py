@@ -22,7 +22,7 @@ from os import PathLike
 from pathlib import Path
 
 from hustings.counting import Ballots
-from hustings.formats.ballot_file import BallotFile, read_text
+from hustings.formats.ballot_file import MAX_RANKS, MAX_WEIGHT, BallotFile, read_text
 from hustings.formats.errors import PreflibFormatError
 
 NAME = re.compile(r"#\s*ALTERNATIVE NAME (\d+):\s*(.*)", re.IGNORECASE)
@@ -35,6 +35,7 @@ def read_preflib(path: str | PathLike[str]) -> BallotFile:
     path = Path(path)
     text = read_text(path, PreflibFormatError, "PrefLib")
     names: dict[int, str] = {}
+    seen: dict[str, int] = {}  # name -> the line naming it
     rows: list[list[int | frozenset[int]]] = []
     weights: list[int] = []
     starts: list[int] = []
@@ -45,13 +46,18 @@ def read_preflib(path: str | PathLike[str]) -> BallotFile:
         if line.startswith("#"):
             m = NAME.fullmatch(line)
             if m:
-                names[int(m.group(1))] = m.group(2).strip()
+                name = m.group(2).strip()
+                if name in seen:  # two numbers, one name: their marks could not be told apart
+                    raise PreflibFormatError(path, number, f"alternative name {name!r} again "
+                                             f"(first on line {seen[name]})", "unique names")
+                seen[name] = number
+                names[_alternative(path, number, m.group(1))] = name
             continue
         m = ROW.fullmatch(line)
         if not m:
             raise PreflibFormatError(path, number, f"row {line!r}", ROW_EXPECTED)
         rows.append(_ranking(path, number, m.group(2)))
-        weights.append(int(m.group(1)))
+        weights.append(_count(path, number, m.group(1)))
         starts.append(number)
     if not names:
         raise PreflibFormatError(path, None, "no alternative names",
@@ -74,6 +80,26 @@ def read_preflib(path: str | PathLike[str]) -> BallotFile:
     return BallotFile(str(path), ballots, None, starts.__getitem__)
 
 
+def _alternative(path: Path, number: int, digits: str) -> int:
+    """An alternative's number; more than 9 digits is no real file's (and a long enough
+    string of digits is more than Python will turn into an int)."""
+    if not digits.isdecimal() or len(digits.lstrip("0")) > 9:
+        shown = digits if len(digits) <= 30 else digits[:27] + "..."
+        raise PreflibFormatError(path, number, f"alternative number {shown}",
+                                 "an alternative number of at most 9 digits")
+    return int(digits)
+
+
+def _count(path: Path, number: int, digits: str) -> int:
+    """A row's count, at most ``MAX_WEIGHT`` (ballots are int64: a bigger count would
+    overflow, so it is refused here, naming the line)."""
+    if len(digits.lstrip("0")) > len(str(MAX_WEIGHT)):
+        shown = digits if len(digits) <= 30 else digits[:27] + "..."
+        raise PreflibFormatError(path, number, f"count {shown}",
+                                 f"a whole number from 0 to {MAX_WEIGHT}")
+    return int(digits)
+
+
 def _ranking(path: Path, number: int, text: str) -> list[frozenset[int]]:
     marks: list[frozenset[int]] = []
     rest = text.replace(" ", "")
@@ -82,9 +108,12 @@ def _ranking(path: Path, number: int, text: str) -> list[frozenset[int]]:
         m = MARK.match(rest, pos)
         members = (m.group(1) if m and m.group(1) is not None else m.group(2)) if m else None
         items = members.split(",") if members is not None else []
-        if not m or not items or not all(x.isdigit() for x in items):
+        if not m or not items or not all(x.isdecimal() for x in items):
             raise PreflibFormatError(path, number, f"ranking {text!r}", ROW_EXPECTED)
-        marks.append(frozenset(int(x) for x in items))
+        marks.append(frozenset(_alternative(path, number, x) for x in items))
+        if len(marks) > MAX_RANKS:
+            raise PreflibFormatError(path, number, f"a ranking of more than {MAX_RANKS} ranks",
+                                     f"at most {MAX_RANKS} ranks")
         pos = m.end()
         if pos < len(rest):
             if rest[pos] != ",":

@@ -14,11 +14,11 @@ Columns: ``round, section, candidate, votes, share, status``.
 
 from __future__ import annotations
 
-import csv
 import io
 from fractions import Fraction
 
 from hustings.counting import EXHAUSTED, Result, Round
+from hustings.formats import csv_cells
 from hustings.formats.figures import decimal_text, percent, votes_text
 
 COLUMNS = ("round", "section", "candidate", "votes", "share", "status")
@@ -56,5 +56,5 @@ def _status(rnd: Round, name: str) -> str:
 
 def csv_text(result: Result) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows(result))
+    csv_cells.writer(buffer, lineterminator="\n").writerows(rows(result))
     return buffer.getvalue()

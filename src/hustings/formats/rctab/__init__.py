@@ -14,6 +14,9 @@ Providers (one module each): ``ess`` (xlsx and CSV renderings), ``generic_csv``,
 ``dominion`` (single and multi-file JSON exports), ``hart`` (a folder of per-ballot XML).
 
 Errors: ``hustings.formats.rctab.errors`` (every one a ``hustings.formats.errors.FormatError``).
+Each reader checks the shape of what it reads (an object where an object belongs, a whole
+number where a rank belongs) and raises ``CvrError`` naming file and place; nothing here
+catches ``AttributeError``/``KeyError``/``TypeError``, so a bug in a reader surfaces as one.
 """
 
 from __future__ import annotations
@@ -97,15 +100,10 @@ def load_contest(
     for source in config.sources:
         first_chunk = len(builder.chunks)
         reader = resolver.for_source(source)
-        try:
-            READERS[source.provider](source, reader, builder, config.max_rankings)
-        except (AttributeError, KeyError, TypeError, ValueError, IndexError) as e:
-            # A structure the reader did not expect (a list where an object belongs, a
-            # missing key): still the user's file, so still one line, never a traceback.
-            raise CvrError(source.path, None,
-                           f"unexpected structure ({type(e).__name__}: {e})",
-                           f"a {source.provider} cast-vote-record file as RCTab reads it",
-                           ) from e
+        # No catch-all here: each reader checks the shape of what it reads where it reads
+        # it and raises a CvrError naming file and place, so an AttributeError or KeyError
+        # escaping a reader is a bug in the reader, and surfaces as one.
+        READERS[source.provider](source, reader, builder, config.max_rankings)
         for chunk in builder.chunks[first_chunk:]:
             chunk.raw_names = reader.raw
     out = config.output

@@ -26,7 +26,7 @@ from typing import Any
 
 from hustings.formats.rctab.config import UWI, CvrSource
 from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver
-from hustings.formats.rctab.errors import CvrError
+from hustings.formats.rctab.errors import CvrError, shown
 
 # XML elements that may repeat, so they are always lists in the JSON shape
 _LISTS = {"CVR", "CVRSnapshot", "CVRContest", "CVRContestSelection", "SelectionPosition",
@@ -42,18 +42,19 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
     ids: list[str] = []
     vendor: list[str | None] = []
     precincts: list[str | None] = []
-    for i, cvr in enumerate(_list(doc, "CVR")):
+    for i, cvr in enumerate(_objects(doc, "CVR", path, "")):
         where = f"CVR[{i}]"
         snapshot = _current_snapshot(cvr, path, where)
         if snapshot is None:
             continue
-        contests = [c for c in _list(snapshot, "CVRContest")
+        contests = [c for c in _objects(snapshot, "CVRContest", path, f"{where}.CVRSnapshot.")
                     if _text(c.get("ContestId")) == contest_id]
         if not contests:
             continue
         marks: dict[int, list[int]] = {}
         for c in contests:
-            for k, sel in enumerate(_list(c, "CVRContestSelection")):
+            for k, sel in enumerate(_objects(c, "CVRContestSelection", path,
+                                             f"{where}.CVRContest.")):
                 sel_id = _text(sel.get("ContestSelectionId"))
                 if not sel_id:
                     continue  # an unresolved write-in without a selection: not a mark
@@ -62,7 +63,8 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
                                    f"ContestSelectionId {sel_id!r} is not a selection of "
                                    f"contest {source.contest_id!r}",
                                    "an id listed under Election.Contest.ContestSelection")
-                for pos in _list(sel, "SelectionPosition"):
+                for pos in _objects(sel, "SelectionPosition", path,
+                                    f"{where}.CVRContestSelection[{k}]."):
                     if _text(pos.get("HasIndication", "yes")) != "yes":
                         continue
                     rank_text = _text(pos.get("Rank", "1"))
@@ -87,15 +89,16 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
 def load(path: Path) -> dict[str, Any]:
     """A CDF file as the JSON-shaped dict, whichever encoding it is in."""
     if path.suffix.lower() == ".xml":
+        root = parse_xml(path, "a well-formed CDF XML document")
         try:
-            root = ET.parse(path).getroot()
-        except ET.ParseError as e:
-            line, col = e.position
-            raise CvrError(path, line, f"malformed XML at column {col} ({e})",
-                           "a well-formed CDF XML document") from None
-        except OSError as e:
-            raise CvrError(path, None, f"cannot read ({e})", "a CDF XML file") from None
-        return _element(root)  # type: ignore[return-value]
+            doc = _element(root)
+        except RecursionError:
+            raise CvrError(path, None, "elements nested too deeply",
+                           "a CDF XML document") from None
+        if not isinstance(doc, dict):
+            raise CvrError(path, _local(root.tag), "an empty document element",
+                           "a CastVoteRecordReport element") from None
+        return doc
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
@@ -103,6 +106,9 @@ def load(path: Path) -> dict[str, Any]:
                        "a CDF JSON document") from None
     except (OSError, UnicodeDecodeError) as e:
         raise CvrError(path, None, f"cannot read ({e})", "a CDF JSON file") from None
+    except (ValueError, RecursionError) as e:  # a huge number; nesting too deep
+        raise CvrError(path, None, f"unreadable JSON ({type(e).__name__})",
+                       "a CDF JSON document") from None
     if not isinstance(doc, dict):
         raise CvrError(path, "$", "top level is not an object", "a CastVoteRecordReport object")
     return doc
@@ -132,6 +138,31 @@ def _element(e: ET.Element) -> dict[str, Any] | str:
         else:
             out[name] = value
     return out
+
+
+def parse_xml(path: Path, expected: str) -> ET.Element:
+    """An XML file's root, or a CvrError naming the line (ElementTree raises ParseError,
+    LookupError for an unknown encoding, ValueError for one expat does not support)."""
+    try:
+        return ET.parse(path).getroot()
+    except ET.ParseError as e:
+        line, col = e.position
+        raise CvrError(path, line, f"malformed XML at column {col} ({e})", expected) from None
+    except (LookupError, ValueError) as e:
+        raise CvrError(path, 1, f"XML declaration: {e}", expected) from None
+    except OSError as e:
+        raise CvrError(path, None, f"cannot read ({e})", expected) from None
+
+
+def _objects(obj: dict, key: str, path: Path, where: str) -> list[dict]:
+    """``obj[key]`` as a list of objects (one object is a list of one; absent: empty); a
+    member of another type is an error naming where it is."""
+    items = _list(obj, key)
+    for j, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise CvrError(path, f"{where}{key}[{j}]", shown(item), f"a {key} object")
+    return items
+
 
 
 def _list(obj: Any, key: str) -> list[Any]:
@@ -170,22 +201,24 @@ def _selections(
     for e in _list(doc, "Election"):
         for c in _list(e, "Candidate"):
             if isinstance(c, dict):
-                names[c.get("@id", "")] = _text(c.get("Name"))
+                names[_text(c.get("@id"))] = _text(c.get("Name"))
         for k in _list(e, "Contest"):
-            if isinstance(k, dict) and source.contest_id in (_text(k.get("Name")), k.get("@id")):
+            if isinstance(k, dict) and source.contest_id in (_text(k.get("Name")),
+                                                             _text(k.get("@id"))):
                 contest = k
     if contest is None:
         raise CvrError(path, "Election[].Contest", f"no contest named {source.contest_id!r}",
                        "the config's contestId to equal a Contest Name or @id")
     out: dict[str, Callable[[], int]] = {}
-    for j, sel in enumerate(_list(contest, "ContestSelection")):
-        where = f"Election.Contest[{contest.get('@id')}].ContestSelection[{j}]"
+    at = f"Election.Contest[{_text(contest.get('@id'))}]."
+    for j, sel in enumerate(_objects(contest, "ContestSelection", path, at)):
+        where = f"{at}ContestSelection[{j}]"
         ids = [_text(x) for x in _list(sel, "CandidateIds")]
         name = names.get(ids[0], "") if ids else ""
         write_in = _text(sel.get("IsWriteIn")) == "true" or not name
-        out[sel.get("@id", "")] = functools.cache(
+        out[_text(sel.get("@id"))] = functools.cache(
             functools.partial(_lookup, resolver, path, where, None if write_in else name))
-    return contest.get("@id", ""), out
+    return _text(contest.get("@id")), out
 
 
 def _lookup(resolver: SourceResolver, path: Path, where: str, name: str | None) -> int:

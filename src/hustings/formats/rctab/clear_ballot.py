@@ -38,11 +38,13 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
         contest = ":".join(parts[1:-4])
         if contest != source.contest_id:
             continue
-        try:
-            rank = int(parts[-4])
-        except ValueError:
-            raise CvrError(path, 1, f"column {j + 1} header {h!r}: rank {parts[-4]!r}",
-                           "a whole number") from None
+        rank_text = parts[-4].strip()
+        if (not (rank_text.isascii() and rank_text.isdigit()) or len(rank_text) > 9
+                or int(rank_text) < 1):
+            shown = rank_text if len(rank_text) <= 20 else rank_text[:17] + "..."
+            raise CvrError(path, 1, f"column {j + 1} header: rank {shown!r}",
+                           "a whole number ≥ 1")
+        rank = int(rank_text)
         choices.append((j, rank, resolver.candidate(parts[-2], 1)))
     if not choices:
         raise CvrError(path, 1, f"no choice columns for contest {source.contest_id!r}",
@@ -62,7 +64,12 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
             elif v not in ("", "0"):
                 raise CvrError(path, line, f"column {j + 1} holds {v!r}", "0 or 1")
         ballots.append({r: resolver.overvote(c) for r, c in marks.items()})
-        precincts.append(row[col["PrecinctID"]] if "PrecinctID" in col else "")
-        ids.append(row[col["BallotID"]] if "BallotID" in col else str(line - 1))
+        precincts.append(_cell(row, col.get("PrecinctID")))
+        ids.append(_cell(row, col.get("BallotID")) or str(line - 1))
     builder.add_ballots(ballots, precincts=precincts if "PrecinctID" in col else None, ids=ids,
                         source=source)
+
+
+def _cell(row: list[str], j: int | None) -> str:
+    """A cell of a named column; a row cut short has an empty one."""
+    return row[j] if j is not None and j < len(row) else ""

@@ -26,7 +26,8 @@ from hustings.counting import (
     TieBreak,
     TieBreakMode,
 )
-from hustings.formats.rctab.errors import ConfigError
+from hustings.formats.ballot_file import MAX_RANKS
+from hustings.formats.rctab.errors import ConfigError, shown
 
 UWI = "Undeclared Write-ins"  # RCTab's pseudo-candidate for undeclared write-ins
 
@@ -131,19 +132,40 @@ class _Checker:
     def __init__(self) -> None:
         self.problems: list[str] = []
 
+    def table(self, obj: Mapping, key: str) -> Mapping:
+        """An object member that must itself be an object (absent or null: empty)."""
+        v = obj.get(key)
+        if v is None:
+            return {}
+        if not isinstance(v, dict):
+            self.problems.append(f"{key} is {shown(v)}; expected an object")
+            return {}
+        return v
+
+    def names(self, obj: Mapping, key: str, where: str) -> tuple[str, ...]:
+        """A list of strings (absent or null: none), each trimmed, blanks dropped."""
+        v = obj.get(key)
+        if v is None:
+            return ()
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            self.problems.append(f"{where}.{key} is {shown(v)}; expected a list of strings")
+            return ()
+        return tuple(x.strip() for x in v if x.strip())
+
     def text(self, obj: Mapping, key: str, where: str, default: str = "") -> str:
         v = obj.get(key, default)
         if v is None:
             return default
         if isinstance(v, bool) or not isinstance(v, str | int):
-            self.problems.append(f"{where}.{key} is {v!r}; expected a string")
+            self.problems.append(f"{where}.{key} is {shown(v)}; expected a string")
             return default
         return str(v)
 
     def flag(self, obj: Mapping, key: str, where: str) -> bool:
         v = obj.get(key, False)
         if not isinstance(v, bool):
-            self.problems.append(f"{where}.{key} is {v!r}; expected true or false (a JSON boolean)")
+            self.problems.append(
+                f"{where}.{key} is {shown(v)}; expected true or false (a JSON boolean)")
             return False
         return v
 
@@ -162,13 +184,13 @@ class _Checker:
                     self.problems.append(f"{where}.{key} is missing; expected a whole number")
                 return None
         if isinstance(v, bool) or not isinstance(v, int | str):
-            self.problems.append(f"{where}.{key} is {v!r}; expected a whole number")
+            self.problems.append(f"{where}.{key} is {shown(v)}; expected a whole number")
             return None
         try:
             n = int(v)
-        except ValueError:
+        except ValueError:  # not digits, or more digits than Python converts
             alt = f" or {' / '.join(repr(w) for w in words)}" if words else ""
-            self.problems.append(f"{where}.{key} is {v!r}; expected a whole number{alt}")
+            self.problems.append(f"{where}.{key} is {shown(v)}; expected a whole number{alt}")
             return None
         if n < low or (high is not None and n > high):
             span = f"a whole number >= {low}" if high is None else f"{low}..{high}"
@@ -178,8 +200,8 @@ class _Checker:
 
     def choice(self, obj: Mapping, key: str, where: str, options: Mapping[str, Any]) -> str | None:
         v = obj.get(key)
-        if v not in options:
-            said = "is missing" if v is None else f"is {v!r}"
+        if not isinstance(v, str) or v not in options:
+            said = "is missing" if v is None else f"is {shown(v)}"
             listed = ", ".join(sorted(options))
             self.problems.append(f"{where}.{key} {said}; expected one of {listed}")
             return None
@@ -195,17 +217,11 @@ def read_config(
     conformance suite feeds one CVR rendering to the 13 identical copies of the scale case).
     """
     path = Path(path)
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(path, ["file not found"]) from None
-    except json.JSONDecodeError as e:
-        where = f"line {e.lineno} column {e.colno}"
-        raise ConfigError(path, [f"{where}: {e.msg}; expected JSON"]) from None
+    raw = load_json(path)
     if not isinstance(raw, dict):
         raise ConfigError(path, ["top level is not an object; expected {...}"])
     ck = _Checker()
-    out = _output(raw.get("outputSettings") or {}, ck)
+    out = _output(ck.table(raw, "outputSettings"), ck)
     cands = _candidates(raw.get("candidates"), ck)
     sources = _sources(raw.get("cvrFileSources"), path.parent, substitutes or {}, ck)
     rules_raw = raw.get("rules")
@@ -217,6 +233,31 @@ def read_config(
         raise ConfigError(path, ck.problems)
     assert config is not None
     return config
+
+
+def load_json(path: Path) -> Any:
+    """The config file's JSON, or a ConfigError saying why it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, ["file not found"]) from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(path, [f"not UTF-8 text at byte offset {e.start}; expected a UTF-8 JSON "
+                                 "file"]) from None
+    except OSError as e:
+        raise ConfigError(path, [f"cannot open: {e.strerror}; expected a readable JSON "
+                                 "file"]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        where = f"line {e.lineno} column {e.colno}"
+        raise ConfigError(path, [f"{where}: {e.msg}; expected JSON"]) from None
+    except ValueError as e:  # a number of more digits than Python converts
+        raise ConfigError(path, [f"{e}; expected JSON numbers of at most 4300 "
+                                 "digits"]) from None
+    except RecursionError:
+        raise ConfigError(path, ["arrays or objects nested too deeply; expected an "
+                                 "RCTab config"]) from None
 
 
 def _output(o: Mapping, ck: _Checker) -> OutputSettings:
@@ -241,13 +282,13 @@ def _candidates(items: Any, ck: _Checker) -> tuple[CandidateSpec, ...]:
     for i, c in enumerate(items):
         w = f"candidates[{i}]"
         if not isinstance(c, dict):
-            ck.problems.append(f"{w} is {c!r}; expected an object")
+            ck.problems.append(f"{w} is {shown(c)}; expected an object")
             continue
         name = ck.text(c, "name", w).strip()
         if not name:
             ck.problems.append(f"{w}.name is empty; expected a candidate name")
             continue
-        aliases = tuple(a.strip() for a in (c.get("aliases") or []) if str(a).strip())
+        aliases = ck.names(c, "aliases", w)
         for n in dict.fromkeys((name, *aliases)):
             if n in seen:
                 ck.problems.append(f"{w}: name or alias {n!r} is used twice; expected unique names")
@@ -266,7 +307,7 @@ def _sources(
     for i, s in enumerate(items):
         w = f"cvrFileSources[{i}]"
         if not isinstance(s, dict):
-            ck.problems.append(f"{w} is {s!r}; expected an object")
+            ck.problems.append(f"{w} is {shown(s)}; expected an object")
             continue
         provider = ck.choice(s, "provider", w, dict.fromkeys(PROVIDERS))
         file_path = ck.text(s, "filePath", w).strip()
@@ -274,8 +315,9 @@ def _sources(
             ck.problems.append(f"{w}.filePath is missing; expected a CVR file or folder")
             continue
         resolved = Path(substitutes[file_path]) if file_path in substitutes else folder / file_path
-        if not (resolved.exists() or (provider == "ess" and _rendering(resolved).exists())):
-            ck.problems.append(f"{w}.filePath {file_path!r}: {resolved} does not exist")
+        if not (_exists(resolved) or (provider == "ess" and _exists(_rendering(resolved)))):
+            ck.problems.append(f"{w}.filePath {shown(file_path)}: {shown(str(resolved))} "
+                               "does not exist")
         tabular = provider in ("ess", "genericCsv")
         first_col = ck.integer(s, "firstVoteColumnIndex", w, low=1, required=tabular)
         first_row = ck.integer(s, "firstVoteRowIndex", w, low=1, required=tabular)
@@ -302,6 +344,16 @@ def _sources(
     return tuple(out)
 
 
+def _exists(path: Path) -> bool:
+    """Whether a path from the config names something; a name the system cannot even look
+    up (too long, a NUL byte in it) names nothing."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
+
 def _rendering(path: Path) -> Path:
     """The suite's CSV rendering of an ES&S workbook: ``<name>.xlsx.csv``."""
     return path.with_name(path.name + ".csv")
@@ -323,6 +375,9 @@ def _rules(
     places = ck.integer(r, "decimalPlacesForVoteArithmetic", w, low=1,
                         high=MAX_DECIMAL_PLACES, required=True)
     max_rank = ck.integer(r, "maxRankingsAllowed", w, low=1, words=("max",), required=True)
+    if isinstance(max_rank, int) and max_rank > MAX_RANKS:  # the width of every ballot array
+        ck.problems.append(f"rules.maxRankingsAllowed is {max_rank}; expected 'max' or at "
+                           f"most {MAX_RANKS} (Hustings' limit on ranks)")
     max_skip = ck.integer(r, "maxSkippedRanksAllowed", w, low=0, words=("unlimited",),
                           required=True)
     stop_after = ck.integer(r, "stopTabulationEarlyAfterRound", w, low=1)

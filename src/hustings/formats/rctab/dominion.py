@@ -25,7 +25,7 @@ from typing import Any
 
 from hustings.formats.rctab.config import CvrSource
 from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver
-from hustings.formats.rctab.errors import CvrError
+from hustings.formats.rctab.errors import CvrError, shown
 
 _EXPORT = re.compile(r"^CvrExport(?:_(\d+))?\.json$")
 
@@ -60,7 +60,7 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
     cache: dict[int, int] = {}
     for path in exports:
         doc = _json(path)
-        for i, session in enumerate(doc.get("Sessions", [])):
+        for i, session in enumerate(_objects(doc, "Sessions", path, "")):
             where = f"Sessions[{i}]"
             record = session.get("Original")
             if not isinstance(record, dict):
@@ -74,37 +74,37 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
                     continue
             marks: dict[int, list[int]] = {}
             found = False
-            for c_no, card in enumerate(record.get("Cards", [])):
-                for k_no, contest in enumerate(card.get("Contests", [])):
+            for c_no, card in enumerate(_objects(record, "Cards", path, f"{where}.")):
+                at_card = f"{where}.Cards[{c_no}]."
+                for k_no, contest in enumerate(_objects(card, "Contests", path, at_card)):
                     if contest.get("Id") != contest_id:
                         continue
-                    if invalid & set(contest.get("OutstackConditionIds", [])):
+                    at = f"{at_card}Contests[{k_no}]"
+                    if invalid & _ids(contest.get("OutstackConditionIds"), path, at):
                         continue  # Dominion says the contest is not validly on this card
                     found = True
-                    for m_no, mark in enumerate(contest.get("Marks", [])):
+                    for m_no, mark in enumerate(_objects(contest, "Marks", path, f"{at}.")):
                         if mark.get("IsAmbiguous"):
                             continue
-                        at = f"{where}.Cards[{c_no}].Contests[{k_no}].Marks[{m_no}]"
-                        try:
-                            cand_id = int(mark["CandidateId"])
-                            rank = int(mark["Rank"])
-                        except (KeyError, TypeError, ValueError):
-                            raise CvrError(path, at, f"mark {mark!r}",
-                                           "CandidateId and Rank as whole numbers") from None
+                        at_mark = f"{at}.Marks[{m_no}]"
+                        cand_id, rank = _number(mark.get("CandidateId")), _number(mark.get("Rank"))
+                        if cand_id is None or rank is None or rank < 1:
+                            raise CvrError(path, at_mark, f"mark {shown(mark)}",
+                                           "CandidateId and Rank as whole numbers, Rank ≥ 1")
                         if cand_id not in cache:
-                            cache[cand_id] = resolver.candidate(str(cand_id), at)
+                            cache[cand_id] = resolver.candidate(str(cand_id), at_mark)
                         marks.setdefault(rank, []).append(cache[cand_id])
             if not found:
                 continue
             ballots.append({r: resolver.overvote(m) for r, m in marks.items()})
-            precincts.append(precinct_of.get(record.get("PrecinctId")))
+            precincts.append(_get(precinct_of, record.get("PrecinctId")))
             tab, batch, rec_id = (str(session.get(k, "")) for k in
                                   ("TabulatorId", "BatchId", "RecordId"))
             ids.append(f"{tab}-{batch}-{rec_id}")
             extra["tabulator"].append(tab)
             extra["batch"].append(batch)
             extra["vendor"].append(rec_id)
-            extra["portion"].append(portion_of.get(record.get("PrecinctPortionId")))
+            extra["portion"].append(_get(portion_of, record.get("PrecinctPortionId")))
     builder.add_ballots(ballots, ids=ids, precincts=precincts if any(precincts) else None,
                         source=source, extra=extra)
 
@@ -117,6 +117,9 @@ def _json(path: Path) -> dict[str, Any]:
                        "a Dominion JSON export") from None
     except (OSError, UnicodeDecodeError) as e:
         raise CvrError(path, None, f"cannot read ({e})", "a Dominion JSON export") from None
+    except (ValueError, RecursionError) as e:  # a huge number; nesting too deep
+        raise CvrError(path, None, f"unreadable JSON ({type(e).__name__})",
+                       "a Dominion JSON export") from None
     if not isinstance(doc, dict):
         raise CvrError(path, "$", "top level is not an object", "a Dominion JSON object")
     return doc
@@ -127,4 +130,52 @@ def _names(path: Path) -> dict[int, str]:
     older exports have no precinct data."""
     if not path.exists():
         return {}
-    return {p["Id"]: p.get("Description", str(p["Id"])) for p in _json(path).get("List", [])}
+    out: dict[int, str] = {}
+    for j, p in enumerate(_objects(_json(path), "List", path, "")):
+        key = p.get("Id")
+        if not _whole(key):
+            raise CvrError(path, f"List[{j}].Id", shown(key), "a whole-number Id")
+        out[key] = str(p.get("Description", key))
+    return out
+
+
+def _objects(obj: dict, key: str, path: Path, where: str) -> list[dict]:
+    """``obj[key]`` as a list of objects (absent or null: empty); anything else is an
+    error naming where it is."""
+    items = obj.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise CvrError(path, f"{where}{key}", shown(items), "a list of objects")
+    for j, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise CvrError(path, f"{where}{key}[{j}]", shown(item), "an object")
+    return items
+
+
+def _ids(value: Any, path: Path, where: str) -> set[int]:
+    if value is None:
+        return set()
+    if not isinstance(value, list) or not all(_whole(x) for x in value):
+        raise CvrError(path, f"{where}.OutstackConditionIds", shown(value),
+                       "a list of whole-number ids")
+    return set(value)
+
+
+def _whole(v: Any) -> bool:
+    """A JSON whole number (Dominion writes ids and ranks as numbers, never strings)."""
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _number(v: Any) -> int | None:
+    """A whole number written as a JSON number or a string of digits; None otherwise."""
+    if _whole(v):
+        return v
+    if isinstance(v, str) and v.strip().isascii() and v.strip().isdigit() and len(v) < 19:
+        return int(v)
+    return None
+
+
+def _get(names: dict[int, str], key: Any) -> str | None:
+    return names.get(key) if _whole(key) else None
+

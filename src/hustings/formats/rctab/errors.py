@@ -21,8 +21,15 @@ one class and prints one line, exit status 2)::
 from __future__ import annotations
 
 from os import PathLike
+from typing import Any
 
 from hustings.formats.errors import FormatError
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as a file wrote it, shortened to fit a one-line message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class RctabError(FormatError):

@@ -42,12 +42,16 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
     if path.suffix.lower() == ".xlsx" and not path.exists() and rendering(path).exists():
         path = rendering(path)
     first_row = source.first_vote_row or 1
+    first_col = (source.first_vote_column or 1) - 1
+    # Columns past these are never read: a cell at column XFD must not make every row
+    # 16,384 cells wide.
+    needed = max(first_col + max_rankings, source.precinct_column or 0,
+                 source.batch_column or 0, source.id_column or 0)
     if path.suffix.lower() == ".xlsx":
-        columns = _xlsx_columns(path, first_row)
+        columns = _xlsx_columns(path, first_row, needed)
     else:
         columns = _csv_columns(path, first_row)
     n = len(columns[0]) if columns else 0
-    first_col = (source.first_vote_column or 1) - 1
     last_col = min(len(columns), first_col + max_rankings)
     ranks = np.full((n, max(1, last_col - first_col)), BLANK, dtype=RANK_DTYPE)
     for j in range(first_col, last_col):
@@ -113,7 +117,7 @@ def _csv_columns(path: Path, first_row: int) -> list[pa.Array]:
     try:
         with path.open(newline="", encoding="utf-8") as f:
             header = next(csv.reader(f), [])
-    except (OSError, UnicodeDecodeError) as e:
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
         raise CvrError(path, None, f"cannot read: {e}",
                        "a UTF-8 CSV rendering of an ES&S sheet") from None
     width = len(header)
@@ -135,8 +139,9 @@ def _csv_columns(path: Path, first_row: int) -> list[pa.Array]:
     return [table.column(i).combine_chunks() for i in range(width)]
 
 
-def _xlsx_columns(path: Path, first_row: int) -> list[pa.Array]:
-    """The first worksheet's columns from the ``first_row``-th ``<row>`` element on.
+def _xlsx_columns(path: Path, first_row: int, needed: int) -> list[pa.Array]:
+    """The first worksheet's first ``needed`` columns from the ``first_row``-th ``<row>``
+    element on.
 
     RCTab turns every ``<row>`` element into a ballot and nothing else: rows absent from the
     sheet XML are not ballots, even when a sheet jumps from row 18 to row 1048575. openpyxl's
@@ -153,19 +158,22 @@ def _xlsx_columns(path: Path, first_row: int) -> list[pa.Array]:
             wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises several unrelated types for a bad file
         raise CvrError(path, None, f"cannot open workbook ({e})", "an .xlsx workbook") from None
-    rows: list[dict[int, object]] = []
     try:
         ws = wb.worksheets[0]
         with ws._get_source() as src:
             parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
                                      date_formats=wb._date_formats,
                                      timedelta_formats=wb._timedelta_formats)
-            for k, (_, cells) in enumerate(parser.parse(), start=1):
-                if k >= first_row:
-                    rows.append({c["column"]: c["value"] for c in cells})
+            parsed = [cells for _, cells in parser.parse()]
+    except Exception as e:  # noqa: BLE001 - openpyxl's sheet parser has no error tree:
+        # bad XML, a bad cell reference or number each raise a different builtin type.
+        # Only that third-party call is inside this try; our own code below is not.
+        raise CvrError(path, None, f"cannot read the first worksheet ({type(e).__name__}: "
+                       f"{str(e)[:120]})", "an .xlsx workbook") from None
     finally:
         wb.close()
-    width = max((max(r, default=0) for r in rows), default=0)
+    rows = [{c["column"]: c["value"] for c in cells} for cells in parsed[first_row - 1:]]
+    width = min(needed, max((max(r, default=0) for r in rows), default=0))
     cols = [[_cell_text(r.get(j)) for r in rows] for j in range(1, width + 1)]
     return [pa.array(c, type=pa.string()) for c in cols]
 

@@ -29,7 +29,6 @@ entries numbered in the order a ``java.util.HashMap`` of their names iterates, a
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from pathlib import Path
@@ -40,6 +39,7 @@ from fractions import Fraction
 import numpy as np
 
 from hustings.counting import BLANK, OVERVOTE, OVERVOTE_SET_BASE, Ballots, Result, count
+from hustings.formats import csv_cells
 from hustings.formats.rctab import RctabContest
 from hustings.formats.figures import votes_text
 from hustings.formats.rctab.config import UWI
@@ -54,7 +54,7 @@ def rctab_cvr_csv(contest: RctabContest) -> str:
     ballots = contest.ballots
     names = ballots.candidates
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = csv_cells.writer(out, lineterminator="\n")
     w.writerow(HEADER + [f"Rank {k}" for k in range(1, width + 1)])
     row_no = 0
     for part in contest.sources_read:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from hustings.formats.rctab.cdf import parse_xml
 from hustings.formats.rctab.config import CvrSource
 from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver
 from hustings.formats.rctab.errors import CvrError
@@ -77,11 +78,4 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
 
 
 def _parse(path: Path) -> ET.Element:
-    try:
-        return ET.parse(path).getroot()
-    except ET.ParseError as e:
-        line, col = e.position
-        raise CvrError(path, line, f"malformed XML at column {col} ({e})",
-                       "a Hart Cvr XML document") from None
-    except OSError as e:
-        raise CvrError(path, None, f"cannot read ({e})", "a Hart Cvr XML file") from None
+    return parse_xml(path, "a Hart Cvr XML document")

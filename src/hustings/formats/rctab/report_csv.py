@@ -26,12 +26,12 @@ with three columns per round (votes, % of vote, transfer to the next round). As 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from fractions import Fraction
 
 from hustings.counting import RESIDUAL, InactiveReason, Method, Result, Round
+from hustings.formats import csv_cells
 from hustings.formats.figures import votes_text
 from hustings.formats.rctab import RctabContest
 from hustings.formats.rctab.export import java_hash_order
@@ -102,7 +102,7 @@ def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
     places = rules.decimal_places
     single = contest.config.winner_mode == "singleWinnerMajority"
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = csv_cells.writer(out, lineterminator="\n")
     meta = contest.metadata
     final = rounds[-1].threshold if rounds else Fraction(0)
     if rules.method is Method.BOTTOMS_UP_PERCENTAGE:
