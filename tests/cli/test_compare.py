@@ -1,0 +1,31 @@
+"""``hustings compare`` on the real 2010 PLP ballots: the published figures."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from hustings.cli import main
+
+
+def test_compare_plp(shared):
+    path = shared / "data" / "labour" / "labour-2010-plp-ballots.csv"
+    out = CliRunner().invoke(main, ["compare", str(path)])
+    assert out.exit_code == 0, out.output
+    text = out.output
+    assert "Alternative vote: David Miliband (round 4: David Miliband 140, Ed Miliband 122)" \
+        in text
+    assert "First past the post: David Miliband (round 1: David Miliband 111" in text
+    assert "Condorcet winner: David Miliband, beating every rival head to head: " \
+        "140-122 over Ed Miliband" in text
+    assert "Margin: exactly 9 ballot(s)" in text and "10 changed elect Ed Miliband" in text
+
+
+def test_compare_bad_file_is_one_line_and_exit_2(tmp_path):
+    out = CliRunner().invoke(main, ["compare", str(tmp_path / "nope.csv")])
+    assert out.exit_code == 2
+    assert "Traceback" not in out.output
+
+
+def test_compare_help_ends_in_an_example():
+    out = CliRunner().invoke(main, ["compare", "--help"])
+    assert out.output.rstrip().endswith("--seats 3")
