@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 from itertools import combinations_with_replacement, permutations
 
 
@@ -28,7 +28,7 @@ def possible_winners(sections, weights, candidates):
     return _winners(frozen, tuple(weights), frozenset(candidates))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _winners(sections, weights, continuing):
     if len(continuing) == 1:
         return frozenset(continuing)

@@ -70,10 +70,11 @@ class DistanceModel:
     solves: int = 0
     _others: dict = field(default_factory=dict)
 
-    def solve(self, conditions: Sequence[Condition], *, want_solution: bool
-              ) -> tuple[float, Solution | None]:
+    def solve(self, conditions: Sequence[Condition], *, want_solution: bool,
+              relaxed: bool = False) -> tuple[float, Solution | None]:
         """(a lower bound on the ballots to change, or inf; an optimal change if asked and
-        proven optimal)."""
+        proven optimal). ``relaxed``: solve the LP relaxation only (a weaker lower bound,
+        several times faster: what the search's inner nodes need)."""
         self.solves += 1
         conditions = list(conditions)
         groups: dict[tuple, Counter] = {}
@@ -112,7 +113,7 @@ class DistanceModel:
         res = milp(
             c=np.array([1.0] * n_y + [0.0] * n_x),
             constraints=constraints,
-            integrality=np.ones(n_y + n_x),
+            integrality=np.zeros(n_y + n_x) if relaxed else np.ones(n_y + n_x),
             bounds=Bounds(np.zeros(n_y + n_x), np.array(sizes + [cap] * n_x, dtype=float)),
             options={"time_limit": self.time_limit, "presolve": True},
         )
@@ -120,10 +121,10 @@ class DistanceModel:
             return INFEASIBLE, None
         if res.status != 0:  # stopped early: the dual bound is still a valid lower bound
             bound = getattr(res, "mip_dual_bound", None)
-            return (math.ceil(bound - 1e-6) if bound is not None and bound == bound
+            return (math.ceil(bound - 1e-6) if bound is not None and math.isfinite(bound)
                     else 0.0), None
         value = math.ceil(res.fun - 1e-6)
-        if not want_solution:
+        if not want_solution or relaxed:
             return value, None
         v = np.rint(res.x).astype(np.int64).tolist()
         removed: list[tuple[Preference, int]] = []

@@ -15,8 +15,9 @@ whatever way ties are broken; it is the margin or a little more (2010 PLP: 9 and
   bound is not below the best full order found is pruned.
 * **Beyond 6**: the same search with a budget of ILP solves; when the budget runs out the
   answer is an **upper bound**, the best of the *winner-elimination upper bound* (the
-  count's own eliminations, then the winner eliminated in some round: one ILP per round)
-  and the best full elimination order the search found. ``Margin.exact`` says which.
+  count's own eliminations, then the winner eliminated in some round: one ILP per round),
+  the count's own order with each rival last, and the best full elimination order the
+  search found. ``Margin.exact`` says which.
 * **Electoral college**: :func:`college_margins` asks, per section, how many ballots of
   that section alone must change (the other sections' ballots as cast). ``None`` when no
   change in that section can do it.
@@ -32,7 +33,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-
 from fractions import Fraction
 
 from hustings.analysis.distance import (
@@ -53,8 +53,9 @@ NODE_BUDGET = 400  # ILP solves allowed beyond EXACT_LIMIT before settling for a
 BRANCH_AND_BOUND = ("exact: branch-and-bound over elimination orders with an ILP per "
                     "order suffix (Magrino et al. 2011; Blom, Stuckey and Teague 2016)")
 WINNER_ELIMINATION = ("upper bound: winner elimination (the count's own eliminations, then "
-                      "the winner eliminated; Magrino et al. 2011) and the best elimination "
-                      "order found in {n} ILP solves")
+                      "the winner eliminated; Magrino et al. 2011), the count's order with "
+                      "each rival last, and the best elimination order found in {n} ILP "
+                      "solves")
 
 
 @dataclass(frozen=True)
@@ -123,10 +124,13 @@ def _margin(rules: Rules, ballots: Ballots, section: int, result: Result | None,
     eliminated = _count_order(result, profile)
     budget = None if k <= exact_limit else node_budget
     tie = _Search(DistanceModel(profile, section, rules.ballot_rules.max_rankings), k, w)
+    final = _final_losers(result, profile, winner)
+    tie.count_orders(eliminated, final)
     tie.winner_elimination(eliminated)
     complete = tie.run(budget)
     strict = _Search(DistanceModel(profile, section, rules.ballot_rules.max_rankings,
                                    strict=True), k, w, floor=tie.value if complete else 0)
+    strict.count_orders(eliminated, final)
     strict.winner_elimination(eliminated)
     complete = strict.run(budget) and complete
     solves = tie.model.solves + strict.model.solves
@@ -158,6 +162,14 @@ def _count_order(result: Result, profile: Profile) -> list[int]:
     return [index[c] for r in result.rounds for c in r.eliminated if c in index]
 
 
+def _final_losers(result: Result, profile: Profile, winner: str) -> list[int]:
+    """The last round's candidates other than the winner, lowest first."""
+    last = result.rounds[-1].tally
+    index = {c: i for i, c in enumerate(profile.candidates)}
+    return [index[c] for c in sorted(last, key=lambda c: (last[c], c))
+            if c != winner and c in index]
+
+
 class _Search:
     """Branch-and-bound over elimination-order suffixes (depth first, best child first)."""
 
@@ -167,6 +179,7 @@ class _Search:
         self.best: tuple[Solution, tuple[int, ...], int] | None = None
         self.value = INFEASIBLE
         self.floor = floor  # known lower bound: stop on reaching it
+        self.runners_up: list[int] = []  # the count's eliminations, last out first
 
     def _offer(self, conditions: Sequence[Condition], order: tuple[int, ...]) -> None:
         value, solution = self.model.solve(conditions, want_solution=True)
@@ -176,6 +189,9 @@ class _Search:
     def winner_elimination(self, eliminated: list[int]) -> None:
         """Upper bound: the count's own eliminations, then the winner out in round r."""
         everyone = frozenset(range(self.k))
+        # never eliminated (the final round's losers) first, then the latest eliminated
+        self.runners_up = [c for c in range(self.k) if c not in eliminated] + \
+            list(reversed(eliminated))
         for r in range(len(eliminated) + 1):
             prefix = eliminated[:r]
             conditions, cont = [], everyone
@@ -185,10 +201,23 @@ class _Search:
             order = tuple(prefix) + (self.winner,) + tuple(sorted(cont))
             self._offer(conditions, order)
 
+    def count_orders(self, eliminated: list[int], final: list[int]) -> None:
+        """Upper bound: for each other candidate c, the count's own order with c last and the
+        winner just before it (``final``: the last round's losers, lowest first)."""
+        for c in range(self.k):
+            if c == self.winner:
+                continue
+            order = [e for e in eliminated + final if e not in (c, self.winner)]
+            order += [self.winner, c]
+            self._offer(_suffix_conditions(tuple(order)), tuple(order))
+
     def run(self, budget: int | None) -> bool:
         """Search; True when it finished (the best found is then the margin)."""
-        stack = [(0.0, (c,)) for c in range(self.k) if c != self.winner]
-        stack.reverse()
+        # Try the runner-up as winner first: its orders are likeliest to be cheap, and a
+        # good order found early prunes the rest.
+        first = [c for c in self.runners_up if c != self.winner]
+        first += [c for c in range(self.k) if c != self.winner and c not in first]
+        stack = [(0.0, (c,)) for c in reversed(first)]
         while stack and self.value > self.floor:
             bound, suffix = stack.pop()
             if bound >= self.value:
@@ -204,7 +233,7 @@ class _Search:
                 if len(child) == self.k:
                     self._offer(conditions, child)
                     continue
-                value, _ = self.model.solve(conditions, want_solution=False)
+                value, _ = self.model.solve(conditions, want_solution=False, relaxed=True)
                 if value < self.value:
                     children.append((value, child))
             stack.extend(sorted(children, reverse=True))

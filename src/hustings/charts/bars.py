@@ -83,8 +83,8 @@ def bar_spec(rnd: RoundData, view: View, title: str) -> dict:
                    f"{figure(view.turnout, False)}")
     chart = alt.layer(*layers).properties(
         width=WIDTH, height=max(60, 26 * len(values)),
-        title=alt.Title(title, subtitle=sub or ["weighted shares of the college, % "
-                                                "(each section's votes re-based each round)"],
+        title=alt.Title(title, subtitle=sub or [("weighted shares of the college, % "
+                                                 "(each section's votes re-based each round)")],
                         anchor="start"),
     )
     return chart.to_dict()
