@@ -111,4 +111,27 @@ def test_college_has_a_weighted_view_and_one_per_section(tmp_path):
     svg = bar_svg(rnd, weighted)
     assert "weighted shares" in svg
     assert png(svg)[:8] == b"\x89PNG\r\n\x1a\n"
-    sankey_svg(data, WEIGHTED)
+    section = rnd.view("Members")
+    assert not section.percent and section.threshold == sum(v for _, v in section.tally) / 2
+    assert "Half the section's votes" in [r["candidate"] for r in bar_table(rnd, section)]
+
+
+def test_weighted_sankey_bands_are_each_sections_transfers_in_college_points():
+    """A band of the weighted diagram is votes moved x the points one vote carried in its
+    section that round (100 x weight / the section's continuing votes)."""
+    from hustings.config import load_election
+    from hustings.formats.readers import read_ballots
+
+    election = load_election("examples/college/election.toml")
+    read, _ = read_ballots(list(election.sources), candidates=election.candidates,
+                           plan=election.plan)
+    result = count(election.rules(read.candidates), read)
+    data = from_result(result)
+    drawn = bands(sankey_svg(data, WEIGHTED))
+    for rnd in result.rounds[:-1]:
+        points = {s.name: s.weight * 100 / s.continuing for s in rnd.sections}
+        expected = sum(t.votes * points[t.section] for t in rnd.transfers)
+        assert expected > 0
+        assert sum(b[3] for b in drawn if b[0] == rnd.number and b[4]) == expected
+        for c, v in rnd.tally.items():  # stays and moves add up to the weighted share
+            assert sum(b[3] for b in drawn if b[0] == rnd.number and b[1] == c) == v

@@ -37,7 +37,8 @@ def bar_table(rnd: RoundData, view: View) -> list[dict[str, str]]:
                         "eliminated" if c in rnd.eliminated else "continuing")}
             for c, v in view.tally]
     if view.threshold is not None:
-        rows.append({"candidate": "Threshold", "figure": figure(view.threshold, view.percent),
+        rows.append({"candidate": view.threshold_label,
+                     "figure": figure(view.threshold, view.percent),
                      "status": ""})
     if view.exhausted is not None:
         rows.append({"candidate": "Exhausted", "figure": figure(view.exhausted, False),
@@ -72,8 +73,8 @@ def bar_spec(rnd: RoundData, view: View, title: str) -> dict:
     layers = [bars, labels]
     if view.threshold is not None:
         rule = alt.Chart(alt.Data(values=[{"threshold": float(view.threshold),
-                                           "label": "threshold " + figure(view.threshold,
-                                                                          view.percent)}])
+                                           "label": f"{view.threshold_label} "
+                                                    f"{figure(view.threshold, view.percent)}"}])
                          ).mark_rule(color="#b00020", strokeDash=[4, 3]).encode(
             x=alt.X("threshold:Q", scale=scale), description=alt.Description("label:N"))
         layers.append(rule)

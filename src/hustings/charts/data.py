@@ -15,6 +15,7 @@ from hustings.charts import ChartError
 from hustings.counting import EXHAUSTED, RESIDUAL, Result
 
 WEIGHTED = "College (weighted)"
+HALF = "Half the section's votes"  # the line on a section's chart: the college's is 50%
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class View:
     exhausted: Fraction | None  # ballots no longer counting (None for the weighted view)
     # (source, target, votes or weighted points) moved at the end of the round
     transfers: tuple[tuple[str, str, Fraction], ...] = ()
+    threshold_label: str = "Threshold"  # a college's section: "Half the section's votes"
 
     @property
     def turnout(self) -> Fraction | None:
@@ -83,7 +85,8 @@ def from_result(result: Result, title: str = "Count") -> ChartData:
                           if t.section == s.name and t.votes)
             threshold = s.continuing / 2 if college else rnd.threshold
             views.append(View(s.name if college else "All ballots", False, tally,
-                              threshold, s.exhausted, moved))
+                              threshold, s.exhausted, moved,
+                              HALF if college else "Threshold"))
         rounds.append(RoundData(rnd.number, tuple(views), rnd.elected, rnd.eliminated))
     return ChartData(title, result.rules.candidates, tuple(rounds), college)
 
@@ -122,7 +125,7 @@ def from_report(report: Mapping[str, Any]) -> ChartData:
                                   for tgt, v in m.items())
                     total = sum((v for _, v in votes), Fraction(0))
                     views.append(View(name, False, votes, total / 2,
-                                      Fraction(s["exhausted"]), moved))
+                                      Fraction(s["exhausted"]), moved, HALF))
             else:
                 inactive = sum((Fraction(v) for v in entry.get("inactiveBallots", {}).values()),
                                Fraction(0))

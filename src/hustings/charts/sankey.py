@@ -52,16 +52,25 @@ def sankey_table(data: ChartData, view_name: str) -> list[dict[str, str]]:
             for r, s, t, v, moving in flows(data, view_name) if moving]
 
 
-def _nodes(view: View) -> list[tuple[str, Fraction]]:
+def _nodes(view: View, before: View | None) -> list[tuple[str, Fraction]]:
+    """A round's nodes: its candidates, then the exhausted ballots (votes views: all of
+    them so far; the weighted view: the points that left at the end of the round before,
+    since exhausted ballots hold no share of the college)."""
     nodes = list(view.tally)
-    if view.exhausted:
-        nodes.append((EXHAUSTED, view.exhausted))
+    if view.exhausted is not None:
+        if view.exhausted:
+            nodes.append((EXHAUSTED, view.exhausted))
+    elif before is not None:
+        gone = sum((v for _, t, v in before.transfers if t == EXHAUSTED), Fraction(0))
+        if gone:
+            nodes.append((EXHAUSTED, gone))
     return nodes
 
 
 def sankey_svg(data: ChartData, view_name: str, title: str | None = None) -> str:
     views = [r.view(view_name) for r in data.rounds]
-    biggest = max((sum((v for _, v in _nodes(w)), Fraction(0)) for w in views),
+    columns = [_nodes(w, views[k - 1] if k else None) for k, w in enumerate(views)]
+    biggest = max((sum((v for _, v in nodes), Fraction(0)) for nodes in columns),
                   default=Fraction(1)) or Fraction(1)
     scale = Fraction(HEIGHT) / biggest
     width = COLUMN * max(len(views) - 1, 1) + 260
@@ -74,7 +83,7 @@ def sankey_svg(data: ChartData, view_name: str, title: str | None = None) -> str
         y = TOP
         here = {}
         d.append(draw.Text(f"Round {rnd.number}", 12, x, TOP - 14, font_family="sans-serif"))
-        for name, v in _nodes(view):
+        for name, v in columns[k]:
             h = float(v * scale)
             here[name] = (y, h)
             fill = "#999" if name == EXHAUSTED else "#3b6ea8"
