@@ -31,3 +31,13 @@ def test_chart_of_not_a_report_is_one_line(tmp_path):
 def test_chart_help_ends_in_an_example():
     out = CliRunner().invoke(main, ["chart", "--help"])
     assert out.output.rstrip().endswith("--out charts/")
+
+
+def test_chart_from_ballots_and_rules(tmp_path):
+    out = CliRunner().invoke(main, ["chart", "--rules", "examples/college/election.toml",
+                                    "--out", str(tmp_path), "--no-png"])
+    assert out.exit_code == 0, out.output
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"round-1-college-weighted.svg", "round-1-members.svg",
+            "transfers-college-weighted.svg", "transfers-members.csv"} <= names
+    assert not any(n.endswith(".png") for n in names)

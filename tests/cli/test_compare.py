@@ -29,3 +29,14 @@ def test_compare_bad_file_is_one_line_and_exit_2(tmp_path):
 def test_compare_help_ends_in_an_example():
     out = CliRunner().invoke(main, ["compare", "--help"])
     assert out.output.rstrip().endswith("--seats 3")
+
+
+def test_compare_warns_when_college_sections_have_no_ballots(shared):
+    path = shared / "data" / "labour" / "labour-2010-plp-ballots.csv"
+    out = CliRunner().invoke(main, ["compare", str(path), "--preset", "labour-2010",
+                                    "--no-margin"])
+    assert out.exit_code == 0, out.output
+    assert "note: no ballots in Members, Affiliates" in out.output
+    assert "One member one vote (alternative vote): David Miliband (round 4: " \
+        "David Miliband 140, Ed Miliband 122)" in out.output
+    assert "MPs and MEPs: 266 ballots" in out.output

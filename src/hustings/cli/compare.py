@@ -76,6 +76,14 @@ def compare_command(ballots, rules_path, preset, seats, no_margin):
                        else (margin(first.rules, read, result=first.result),))
     except (FormatError, ConfigError, CountingError, AnalysisError) as e:
         raise CliError(str(e)) from None
+    if rules.is_college:
+        first_round = comparison.outcomes[0].result.rounds[0]
+        empty = [s.name for s in first_round.sections if not s.continuing]
+        if empty:
+            click.echo(f"note: no ballots in {', '.join(empty)}: the college shares are each "
+                       "section's percentage x its weight, so those sections' weight is "
+                       "counted for nobody and a candidate can win on well under 50% of the "
+                       "whole", err=True)
     click.echo(title)
     click.echo("")
     for o in comparison.outcomes:
