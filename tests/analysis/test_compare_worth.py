@@ -100,3 +100,23 @@ def test_one_mp_ballot_is_worth_members_ballots(plp_ballots):
     assert values["MPs and MEPs"].points / values["Members"].points == Fraction(members, 266)
     with pytest.raises(AnalysisError, match="round 9 is not in this count"):
         ballot_values(count(rules, ballots), 9)
+
+
+def test_with_two_candidates_every_rule_agrees():
+    """Property: between two candidates, AV, FPTP and Condorcet are the same majority."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.integers(0, 30), st.integers(0, 30))
+    def check(a, b):
+        if a == b:
+            return
+        cands = ("A", "B")
+        c = compare(Rules(cands), Ballots.from_rankings(cands, [["A", "B"]] * a +
+                                                        [["B", "A"]] * b), seats=1)
+        winner = "A" if a > b else "B"
+        assert {o.winners for o in c.outcomes} == {(winner,)}
+        assert c.get("condorcet").condorcet_winner == winner
+
+    check()

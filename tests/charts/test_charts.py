@@ -135,3 +135,20 @@ def test_weighted_sankey_bands_are_each_sections_transfers_in_college_points():
         assert sum(b[3] for b in drawn if b[0] == rnd.number and b[4]) == expected
         for c, v in rnd.tally.items():  # stays and moves add up to the weighted share
             assert sum(b[3] for b in drawn if b[0] == rnd.number and b[1] == c) == v
+
+
+def test_stv_surplus_transfers_are_drawn():
+    from hustings.counting import RESIDUAL, Method
+
+    cands = ("A", "B", "C", "D")
+    rows = [["A", "B"]] * 7 + [["A", "C"]] * 3 + [["B"]] * 2 + [["C", "B"]] * 3 + [["D"]] * 2
+    from hustings.counting import Ballots
+
+    result = count(Rules(cands, method=Method.STV, seats=2),
+                   Ballots.from_rankings(cands, rows))
+    data = from_result(result)
+    drawn = bands(sankey_svg(data, "All ballots"))
+    for rnd in result.rounds[:-1]:
+        moved = sum(t.votes for t in rnd.transfers if t.target != RESIDUAL)
+        assert sum(b[3] for b in drawn if b[0] == rnd.number and b[4]) == moved
+    assert any(b[1] == "A" and b[4] for b in drawn)  # A's surplus moved on

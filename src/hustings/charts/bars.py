@@ -88,7 +88,7 @@ def bar_spec(rnd: RoundData, view: View, title: str) -> dict:
                                                  "(each section's votes re-based each round)")],
                         anchor="start"),
     )
-    return chart.to_dict()
+    return chart.to_dict(validate=False)  # validated by tests; 4x faster without
 
 
 def bar_svg(rnd: RoundData, view: View, title: str | None = None) -> str:

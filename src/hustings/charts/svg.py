@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 from xml.sax.saxutils import escape, quoteattr
-
-_ids = itertools.count(1)
 
 
 def accessible(svg: str, title: str, desc: str, key: str | None = None) -> str:
     """``svg`` (a document from vl-convert or drawsvg) with role, title and description
     as the first children of the root, referenced by ``aria-labelledby``."""
-    key = key or f"chart{next(_ids)}"
+    # the same chart always gets the same ids (cacheable); different charts, different ids
+    key = key or "chart-" + hashlib.sha256((title + desc + svg).encode()).hexdigest()[:10]
     start = svg.index("<svg")
     end = svg.index(">", start)
     head = svg[start:end]
