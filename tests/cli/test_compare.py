@@ -40,3 +40,21 @@ def test_compare_warns_when_college_sections_have_no_ballots(shared):
     assert "One member one vote (alternative vote): David Miliband (round 4: " \
         "David Miliband 140, Ed Miliband 122)" in out.output
     assert "MPs and MEPs: 266 ballots" in out.output
+
+
+def test_compare_json(shared):
+    import json
+
+    path = shared / "data" / "labour" / "labour-2010-plp-ballots.csv"
+    out = CliRunner().invoke(main, ["compare", str(path), "--output", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    av, fptp, condorcet = data["outcomes"][:3]
+    assert av["figures"] == {"David Miliband": "140", "Ed Miliband": "122"}
+    assert fptp["figures"]["David Miliband"] == "111"
+    assert condorcet["condorcetWinner"] == "David Miliband"
+    assert condorcet["headToHead"][0] == {"rival": "Ed Miliband", "for": 140, "against": 122}
+    assert data["margins"][0]["margin"] == 9 and data["margins"][0]["decisive"] == 10
+    names = data["candidates"]
+    dm, em = names.index("David Miliband"), names.index("Ed Miliband")
+    assert (data["pairwise"][dm][em], data["pairwise"][em][dm]) == (140, 122)

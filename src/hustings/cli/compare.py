@@ -44,6 +44,7 @@ def _fig(value, percent: bool) -> str:
 @click.command("compare", epilog="""\b
 Examples:
     hustings compare ../shared/data/labour/labour-2010-plp-ballots.csv
+    hustings compare ballots.csv --output json --no-margin
     hustings compare --rules examples/college/election.toml --seats 3
 """)
 @click.argument("ballots", nargs=-1, type=click.Path(path_type=Path))
@@ -53,7 +54,9 @@ Examples:
 @click.option("--seats", type=click.IntRange(min=1), default=2, show_default=True,
               help="Seats for the STV comparison (1: no STV row).")
 @click.option("--no-margin", is_flag=True, help="Skip the margin (it solves ILPs).")
-def compare_command(ballots, rules_path, preset, seats, no_margin):
+@click.option("--output", type=click.Choice(("text", "json")), default="text",
+              show_default=True, help="text for people, or json (hustings.analysis.report).")
+def compare_command(ballots, rules_path, preset, seats, no_margin, output):
     """Count BALLOTS under other rules side by side: the college against one member one
     vote; the alternative vote against first past the post, Condorcet (Schulze, with the
     pairwise matrix) and STV. Then the margin: the fewest ballots whose change lets
@@ -76,6 +79,15 @@ def compare_command(ballots, rules_path, preset, seats, no_margin):
                        else (margin(first.rules, read, result=first.result),))
     except (FormatError, ConfigError, CountingError, AnalysisError) as e:
         raise CliError(str(e)) from None
+    values = ballot_values(comparison.outcomes[0].result) if rules.is_college else ()
+    if output == "json":
+        import json
+
+        from hustings.analysis.report import to_dict
+
+        click.echo(json.dumps(to_dict(comparison, margins, values), indent=2,
+                              ensure_ascii=False))
+        return
     if rules.is_college:
         first_round = comparison.outcomes[0].result.rounds[0]
         empty = [s.name for s in first_round.sections if not s.continuing]
@@ -112,7 +124,7 @@ def compare_command(ballots, rules_path, preset, seats, no_margin):
     if rules.is_college:
         click.echo("")
         click.echo("What one ballot was worth (round 1):")
-        for v in ballot_values(comparison.outcomes[0].result):
+        for v in values:
             rel = "" if v.relative is None else f" = {_fig(v.relative, False)} x the least"
             click.echo(f"  {v.section}: {v.ballots} ballots, "
                        f"{_fig(v.points, False) if v.points is not None else '-'} points of "
