@@ -77,44 +77,42 @@ class DistanceModel:
         several times faster: what the search's inner nodes need)."""
         self.solves += 1
         conditions = list(conditions)
-        groups: dict[tuple, Counter] = {}
-        for pref, n in self.profile.counts[self.section].items():
-            sig = tuple(first_in(pref, s) for s, _ in conditions)
-            groups.setdefault(sig, Counter())[pref] += n
-        old = list(groups)
-        new = sorted(self._new_signatures(conditions))
-        sizes = [sum(groups[g].values()) for g in old]
+        if not conditions:
+            return 0.0, (Solution(0, (), ()) if want_solution else None)
+        self._prepare()
+        sig = np.stack([self._firsts(cont) for cont, _ in conditions], axis=1)
+        old, inverse = np.unique(sig, axis=0, return_inverse=True)
+        inverse = inverse.ravel()
+        sizes = np.zeros(len(old), dtype=np.int64)
+        np.add.at(sizes, inverse, self._n)
+        new = np.array(sorted(self._new_signatures(conditions)), dtype=np.int64)
         n_y, n_x = len(old), len(new)
+        college = len(self.profile.counts) > 1
         rows, rhs = [], []
         for r, (cont, out) in enumerate(conditions):
-            total = sum(sizes[i] for i, g in enumerate(old) if g[r] != NONE)
             for other in sorted(cont - {out}):
-                coef = self._row(cont, out, other)  # candidate (or NONE) -> exact weight
-                const = sum((coef(g[r]) * sizes[i] for i, g in enumerate(old)), Fraction(0))
-                terms = [-coef(g[r]) for g in old] + [coef(h[r]) for h in new]
-                row, bound = _integer_row(terms, -const, self.strict)
-                rows.append(row)
-                rhs.append(bound)
-            if len(self.profile.counts) > 1:
+                table = self._table(cont, out, other)  # candidate (NONE: last) -> weight
+                coef_old, coef_new = table[old[:, r]], table[new[:, r]]
+                const = int((coef_old * sizes).sum())
+                # (votes of out - votes of other), weighted: const - coef_old.y + coef_new.x
+                rows.append(np.concatenate([-coef_old, coef_new]).astype(float))
+                rhs.append(-const - 1 if self.strict else -const)
+            if college:
                 # the changed section keeps a continuing ballot (its shares divide by it)
-                terms = [1 if g[r] != NONE else 0 for g in old] + \
-                        [-1 if h[r] != NONE else 0 for h in new]
-                rows.append(terms)
+                total = int(sizes[old[:, r] != NONE].sum())
+                rows.append(np.concatenate([(old[:, r] != NONE).astype(float),
+                                            -(new[:, r] != NONE).astype(float)]))
                 rhs.append(total - 1)
-        if not old:  # nothing to change: the conditions hold already, or never
-            if any(b < 0 for b in rhs):
-                return INFEASIBLE, None
-            return 0.0, (Solution(0, (), ()) if want_solution else None)
-        a = np.array(rows, dtype=float).reshape(len(rows), n_y + n_x)
-        constraints = [LinearConstraint(np.array([[-1.0] * n_y + [1.0] * n_x]), 0, 0)]
-        if rows:
-            constraints.append(LinearConstraint(a, -np.inf, np.array(rhs, dtype=float)))
-        cap = float(sum(sizes))
+        a = np.vstack(rows)
+        constraints = [LinearConstraint(np.array([[-1.0] * n_y + [1.0] * n_x]), 0, 0),
+                       LinearConstraint(a, -np.inf, np.array(rhs, dtype=float))]
+        cap = float(sizes.sum())
         res = milp(
-            c=np.array([1.0] * n_y + [0.0] * n_x),
+            c=np.concatenate([np.ones(n_y), np.zeros(n_x)]),
             constraints=constraints,
             integrality=np.zeros(n_y + n_x) if relaxed else np.ones(n_y + n_x),
-            bounds=Bounds(np.zeros(n_y + n_x), np.array(sizes + [cap] * n_x, dtype=float)),
+            bounds=Bounds(np.zeros(n_y + n_x),
+                          np.concatenate([sizes.astype(float), np.full(n_x, cap)])),
             options={"time_limit": self.time_limit, "presolve": True},
         )
         if res.status == 2:
@@ -128,15 +126,64 @@ class DistanceModel:
             return value, None
         v = np.rint(res.x).astype(np.int64).tolist()
         removed: list[tuple[Preference, int]] = []
-        for g, take in zip(old, v[:n_y]):
-            for pref, n in groups[g].most_common():
+        for gi, take in enumerate(v[:n_y]):
+            members = sorted(np.nonzero(inverse == gi)[0].tolist(),
+                             key=lambda i: (-int(self._n[i]), self._prefs[i]))
+            for i in members:
                 if take <= 0:
                     break
-                k = min(n, take)
-                removed.append((pref, k))
+                k = min(int(self._n[i]), take)
+                removed.append((self._prefs[i], k))
                 take -= k
-        added = [(_ranking(h), k) for h, k in zip(new, v[n_y:]) if k]
+        added = [(_ranking(tuple(h)), k) for h, k in zip(new.tolist(), v[n_y:]) if k]
         return value, Solution(sum(v[:n_y]), tuple(removed), tuple(added))
+
+    def _prepare(self) -> None:
+        """Once: the changed section's preference lists, their counts, and each
+        candidate's position in each (``k`` where unranked)."""
+        if hasattr(self, "_pos"):
+            return
+        counts = self.profile.counts[self.section]
+        k = len(self.profile.candidates)
+        self._prefs = sorted(counts)
+        self._n = np.array([counts[p] for p in self._prefs], dtype=np.int64)
+        self._pos = np.full((len(self._prefs), k), k, dtype=np.int16)
+        for i, pref in enumerate(self._prefs):
+            for j, c in enumerate(pref):
+                self._pos[i, c] = j
+        self._first_cache: dict[frozenset[int], np.ndarray] = {}
+        self._tables: dict[tuple, np.ndarray] = {}
+
+    def _firsts(self, cont: frozenset[int]) -> np.ndarray:
+        """Whom each preference list counts for while ``cont`` continue (NONE: nobody)."""
+        if cont not in self._first_cache:
+            cols = np.array(sorted(cont), dtype=np.int64)
+            sub = self._pos[:, cols]
+            if not len(sub):
+                self._first_cache[cont] = np.zeros(0, dtype=np.int64)
+            else:
+                j = sub.argmin(axis=1)
+                best = sub[np.arange(len(sub)), j]
+                self._first_cache[cont] = np.where(best < self._pos.shape[1], cols[j], NONE)
+        return self._first_cache[cont]
+
+    def _table(self, cont: frozenset[int], out: int, other: int) -> np.ndarray:
+        """Integer weights, per candidate and NONE last (so index -1 is NONE), of one ballot
+        in "votes of ``out`` minus votes of ``other``": exact fractions scaled to whole
+        numbers and divided by their common factor."""
+        key = (cont, out, other)
+        if key not in self._tables:
+            coef = self._row(cont, out, other)
+            k = len(self.profile.candidates)
+            values = [coef(b) for b in range(k)] + [Fraction(0)]
+            scale = math.lcm(*(v.denominator for v in values))
+            ints = [int(v * scale) for v in values]
+            g = math.gcd(*ints) or 1
+            ints = [x // g for x in ints]
+            total = int(self._n.sum()) or 1
+            fits = max(map(abs, ints)) * total < 2**62
+            self._tables[key] = np.array(ints, dtype=np.int64 if fits else object)
+        return self._tables[key]
 
     def _row(self, cont: frozenset[int], out: int, other: int):
         """The weight of one ballot of the changed section counting for b in "votes of
@@ -199,16 +246,3 @@ class DistanceModel:
 def _ranking(sig: tuple[int, ...]) -> Preference:
     """A ranking with this signature: the candidates it counts for, in order."""
     return tuple(dict.fromkeys(c for c in sig if c != NONE))
-
-
-def _integer_row(terms: list[Fraction], bound: Fraction, strict: bool
-                 ) -> tuple[list[int], int]:
-    """``terms . v < bound`` (or ``<=``) over integers ``v`` as ``row . v <= b``, with
-    ``row`` and ``b`` integers (so HiGHS sees no fraction and no strict inequality)."""
-    scale = math.lcm(*(Fraction(t).denominator for t in terms), Fraction(bound).denominator)
-    row = [int(t * scale) for t in terms]
-    b = Fraction(bound) * scale  # a whole number
-    g = math.gcd(*row) or 1
-    # row . v is a multiple of g: "< b" is "<= ceil(b/g) - 1" in units of g, "<= b" "<= floor"
-    limit = math.ceil(b / g) - 1 if strict else math.floor(b / g)
-    return [t // g for t in row], limit

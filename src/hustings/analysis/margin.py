@@ -48,7 +48,7 @@ from hustings.analysis.preferences import Profile, read_profile
 from hustings.counting import Ballots, Method, Result, Rules, count
 
 EXACT_LIMIT = 6  # candidates up to which the search always runs to the end
-NODE_BUDGET = 400  # ILP solves allowed beyond EXACT_LIMIT before settling for a bound
+NODE_BUDGET = 1500  # LP/ILP solves allowed per search beyond EXACT_LIMIT (seconds, not minutes)
 
 BRANCH_AND_BOUND = ("exact: branch-and-bound over elimination orders with an ILP per "
                     "order suffix (Magrino et al. 2011; Blom, Stuckey and Teague 2016)")
@@ -182,6 +182,9 @@ class _Search:
         self.runners_up: list[int] = []  # the count's eliminations, last out first
 
     def _offer(self, conditions: Sequence[Condition], order: tuple[int, ...]) -> None:
+        bound, _ = self.model.solve(conditions, want_solution=False, relaxed=True)
+        if bound >= self.value:  # the LP already shows it cannot do better
+            return
         value, solution = self.model.solve(conditions, want_solution=True)
         if solution is not None and value < self.value:
             self.value, self.best = value, (solution, order, len(conditions))
