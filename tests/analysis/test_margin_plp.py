@@ -104,3 +104,15 @@ def test_beyond_the_exact_limit_the_margin_is_a_named_upper_bound(plp_ballots):
     assert m.method.startswith("upper bound: winner elimination")
     assert m.ballots >= 9 and m.decisive >= 10  # never below the exact figures
     assert m.new_winner != DM  # the decisive change was recounted
+
+
+def test_nine_changed_ballots_make_it_a_tie_ed_miliband_can_win(plp_rows):
+    """The margin's 9, by hand: nine ballots marked only for David Miliband marked instead
+    only for Ed Miliband make the final round 131-131, so Ed Miliband can win on a
+    tie-break (brute force over every tie branch)."""
+    rankings = Counter(tuple(r[f"pref{i}"] for i in range(1, 6) if r[f"pref{i}"])
+                       for r in plp_rows)
+    assert rankings[(DM,)] >= 9
+    rankings[(DM,)] -= 9
+    rankings[(EM,)] += 9
+    assert possible_winners([rankings], [Fraction(1)], PLP_CANDIDATES) == {DM, EM}
