@@ -152,3 +152,24 @@ def test_stv_surplus_transfers_are_drawn():
         moved = sum(t.votes for t in rnd.transfers if t.target != RESIDUAL)
         assert sum(b[3] for b in drawn if b[0] == rnd.number and b[4]) == moved
     assert any(b[1] == "A" and b[4] for b in drawn)  # A's surplus moved on
+
+
+def test_college_report_json_reads_back_per_section():
+    from hustings.config import load_election
+    from hustings.formats.readers import read_ballots
+
+    election = load_election("examples/college/election.toml")
+    read, _ = read_ballots(list(election.sources), candidates=election.candidates,
+                           plan=election.plan)
+    result = count(election.rules(read.candidates), read)
+    ours = from_result(result)
+    back = from_report(json.loads(json.dumps(render(result))))
+    assert back.college and back.view_names == ours.view_names
+    assert any(r.view("Members").transfers for r in ours.rounds)
+    for a, b in zip(ours.rounds, back.rounds):
+        for name in ours.view_names[1:]:  # sections: votes, exactly
+            assert a.view(name).tally == b.view(name).tally
+            assert a.view(name).exhausted == b.view(name).exhausted
+            assert set(a.view(name).transfers) == set(b.view(name).transfers)
+        for (c, x), (d, y) in zip(a.view(WEIGHTED).tally, b.view(WEIGHTED).tally):
+            assert c == d and abs(x - y) <= Fraction(1, 10**4)  # the report's 4 places

@@ -9,11 +9,11 @@ from html import escape
 from pathlib import Path
 
 import pytest
+from tests.analysis.conftest import PLP_CANDIDATES
 
 from hustings.charts.data import from_result
 from hustings.charts.render import charts
 from hustings.counting import Rules, count
-from tests.analysis.conftest import PLP_CANDIDATES
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
