@@ -74,7 +74,9 @@ def test_college_against_one_member_one_vote():
     assert college.winners == ("A",) and college.percent
     assert college.figures[0][1] == Fraction(3, 4) * 50 + Fraction(35, 75) * 50
     assert omov.winners == ("B",) and dict(omov.figures) == {"B": 41, "A": 38}
-    assert [o.key for o in c.outcomes] == ["college", "omov", "fptp", "condorcet"]
+    assert c.get("section:MPs").winners == ("A",) and c.get("section:Members").winners == ("B",)
+    assert [o.key for o in c.outcomes] == ["college", "omov", "section:MPs", "section:Members",
+                                           "fptp", "condorcet"]
 
 
 def test_one_mp_ballot_is_worth_members_ballots(plp_ballots):

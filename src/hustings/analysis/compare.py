@@ -4,7 +4,8 @@ Every count goes through the one entry point ``hustings.counting.count``; this m
 chooses the rules and reads the ``Result`` back:
 
 * an electoral college against **one member one vote** (every ballot pooled into one
-  section, each worth one);
+  section, each worth one) and against **each section alone** (who would have won with
+  only the MPs', the members' or the affiliates' ballots: did one section decide it?);
 * the **alternative vote** against **first past the post**, **Condorcet** (Schulze, with
   the pairwise matrix and the Condorcet winner if there is one) and **STV** for ``seats``.
 
@@ -63,6 +64,20 @@ def pooled(ballots: Ballots) -> Ballots:
                    np.zeros(len(ballots), dtype=np.int16), ("all",), ballots.overvote_sets)
 
 
+def _section_ballots(ballots: Ballots, rules: Rules, k: int) -> Ballots | None:
+    """The ballots of the rules' section ``k`` only, as one section (None if it has none)."""
+    import numpy as np
+
+    name = rules.sections[k].name
+    if name not in ballots.section_names:
+        return None
+    keep = ballots.sections == ballots.section_names.index(name)
+    if not ballots.weights[keep].sum():
+        return None
+    return Ballots(ballots.candidates, ballots.ranks[keep], ballots.weights[keep],
+                   np.zeros(int(keep.sum()), dtype=np.int16), ("all",), ballots.overvote_sets)
+
+
 def compare(rules: Rules, ballots: Ballots, *, seats: int = 2) -> Comparison:
     """Count ``ballots`` under ``rules`` and the comparators (see the module docstring)."""
     single = replace(rules, sections=ONE_SECTION, method=Method.IRV, seats=1)
@@ -73,6 +88,12 @@ def compare(rules: Rules, ballots: Ballots, *, seats: int = 2) -> Comparison:
                                  count(replace(rules, method=Method.IRV, seats=1), ballots)))
         outcomes.append(_outcome("omov", "One member one vote (alternative vote)", single,
                                  count(single, pool)))
+        for k, section in enumerate(rules.sections):
+            alone = _section_ballots(ballots, rules, k)
+            if alone is not None:
+                outcomes.append(_outcome(f"section:{section.name}",
+                                         f"{section.name} alone (alternative vote)", single,
+                                         count(single, alone)))
     else:
         outcomes.append(_outcome("av", "Alternative vote", single, count(single, pool)))
     fptp = replace(single, method=Method.FPTP)
