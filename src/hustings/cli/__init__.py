@@ -13,6 +13,8 @@ import click
 
 # module name -> attribute holding the click command (or group)
 COMMANDS = {
+    "chart": "hustings.cli.chart:chart_command",
+    "compare": "hustings.cli.compare:compare_command",
     "count": "hustings.cli.count:count_command",
     "demo": "hustings.cli.web:demo_command",
     "serve": "hustings.cli.web:serve_command",
