@@ -145,7 +145,7 @@ def _fraction(value: Any, where: str) -> Fraction:
         percent = text.endswith("%")
         try:
             number = Fraction(text.rstrip("%"))
-        except ZeroDivisionError:
+        except (ZeroDivisionError, ValueError):  # ValueError: past Python's 4,300-digit limit
             number = Fraction(0)
         if number > 0:
             return number / 100 if percent else number
@@ -292,9 +292,12 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
         if key == "sections" and isinstance(value, list) and isinstance(base.get(key), list):
-            merged = {s.get("name"): dict(s) for s in base[key] if isinstance(s, dict)}
+            merged: dict[object, Any] = {
+                s.get("name"): dict(s) for s in base[key] if isinstance(s, dict)}
             for s in value:
                 name = s.get("name") if isinstance(s, dict) else None
+                # only a string names a section; anything else stays apart, for _build to refuse
+                name = name if isinstance(name, str) else object()
                 merged[name] = {**merged.get(name, {}), **s} if isinstance(s, dict) else s
             out[key] = list(merged.values())
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
