@@ -123,6 +123,8 @@ def check(entries: Sequence[Mapping[str, Any]], sealed: Sequence[Sealed], *,
         raise SealedListError(
             f"{participations} participations but {len(sealed)} sealed ballots; expected "
             "equal numbers")
+    if participations is not None:
+        figures["participations"] = participations
     if plain is not None:
         by_section = Counter(s.section for s in sealed)
         if dict(by_section) != {k: v for k, v in plain.items() if v}:
