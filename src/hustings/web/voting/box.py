@@ -108,7 +108,6 @@ def open_box(contest, share_texts: Sequence[str], *, by=None, processes: int | N
         if key is None:
             if rows:
                 raise BoxError("sealed ballots but no box key: the database has been changed")
-            opened: list[tuple[str, list]] = []
         else:
             shares = _read_shares(locked, key, share_texts)
             given = sorted(s.index for s in shares)
@@ -116,17 +115,18 @@ def open_box(contest, share_texts: Sequence[str], *, by=None, processes: int | N
             sealed = [sealedlist.Sealed(r, s, bytes(c)) for r, s, c in rows]
             participations = Participation.objects.filter(contest=locked).count()
             sealedlist.check(_cast_entries(locked), sealed, participations=participations)
-            opened = sealing.open_all(secret, key.public_bytes, [s.ciphertext for s in sealed],
-                                      block(locked), processes=processes)
-            del secret  # the only reference: nothing else ever held it
-            for s, (section, _) in zip(sealed, opened, strict=True):
-                if section != s.section:
-                    raise BoxError(
-                        f"sealed ballot {s.receipt[:16]} is stored under {s.section!r} but was "
-                        f"sealed for {section!r}: the database has been changed")
-        secrets.SystemRandom().shuffle(opened)
-        _write_opened(locked, opened)
-        payload = {"sealed": len(rows), "opened": len(opened),
+            # shuffled before opening: the opened ballots are written in this order
+            secrets.SystemRandom().shuffle(sealed)
+            opened = sealing.iter_open(secret, key.public_bytes, [s.ciphertext for s in sealed],
+                                       block(locked), processes=processes, as_json=True)
+            try:
+                written = _write_opened(locked, sealed, opened)
+            finally:
+                opened.close()  # stops the opening processes, even on a refusal
+                del secret, opened  # the only references: nothing else ever held the key
+            if written != len(rows):
+                raise BoxError(f"opened {written} of {len(rows)} sealed ballots")
+        payload = {"sealed": len(rows), "opened": len(rows),
                    "participations": Participation.objects.filter(contest=locked).count(),
                    "shares_from": given}
         entry = ledger.append(locked, BOX_OPENED, payload)
@@ -185,18 +185,36 @@ def _cast_entries(contest) -> list[dict]:  # noqa: ANN001
             .values_list("kind", "lane", "seq", "payload")]
 
 
-def _write_opened(contest, opened: list[tuple[str, list]]) -> None:  # noqa: ANN001
+def _write_opened(contest, sealed, opened) -> int:  # noqa: ANN001
+    """Store the opened ballots, chunk by chunk as they are opened, in the shuffled order,
+    with new random keys; check each was sealed for the section it is stored under.
+    Returns how many were written."""
+    n = 0
+
+    def rows():  # noqa: ANN202
+        nonlocal n
+        for part in opened:
+            for section, ranking_json in part:
+                s = sealed[n]
+                if section != s.section:
+                    raise BoxError(
+                        f"sealed ballot {s.receipt[:16]} is stored under {s.section!r} but was "
+                        f"sealed for {section!r}: the database has been changed")
+                n += 1
+                yield section, ranking_json
+
     if connection.vendor == "postgresql":
-        # COPY: half a million rows in seconds. The order is the shuffle's.
+        # COPY: half a million rows in seconds, written while the next chunks are opened
         with connection.cursor() as cur:
             raw = cur.cursor
             with raw.copy("COPY voting_ballot (id, contest_id, section, ranking) FROM STDIN") as cp:
-                for section, ranking in opened:
-                    cp.write_row((uuid.uuid4(), contest.pk, section,
-                                  json.dumps(ranking, ensure_ascii=False)))
-        return
+                for section, ranking_json in rows():
+                    cp.write_row((uuid.uuid4(), contest.pk, section, ranking_json))
+        return n
     Ballot.objects.bulk_create(
-        [Ballot(contest=contest, section=s, ranking=r) for s, r in opened], batch_size=2000)
+        (Ballot(contest=contest, section=s, ranking=json.loads(r)) for s, r in rows()),
+        batch_size=2000)
+    return n
 
 
 def sections_count(contest) -> Counter:  # noqa: ANN001

@@ -32,8 +32,9 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from Crypto.Protocol.SecretSharing import Shamir
 from nacl.bindings import (
@@ -241,24 +242,42 @@ def _open_chunk(chunk: list[bytes]) -> list[tuple[str, list]]:
     return [open_one(_WORKER["secret"], _WORKER["public"], c, _WORKER["block"]) for c in chunk]
 
 
-def open_all(secret: bytes, public_key: bytes, ciphertexts: Sequence[bytes], block: int,
-             *, processes: int | None = None) -> list[tuple[str, list]]:
-    """Open every sealed ballot, in the order given. A large box is opened by one process a
-    core (``spawn``ed: safe from a threaded server); the key reaches them through their
-    start-up pipe, in memory, never a file."""
+def _open_chunk_json(chunk: list[bytes]) -> list[tuple[str, str]]:
+    """As _open_chunk, with the ranking as JSON text: the worker does the encoding the
+    database needs, so the opening process only streams rows."""
+    return [(section, json.dumps(ranking, ensure_ascii=False))
+            for section, ranking in _open_chunk(chunk)]
+
+
+def iter_open(secret: bytes, public_key: bytes, ciphertexts: Sequence[bytes], block: int,
+              *, processes: int | None = None, as_json: bool = False,
+              chunk: int = 5000) -> Iterator[list[tuple[str, Any]]]:
+    """Open every sealed ballot, in the order given, a chunk at a time (so the caller can
+    store one chunk while the next are opened). A large box is opened by one process a
+    core, ``spawn``ed (safe from a threaded server); the key reaches them through their
+    start-up pipe, in memory, never a file. ``as_json``: rankings as JSON text."""
     import os
 
+    work = _open_chunk_json if as_json else _open_chunk
+    chunks = [list(ciphertexts[i:i + chunk]) for i in range(0, len(ciphertexts), chunk)]
     procs = processes or min(os.cpu_count() or 1, 8)
     if procs < 2 or len(ciphertexts) < PARALLEL_FROM:
-        return [open_one(secret, public_key, c, block) for c in ciphertexts]
+        _init(secret, public_key, block)
+        try:
+            yield from map(work, chunks)
+        finally:
+            _WORKER.clear()
+        return
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    size = -(-len(ciphertexts) // (procs * 4))
-    chunks = [list(ciphertexts[i:i + size]) for i in range(0, len(ciphertexts), size)]
     with ProcessPoolExecutor(procs, mp_context=get_context("spawn"), initializer=_init,
                              initargs=(secret, public_key, block)) as pool:
-        out: list[tuple[str, list]] = []
-        for part in pool.map(_open_chunk, chunks):
-            out.extend(part)
-    return out
+        yield from pool.map(work, chunks)
+
+
+def open_all(secret: bytes, public_key: bytes, ciphertexts: Sequence[bytes], block: int,
+             *, processes: int | None = None) -> list[tuple[str, list]]:
+    """Every sealed ballot opened, as (section, ranking), in the order given."""
+    return [x for part in iter_open(secret, public_key, ciphertexts, block, processes=processes)
+            for x in part]
