@@ -218,3 +218,55 @@ def test_after_the_opening_no_key_material_is_in_the_database_logs_or_tasks(
         for form in forms:
             assert form not in text, f"key material in {where}"
     assert b"ciphertext" in dump and len(dump) > 10_000  # the search did read the data
+
+
+# -- the officer's pages ----------------------------------------------------------------------
+
+
+def test_the_officer_names_trustees_and_sees_each_share_once(officer, client):
+    contest = make_contest("naming", "labour-2015", CANDIDATES_2015, stage="nominations_closed",
+                           trustees=None)
+    client.force_login(officer)
+    r = client.post(f"/contests/{contest.slug}/voting/", {
+        "action": "trustees", "holders": "Ann Trustee\nBob Trustee\nCat Trustee\n",
+        "threshold": "2"})
+    assert r.status_code == 200 and "no-store" in r["Cache-Control"]
+    html = r.content.decode()
+    assert "This page is the only copy." in html and html.count("<svg") == 3  # a QR code each
+    key = trustees.box_key(contest)
+    texts = [t.strip() + "\n" for t in __import__("re").findall(
+        r'<pre class="share" id="share-text-\d">([^<]+)</pre>', html)]
+    shares = [sealing.read_share(t, key.public_bytes) for t in texts]
+    assert [(t.holder, t.fingerprint) for t in Trustee.objects.filter(contest=contest)] == [
+        (h, s.fingerprint) for h, s in zip(["Ann Trustee", "Bob Trustee", "Cat Trustee"], shares)]
+    assert sealing.combine(shares[1:], 2, key.public_bytes)  # any two open the box
+    # the manage page names them afterwards, and never shows a share again
+    page = client.get(f"/contests/{contest.slug}/voting/").content.decode()
+    assert "Any 2 of 3 open the box: 1. Ann Trustee; 2. Bob Trustee; 3. Cat Trustee" in page
+    assert texts[0].split("\n")[1] not in page
+    r = client.post(f"/contests/{contest.slug}/voting/",
+                    {"action": "trustees", "holders": "Ann\nBob", "threshold": "two"}, follow=True)
+    assert "must be a whole number" in r.content.decode()
+
+
+def test_the_open_box_page_needs_an_officer_and_reports_a_wrong_share(
+        three_of_five, officer, member, client):
+    contest, _ = three_of_five
+    page = f"/contests/{contest.slug}/voting/open-box/"
+    client.force_login(member)
+    assert client.get(page).status_code == 403
+    assert client.post(page, {"share-1": SHARES[contest.slug][0]}).status_code == 403
+    client.force_login(officer)
+    html = client.get(page).content.decode()
+    assert "any 3 of the 5 trustees open the box together" in html
+    shares = SHARES[contest.slug]
+    r = client.post(page, {"share-1": shares[0], "share-2": shares[1]}, follow=True)
+    assert "2 share(s) given, but 3 trustees&#x27; shares are needed" in r.content.decode()
+    assert not box.is_opened(contest)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = client.post(page, {"share-1": shares[0], "share-2": shares[1],
+                           "file-4": SimpleUploadedFile("s4.txt", shares[3].encode())}, follow=True)
+    assert "The ballot box is open: 5 ballots opened, shuffled and counted." in r.content.decode()
+    contest.refresh_from_db()
+    assert contest.stage == "counted"
