@@ -60,6 +60,12 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(refuse_clear_ballots_in_progress, migrations.RunPython.noop),
+        # a default first, so that going back can fill the column in for the rows there
+        migrations.AlterField(
+            model_name='ballot',
+            name='channel',
+            field=models.CharField(choices=[('online', 'online'), ('paper', 'paper')], default='online', max_length=10),
+        ),
         migrations.RemoveField(
             model_name='ballot',
             name='channel',
