@@ -54,10 +54,10 @@ def test_naming_trustees_records_the_public_key_and_fingerprints_never_a_share(o
         trustees.name_trustees(omov, ["A", "B"], 3)
 
 
-def test_trustees_cannot_change_once_ballots_are_sealed(omov):
+def test_trustees_cannot_change_once_the_ballot_is_open(omov):
     cast_plan(omov, PLAN[:1])
-    with pytest.raises(BoxError, match="ballots are already sealed to this contest's key"), \
-            transaction.atomic():
+    with pytest.raises(BoxError, match="trustees are named before the ballot opens; it has "
+                       "opened"), transaction.atomic():
         trustees.name_trustees(omov, ["Someone else"], 1)
     assert Trustee.objects.get(contest=omov).holder == "Trustee 1"
 

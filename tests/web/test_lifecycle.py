@@ -41,8 +41,9 @@ def with_trustee(contest):
 
     from hustings.web.voting import trustees
 
-    with transaction.atomic():
-        trustees.name_trustees(contest, ["the returning officer"], 1)
+    if contest.stage in trustees.BEFORE_THE_BALLOT:
+        with transaction.atomic():
+            trustees.name_trustees(contest, ["the returning officer"], 1)
     return contest
 
 

@@ -5,8 +5,8 @@ The shares are returned to the caller once (the officer's page shows each on its
 printable sheet, with a QR code and a download; ``hustings demo`` writes the demo's one
 share to a file) and are never stored: the database keeps the public key, and per
 trustee the holder's name and the share's fingerprint, which the ledger records too
-(``box-key`` entry). Trustees may be named again (a new key) only while no ballot has
-been sealed to the old one.
+(``box-key`` entry). Trustees are named, and may be named again (a new key), only
+before the ballot opens: a cast in flight must never seal to a key that is being replaced.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from hustings.web.voting.errors import BoxError
 from hustings.web.voting.models import BoxKey, SealedBallot, Trustee
 
 BOX_KEY = "box-key"
+BEFORE_THE_BALLOT = ("draft", "nominations_open", "nominations_closed")
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,8 @@ def name_trustees(contest, holders: Sequence[str], threshold: int) -> list[Hande
             f"{threshold} shares to open the box, with {len(holders)} trustee(s); expected a "
             f"number from 1 to {len(holders)}"
         )
-    if contest.stage not in ("draft", "nominations_open", "nominations_closed",
-                             contest_info.BALLOT_OPEN):
-        raise BoxError("trustees are named before the ballot closes")
+    if contest.stage not in BEFORE_THE_BALLOT:
+        raise BoxError("trustees are named before the ballot opens; it has opened")
     keys = sealing.new_key(threshold, len(holders))
     with transaction.atomic():
         if SealedBallot.objects.filter(contest=contest).exists():
