@@ -17,7 +17,6 @@ was opened and that the opened ballots are the rankings that were sealed (as a m
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random

@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from collections import Counter
 from collections.abc import Sequence
 
 from django.db import connection, transaction
@@ -215,7 +214,3 @@ def _write_opened(contest, sealed, opened) -> int:  # noqa: ANN001
         (Ballot(contest=contest, section=s, ranking=json.loads(r)) for s, r in rows()),
         batch_size=2000)
     return n
-
-
-def sections_count(contest) -> Counter:  # noqa: ANN001
-    return Counter(Ballot.objects.filter(contest=contest).values_list("section", flat=True))

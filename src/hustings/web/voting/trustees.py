@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from hustings.web.voting import contest_info, ledger, sealing
+from hustings.web.voting import ledger, sealing
 from hustings.web.voting.errors import BoxError
 from hustings.web.voting.models import BoxKey, SealedBallot, Trustee
 
