@@ -195,3 +195,37 @@ def test_a_malformed_sealed_list_or_share_is_one_line_and_exit_2(closed, officer
     assert run("verify", "sealed", tmp_path / "nowhere").exit_code == 2
     r = run("open-box", "--contest", "no-such", bad)
     assert r.exit_code == 2 and r.output == "Error: no contest 'no-such' in the database\n"
+
+
+def test_a_ledger_with_malformed_cast_or_opening_entries_is_bad_input(closed, officer, tmp_path):
+    from conftest import open_box
+    from hustings.web.voting import chain
+
+    open_box(closed, SHARES[closed.slug][:2])
+    folder = publish(closed, officer, tmp_path / "pub")
+    doc = json.loads((folder / "ledger.json").read_text())
+
+    def rewrite(kind, change):
+        entries = json.loads(json.dumps(doc["entries"]))
+        heads = {}
+        for e in entries:  # re-hash the chain, so only the payload is wrong, not the chain
+            if e["kind"] == kind and kind not in heads.get("done", ()):
+                change(e["payload"])
+                heads["done"] = (kind,)
+            e["prev_hash"] = heads.get(e["lane"], chain.GENESIS)
+            e["hash"] = chain.entry_hash(e["prev_hash"], chain.entry_body(
+                e["seq"], e["kind"], e["at"], e["payload"], e["lane"]))
+            heads[e["lane"]] = e["hash"]
+        (folder / "ledger.json").write_text(json.dumps({"entries": entries}))
+
+    rewrite("box-opened", lambda p: p.update(opened="six"))
+    r = run("verify", "sealed", folder)
+    assert r.exit_code == 2 and r.output == (
+        "Error: the ledger's box-opened entry: 'opened' is not a whole number\n")
+    # a cast entry whose receipt is not text (the check itself, below the chain's)
+    from hustings.web.voting import sealedlist
+
+    bad = [{"kind": "cast", "lane": 3, "seq": 1, "payload": {"receipt": ["x"], "section": "A"}}]
+    with pytest.raises(sealedlist.SealedListFormatError, match="ledger lane 3 entry 1: a cast "
+                       "entry without a receipt and a section"):
+        sealedlist.check(bad, [])

@@ -254,7 +254,7 @@ def _ranking(marks) -> tuple:  # noqa: ANN001
 def _check_sealed(entries, sealed, **kw) -> None:  # noqa: ANN001
     from hustings.web.voting import chain
     from hustings.web.voting.errors import LedgerError, SealedListError
-    from hustings.web.voting.sealedlist import check
+    from hustings.web.voting.sealedlist import SealedListFormatError, check
 
     try:
         chain.verify_entries(entries)
@@ -262,6 +262,8 @@ def _check_sealed(entries, sealed, **kw) -> None:  # noqa: ANN001
     except (LedgerError, SealedListError) as e:
         click.echo(f"NOT VERIFIED: {e}")
         raise SystemExit(1) from None
+    except SealedListFormatError as e:
+        raise CliError(str(e)) from None
     opened = figures.get("opened", "not yet")
     click.echo(f"Verified: {figures['sealed']} sealed ballots = {figures['casts']} receipts in "
                f"the ledger; opened {opened}; participations "

@@ -96,6 +96,13 @@ def check(entries: Sequence[Mapping[str, Any]], sealed: Sequence[Sealed], *,
                 "(the ballot was changed)")
     listed = Counter((s.receipt, s.section) for s in sealed)
     casts = [e for e in entries if e.get("kind") == CAST]
+    for e in casts:
+        p = e.get("payload")
+        if not (isinstance(p, dict) and isinstance(p.get("receipt"), str)
+                and isinstance(p.get("section"), str)):
+            raise SealedListFormatError(
+                f"ledger lane {e.get('lane', 0)} entry {e.get('seq')}: a cast entry without a "
+                "receipt and a section (text); expected a published ledger")
     ledgered = Counter((e["payload"].get("receipt"), e["payload"].get("section")) for e in casts)
     for (rec, sec), n in ledgered.items():
         if listed[(rec, sec)] < n:
@@ -112,8 +119,11 @@ def check(entries: Sequence[Mapping[str, Any]], sealed: Sequence[Sealed], *,
     opened = [e for e in entries if e.get("kind") == BOX_OPENED]
     if opened:
         rec = opened[-1]["payload"]
-        figures.update(opened=int(rec.get("opened", -1)),
-                       participations=int(rec.get("participations", -1)))
+        for name in ("opened", "participations"):
+            if not isinstance(rec.get(name), int) or isinstance(rec.get(name), bool):
+                raise SealedListFormatError(
+                    f"the ledger's box-opened entry: {name!r} is not a whole number")
+            figures[name] = rec[name]
         for name in ("opened", "participations"):
             if figures[name] != len(sealed):
                 raise SealedListError(
