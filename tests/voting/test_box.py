@@ -270,3 +270,18 @@ def test_the_open_box_page_needs_an_officer_and_reports_a_wrong_share(
     assert "The ballot box is open: 5 ballots opened, shuffled and counted." in r.content.decode()
     contest.refresh_from_db()
     assert contest.stage == "counted"
+
+
+def test_a_large_box_is_opened_by_several_processes_with_the_same_result(monkeypatch):
+    """The opening's processes (spawned, the key through their start-up pipe) give what one
+    process gives, in the same order."""
+    keys = sealing.new_key(2, 3)
+    block = sealing.block_size(CANDIDATES_2015, ["All voters"])
+    ciphertexts = [sealing.seal(keys.public_key, "All voters", r, block) for r in PLAN * 8]
+    secret = sealing.combine(keys.shares[:2], 2, keys.public_key)
+    one = sealing.open_all(secret, keys.public_key, ciphertexts, block, processes=1)
+    monkeypatch.setattr(sealing, "PARALLEL_FROM", 0)
+    two = list(sealing.iter_open(secret, keys.public_key, ciphertexts, block, processes=2,
+                                 chunk=7))
+    assert one == [(s, r) for s, r in zip(["All voters"] * 40, PLAN * 8)]
+    assert [x for part in two for x in part] == one
