@@ -1,6 +1,6 @@
 """CPU of one cast inside the server process, without gunicorn or a load generator.
 
-    .venv/bin/python benchmarks/cast_cpu.py [--casts 1000] [--repeat 3] [--profile]
+    .venv/bin/python benchmarks/cast_cpu.py [--casts 1000] [--repeat 3] [--threads 1] [--profile]
 
 Makes a database of its own (``hustings_castcpu_<pid>``, dropped at the end) on the server
 of $HUSTINGS_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), opens a contest
@@ -8,7 +8,8 @@ as ``load_cast.py`` does, then calls Django's WSGI application directly with the
 page's POST (CSRF token, code, ranking), one voter after another. It prints the process
 CPU time and the wall time per cast; the wall time includes waiting for PostgreSQL (five
 round trips and a flushed commit), the CPU time does not. ``--profile`` adds cProfile's
-table, timed by thread CPU. Under load, the server's CPU per ballot that ``load_cast.py``
+table, timed by thread CPU. ``--threads N`` casts each timed batch from N threads at once,
+as a gunicorn worker's threads do (each with its own database connection). Under load, the server's CPU per ballot that ``load_cast.py``
 prints minus this figure is roughly what gunicorn adds.
 """
 
@@ -34,6 +35,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--casts", type=int, default=1000, help="casts per timed batch")
     ap.add_argument("--repeat", type=int, default=3, help="timed batches")
+    ap.add_argument("--threads", type=int, default=1, help="threads casting at once")
     ap.add_argument("--profile", action="store_true")
     args = ap.parse_args()
     server = os.environ.get("HUSTINGS_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
@@ -92,12 +94,16 @@ def run(args) -> None:  # noqa: ANN001
     for _ in range(200):  # warm up: prepared statements, template cache, contest cache
         cast(next(todo))
     for _ in range(args.repeat):
+        batch = [next(todo) for _ in range(args.casts)]
         cpu, wall = time.process_time(), time.perf_counter()
-        for _ in range(args.casts):
-            cast(next(todo))
+        if args.threads > 1:
+            threaded(cast, batch, args.threads)
+        else:
+            for code in batch:
+                cast(code)
         cpu_ms = (time.process_time() - cpu) / args.casts * 1000
         wall_ms = (time.perf_counter() - wall) / args.casts * 1000
-        print(f"cast_cpu: {args.casts} casts: CPU {cpu_ms:.3f} ms a cast, wall {wall_ms:.3f} ms a cast")
+        print(f"cast_cpu: {args.casts} casts ({args.threads} thread(s)): CPU {cpu_ms:.3f} ms a cast, wall {wall_ms:.3f} ms a cast")
     if args.profile:
         profile = cProfile.Profile(time.thread_time)
         profile.enable()
@@ -105,6 +111,25 @@ def run(args) -> None:  # noqa: ANN001
             cast(next(todo))
         profile.disable()
         pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+
+
+def threaded(cast, codes: list[str], n: int) -> None:  # noqa: ANN001
+    import threading
+
+    from django.db import connections
+
+    def work(part: list[str]) -> None:
+        try:
+            for code in part:
+                cast(code)
+        finally:
+            connections.close_all()  # this thread's connection
+
+    threads = [threading.Thread(target=work, args=(codes[i::n],)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 if __name__ == "__main__":

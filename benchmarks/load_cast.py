@@ -8,8 +8,8 @@ $HUSTINGS_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), migrates 
 a contest with enough voters, starts ``hustings serve`` (gunicorn) on a free loopback port,
 runs Locust headless for a bounded time (benchmarks/locustfile_cast.py), then prints
 ballots/s, p50/p99 latency of a cast, and checks that no ballot was lost or duplicated:
-every receipt a voter got is in the ledger, ballots = participations = cast entries, and
-the hash chain verifies. Needs the ``bench`` extra (locust). Exit 1 if a check fails.
+every receipt a voter got is in the ledger, sealed ballots = participations = cast entries,
+the sealed ballots' receipts are the ledger's, and the hash chain verifies. Needs the ``bench`` extra (locust). Exit 1 if a check fails.
 
 Everything shares the machine's cores, so it also prints where the CPU went, per ballot:
 Locust (the load generator), the gunicorn server, and the rest of the machine (PostgreSQL
@@ -88,8 +88,7 @@ def main() -> int:
         [str(BIN / "hustings"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
          "--threads", str(args.threads)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    # the task worker beside the server, as deployed: it runs the ballot mixes the cast
-    # page queues every HUSTINGS_MIX_EVERY casts of a server process (voting/mixing.py)
+    # the task worker beside the server, as deployed (code emails; idle during the casts)
     worker = subprocess.Popen([str(BIN / "hustings"), "worker"], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
     cpu = {}
@@ -162,7 +161,7 @@ function request()
   return wrk.format("POST", path, headers, body)
 end
 function response(status, headers, body)
-  local r = status == 200 and body:match('id="receipt">([^<]+)<')
+  local r = status == 200 and body:match('id="receipt%-full">([^<]+)<')
   if r then out:write(r, "\n") end
 end
 function done(summary, latency, requests)
@@ -246,8 +245,10 @@ def drop_database(server_url: str) -> None:
 
 
 def open_contest(n: int):
+    from django.db import transaction
+
     from hustings.web.contests.models import Candidate, Contest
-    from hustings.web.voting import casting, codes
+    from hustings.web.voting import casting, codes, trustees
     from hustings.web.voting.models import Credential, Voter
 
     contest = Contest.objects.create(slug="bench", title="Benchmark contest (synthetic)",
@@ -255,6 +256,8 @@ def open_contest(n: int):
     for i, name in enumerate(CANDIDATES):
         c = Candidate.objects.create(contest=contest, name=name, slug=f"c{i}")
         Candidate.objects.filter(pk=c.pk).update(on_ballot=True, ballot_position=i + 1)
+    with transaction.atomic():  # the box's key: every cast is sealed to it (the share is dropped)
+        trustees.name_trustees(contest, ["bench trustee"], 1)
     Contest.objects.filter(pk=contest.pk).update(stage="ballot_open")
     contest.refresh_from_db()
     voters = Voter.objects.bulk_create(
@@ -271,13 +274,14 @@ def open_contest(n: int):
 
 
 def report(contest, work: Path, args, cpu: dict, stats: dict) -> int:
-    from hustings.web.voting import ledger, mixing
-    from hustings.web.voting.models import Ballot, LedgerEntry, Participation
+    from hustings.web.voting import ledger
+    from hustings.web.voting.models import LedgerEntry, Participation, SealedBallot
 
     receipts = [r for r in (work / "receipts.txt").read_text().split() if r]
     stored = {e["receipt"] for e in
               LedgerEntry.objects.filter(kind="cast").values_list("payload", flat=True)}
-    ballots = Ballot.objects.filter(contest=contest).count()
+    sealed = set(SealedBallot.objects.filter(contest=contest).values_list("receipt", flat=True))
+    ballots = len(sealed)
     participations = Participation.objects.filter(contest=contest).count()
     lost = set(receipts) - stored
     duplicated = len(receipts) - len(set(receipts))
@@ -298,13 +302,12 @@ def report(contest, work: Path, args, cpu: dict, stats: dict) -> int:
           f"{cpu['server'] / n * 1000:.2f} ms, task worker {cpu['worker'] / n * 1000:.2f} ms, "
           f"PostgreSQL {cpu['postgres'] / n * 1000:.2f} ms, "
           f"rest of machine {rest / n * 1000:.2f} ms")
-    unmixed = Ballot.objects.filter(contest=contest, mixed=False).count()
-    print(f"  ballots mixed       {ballots - unmixed} in sets of >= {mixing.mix_every()} "
-          f"(voting/mixing.py); {unmixed} cast since the last mix")
     print(f"  cores busy          {cpu['machine'] / max(cpu['wall'], 1e-9):.2f} of {os.cpu_count()}")
-    print(f"  ballots stored {ballots}, participations {participations}, cast entries "
-          f"{len(stored)}, ledger verifies ({chain} entries)")
-    ok = bool(receipts) and not lost and not duplicated and ballots == participations == len(stored)
+    print(f"  sealed ballots stored {ballots}, participations {participations}, cast entries "
+          f"{len(stored)}, ledger verifies ({chain} entries), sealed receipts = the ledger's: "
+          f"{sealed == stored}")
+    ok = (bool(receipts) and not lost and not duplicated and sealed == stored
+          and ballots == participations == len(stored))
     print(f"  lost {len(lost)}, duplicated {duplicated}: {'OK' if ok else 'FAILED'}")
     return 0 if ok else 1
 

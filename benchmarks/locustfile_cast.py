@@ -18,7 +18,7 @@ from locust.exception import StopUser
 SLUG = os.environ["HUSTINGS_BENCH_SLUG"]
 CODES = iter(open(os.environ["HUSTINGS_BENCH_CODES"]).read().split())
 RECEIPTS: list[str] = []
-RECEIPT = re.compile(r'id="receipt">([^<]+)<')
+RECEIPT = re.compile(r'id="receipt-full">([^<]+)<')
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 

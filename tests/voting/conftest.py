@@ -21,16 +21,38 @@ CANDIDATES_2015 = ("Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendal
 CANDIDATES_2010 = ("Diane Abbott", "Ed Balls", "Andy Burnham", "David Miliband", "Ed Miliband")
 
 
-def make_contest(slug: str, preset: str, candidates, stage: str = "ballot_open"):
+SHARES: dict[str, list[str]] = {}  # contest slug -> its trustees' shares (the tests keep them)
+
+
+def make_contest(slug: str, preset: str, candidates, stage: str = "ballot_open", *,
+                 trustees: tuple[int, int] | None = (1, 1)):
+    """A contest at ``stage``; with ``trustees`` (k, n) named first, their shares kept in
+    ``SHARES[slug]`` as the trustees would keep them."""
+    from django.db import transaction
+
     from hustings.web.contests.models import Candidate, Contest
+    from hustings.web.voting import trustees as naming
 
     contest = Contest.objects.create(slug=slug, title=f"Test {slug}", rule_book_preset=preset)
     for i, name in enumerate(candidates):
         c = Candidate.objects.create(contest=contest, name=name, slug=f"c{i}")
         Candidate.objects.filter(pk=c.pk).update(on_ballot=True, ballot_position=i + 1)
+    if trustees is not None:
+        k, n = trustees
+        with transaction.atomic():
+            handed = naming.name_trustees(contest, [f"Trustee {i}" for i in range(1, n + 1)], k)
+        SHARES[slug] = [h.text for h in handed]
     Contest.objects.filter(pk=contest.pk).update(stage=stage)
     contest.refresh_from_db()
     return contest
+
+
+def open_box(contest, shares=None):
+    """Open a closed contest's ballot box with its trustees' shares (k of them)."""
+    from hustings.web.voting import box, trustees
+
+    k = trustees.box_key(contest).threshold
+    return box.open_box(contest, shares if shares is not None else SHARES[contest.slug][:k])
 
 
 def add_voters(contest, rows):

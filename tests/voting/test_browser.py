@@ -87,10 +87,24 @@ def test_keyboard_only_vote_receipt_and_results(page, live_server, omov, omov_co
     page.keyboard.press("Enter")
     page.wait_for_selector("#receipt")
     receipt = page.inner_text("#receipt")
-    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", receipt)
+    assert re.fullmatch(r"[0-9a-f]{4}( [0-9a-f]{4}){3}", receipt)  # the short form, to read aloud
+    assert page.inner_text("#receipt-full").startswith(receipt.replace(" ", ""))
     no_violations(page)
 
-    closing.close_count_publish(omov, by=officer)
+    # the public receipt check, by keyboard: no identity asked for
+    page.goto(f"{live_server.url}/contests/{omov.slug}/receipts/")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "receipt"
+    page.keyboard.type(receipt)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#result")
+    assert "this sealed ballot is in the ballot box" in page.inner_text("#result")
+    no_violations(page)
+
+    from conftest import SHARES
+
+    closing.close_count_publish(omov, by=officer, shares=SHARES[omov.slug])
     page.goto(f"{live_server.url}/contests/{omov.slug}/results/")
     assert "Elected: Jeremy Corbyn" in page.inner_text("#winners")
     assert page.locator("th", has_text="Round 1").count() >= 1

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hustings.web.voting import casting, ledger
+from hustings.web.voting import casting, ledger, sealing, trustees
 from hustings.web.voting.errors import AlreadyVoted, CredentialError, NotOpen
-from hustings.web.voting.models import Ballot, LedgerEntry, Participation
-
-
+from hustings.web.voting.models import Ballot, LedgerEntry, Participation, SealedBallot
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +14,37 @@ pytestmark = pytest.mark.django_db
 def test_cast_stores_ballot_participation_and_ledger_entry(omov, omov_codes):
     cred = casting.check_code(omov, omov_codes["L001"])
     receipt = casting.cast(omov, cred.voter, "All voters", ["Jeremy Corbyn", "Andy Burnham"])
-    assert Ballot.objects.get().ranking == ["Jeremy Corbyn", "Andy Burnham"]
+    sealed = SealedBallot.objects.get()
+    # only the ciphertext is stored; the receipt is its SHA-256, and the ledger has it
+    assert b"Corbyn" not in bytes(sealed.ciphertext) and not Ballot.objects.exists()
+    assert receipt == sealed.receipt == sealing.receipt(bytes(sealed.ciphertext))
     assert Participation.objects.get().voter == cred.voter
     entry = LedgerEntry.objects.get(kind="cast")
     assert entry.payload == {"receipt": receipt, "section": "All voters"}
-    assert ledger.verify(omov) == 1
+    assert ledger.verify(omov) == 2  # the trustees' box-key entry, the cast
+
+
+def test_every_ballot_of_a_contest_seals_to_one_length(omov, voters):
+    """A ciphertext's length would tell a short ranking (or a short name) from a long one:
+    padding makes them all one length."""
+    codes = voters(omov, [(f"N{i}", ["All voters"]) for i in range(3)])
+    for ref, ranking in zip(codes, (["Liz Kendall"], ["Andy Burnham", "Yvette Cooper",
+                                   "Jeremy Corbyn", "Liz Kendall"], ["Jeremy Corbyn"])):
+        casting.cast(omov, casting.check_code(omov, codes[ref]).voter, "All voters", ranking)
+    assert len({len(bytes(c)) for c in SealedBallot.objects.values_list("ciphertext", flat=True)}) == 1
+
+
+def test_without_trustees_there_is_nothing_to_seal_to(voters):
+    from conftest import CANDIDATES_2015, make_contest
+
+    contest = make_contest("keyless", "labour-2015", CANDIDATES_2015, trustees=None)
+    codes = voters(contest, [("K1", ["All voters"])])
+    assert trustees.box_key(contest) is None
+    with pytest.raises(NotOpen, match="The ballot box has no key: the returning officer names "
+                       "the trustees before the ballot opens."):
+        casting.cast(contest, casting.check_code(contest, codes["K1"]).voter, "All voters",
+                     ["Liz Kendall"])
+    assert not SealedBallot.objects.exists() and not Participation.objects.exists()
 
 
 def test_second_cast_is_already_voted_and_stores_nothing(omov, omov_codes):
@@ -28,7 +52,7 @@ def test_second_cast_is_already_voted_and_stores_nothing(omov, omov_codes):
     casting.cast(omov, cred.voter, "All voters", ["Liz Kendall"])
     with pytest.raises(AlreadyVoted, match="You have already voted in All voters."):
         casting.cast(omov, cred.voter, "All voters", ["Yvette Cooper"])
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
     assert LedgerEntry.objects.filter(kind="cast").count() == 1
 
 
@@ -39,7 +63,7 @@ def test_college_voter_gets_one_ballot_per_section(college, voters):
     casting.cast(college, cred.voter, "Members", ["Ed Miliband"])
     assert casting.remaining_sections(college, cred.voter) == ["Affiliates"]
     casting.cast(college, cred.voter, "Affiliates", ["David Miliband"])
-    assert Ballot.objects.count() == 2
+    assert sorted(SealedBallot.objects.values_list("section", flat=True)) == ["Affiliates", "Members"]
     with pytest.raises(NotOpen, match="You do not have a ballot in the section 'MPs and MEPs'"):
         casting.cast(college, cred.voter, "MPs and MEPs", ["Ed Balls"])
 
@@ -73,4 +97,4 @@ def test_cannot_cast_when_ballot_not_open(omov, omov_codes):
     omov.refresh_from_db()
     with pytest.raises(NotOpen, match="The ballot is not open."):
         casting.cast(omov, cred.voter, "All voters", ["Liz Kendall"])
-    assert Ballot.objects.count() == 0
+    assert SealedBallot.objects.count() == 0

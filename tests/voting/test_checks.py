@@ -49,7 +49,7 @@ def test_each_setting_that_would_log_casts_is_named(sql, risk):
     [warning] = checks.check_statement_logging(None, databases=["default"])
     assert warning.id == "hustings.W001"
     assert warning.msg == (
-        "the database server would write casts (a voter's id beside a ranking) into its log: "
+        "the database server would write casts (a voter's id beside a sealed ballot) into its log: "
         f"{risk}; set it off for the ballot's database, e.g. ALTER DATABASE <name> SET "
         "log_min_duration_statement = -1")
 
@@ -64,7 +64,7 @@ def test_serve_says_it_before_serving(monkeypatch):
            "HUSTINGS_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"}
     result = CliRunner().invoke(main, ["serve", "--bind", "127.0.0.1:8999"], env=env)
     assert result.exit_code == 0, result.output
-    assert ("Warning: the database server would write casts (a voter's id beside a ranking) "
+    assert ("Warning: the database server would write casts (a voter's id beside a sealed ballot) "
             "into its log: log_min_duration_statement = 0 ms logs every cast that takes that "
             "long;") in result.output
     assert served == ["127.0.0.1:8999"]  # a warning, not a refusal

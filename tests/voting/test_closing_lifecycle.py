@@ -14,9 +14,12 @@ from hustings.web.errors import TransitionError
 from hustings.web.voting import casting, ledger
 from hustings.web.voting.models import LedgerEntry, Participation, PublishedFile
 
+from conftest import open_box
+
 pytestmark = pytest.mark.django_db
 
-FILES = ["ballots-all-voters.blt", "ballots-all-voters.csv", "election.toml", "result.json"]
+FILES = ["ballots-all-voters.blt", "ballots-all-voters.csv", "election.toml", "result.json",
+         "sealed-ballots.csv"]
 
 # Corbyn 2, Burnham 2, Kendall 1 (Burnham next): Kendall is eliminated, Burnham wins 3–2.
 PLAN = {"L001": ["Jeremy Corbyn"], "L002": ["Jeremy Corbyn"],
@@ -47,13 +50,17 @@ def test_the_stage_button_close_seals_the_ledger(omov, omov_codes, officer, clie
     assert set(close.payload["heads"]) == {str(k) for k in range(ledger.lanes())}
     audit = omov.audit_log.get(action="close ballot")
     assert audit.detail["ledger"] == {"lane": 0, "seq": close.seq, "hash": close.hash}
-    assert ledger.verify(omov) == 3  # two casts and the seal
+    assert ledger.verify(omov) == 4  # the trustees' key, two casts and the seal
 
 
 def test_the_stage_button_records_the_count_by_counting(omov, omov_codes, officer, client):
     cast_all(omov, omov_codes)
     client.force_login(officer)
     button(client, omov, "close_ballot")
+    page = button(client, omov, "mark_counted").content.decode()
+    assert ("cannot record count: the ballot box is still sealed; 1 trustee(s) must open it "
+            "first") in page  # the trustees first
+    open_box(omov)
     page = button(client, omov, "mark_counted").content.decode()
     assert "the contest is now at “Counted”" in page
     stored = {f.name: f for f in PublishedFile.objects.filter(contest=omov)}
@@ -76,7 +83,7 @@ def test_the_stage_button_records_the_count_by_counting(omov, omov_codes, office
     assert published.payload["result_sha256"] == stored["result.json"].sha256
     assert '"kind": "published"' in PublishedFile.objects.get(contest=omov, name="ledger.json").content
     assert "Elected: Andy Burnham" in client.get(f"/contests/{omov.slug}/results/").content.decode()
-    assert ledger.verify(omov) == 5 + 3
+    assert ledger.verify(omov) == 5 + 5  # casts; key, close, opening, count, publication
     audit = client.get(f"/contests/{omov.slug}/audit/").content.decode()
     assert "close ballot — 5 ballots sealed in the ledger" in audit
     assert "record count — 5 ballots; elected Andy Burnham" in audit
@@ -90,9 +97,15 @@ def test_the_officer_page_goes_through_the_same_transitions(omov, omov_codes, of
     opened = LedgerEntry.objects.get(contest=omov, kind="ballot-opened")
     assert omov.audit_log.get(action="open ballot").detail["ledger"]["hash"] == opened.hash
     cast_all(omov, omov_codes)
-    client.post(f"/contests/{omov.slug}/voting/", {"action": "close"})
+    r = client.post(f"/contests/{omov.slug}/voting/", {"action": "close"})
+    assert r["Location"] == f"/contests/{omov.slug}/voting/open-box/"  # the trustees' turn
+    assert stage(omov) == "ballot_closed"
+    from conftest import SHARES
+
+    r = client.post(r["Location"], {"share-1": SHARES[omov.slug][0]})
     assert stage(omov) == "counted"
-    assert [e.action for e in omov.audit_log.all()] == ["open ballot", "close ballot", "record count"]
+    assert [e.action for e in omov.audit_log.all()] == [
+        "open ballot", "close ballot", "open ballot box", "record count"]
     assert LedgerEntry.objects.get(contest=omov, kind="counted").payload["winners"] == ["Andy Burnham"]
     r = client.post(f"/contests/{omov.slug}/voting/", {"action": "publish"})
     assert r.status_code == 302 and r["Location"] == f"/contests/{omov.slug}/results/"
@@ -106,7 +119,8 @@ def test_close_is_refused_when_a_participation_has_no_ballot(omov, omov_codes, o
     for post in (lambda: button(client, omov, "close_ballot"),
                  lambda: client.post(f"/contests/{omov.slug}/voting/", {"action": "close"}, follow=True)):
         page = post().content.decode()
-        assert "cannot close ballot: 1 participations but 0 ballots; they must be equal" in page
+        assert ("cannot close ballot: 1 participations but 0 sealed ballots; they must be "
+                "equal") in page
         assert stage(omov) == "ballot_open"
     assert not LedgerEntry.objects.filter(contest=omov, kind="ballot-closed").exists()
     assert not omov.audit_log.exists()
@@ -128,6 +142,7 @@ def test_a_ballot_closed_without_a_seal_is_sealed_by_the_count(omov, omov_codes,
     cast_all(omov, omov_codes)
     Contest.objects.filter(pk=omov.pk).update(stage="ballot_closed")
     omov.refresh_from_db()
+    open_box(omov)
     entry = omov.mark_counted(by=officer)
     assert entry.detail["sealed_at_count"]["ballots"] == 5
     kinds = list(LedgerEntry.objects.filter(contest=omov, lane=0).order_by("seq").values_list("kind", flat=True))
@@ -151,6 +166,7 @@ def test_publishing_without_a_stored_count_is_refused(omov, officer):
 def counted(omov, codes, officer):
     cast_all(omov, codes)
     omov.close_ballot(by=officer)
+    open_box(omov)
     omov.mark_counted(by=officer)
 
 
@@ -166,7 +182,7 @@ def test_going_back_from_counted_keeps_the_files_as_superseded_and_recounts(omov
     omov.mark_counted(by=officer)
     now = PublishedFile.objects.filter(contest=omov)
     assert sorted(n for n in now.values_list("name", flat=True) if not n.startswith("superseded-")) == FILES
-    assert now.count() == 8
+    assert now.count() == 10
     assert [e.payload["winners"] for e in LedgerEntry.objects.filter(kind="counted")] == [["Andy Burnham"]] * 2
     ledger.verify(omov)
 
@@ -178,7 +194,7 @@ def test_a_counted_contest_goes_back_only_to_ballot_closed(omov, omov_codes, off
         omov.go_back(to, by=officer, reason="start again")
     assert str(e.value) == (f"cannot go back to {to!r} from 'Counted': once counted, a contest goes "
                             "back only to 'Ballot closed' (a recount)")
-    assert stage(omov) == "counted" and PublishedFile.objects.filter(contest=omov).count() == 4
+    assert stage(omov) == "counted" and PublishedFile.objects.filter(contest=omov).count() == 5
 
 
 def test_a_published_result_cannot_be_taken_back(omov, omov_codes, officer, client):
@@ -213,9 +229,15 @@ def test_a_ballot_reopened_before_the_count_is_sealed_again(omov, omov_codes, of
     omov.close_ballot(by=officer)
     seals = LedgerEntry.objects.filter(contest=omov, kind="ballot-closed").order_by("seq")
     assert [s.payload["ballots"] for s in seals] == [1, 2]
+    open_box(omov)
     omov.mark_counted(by=officer)
     assert "sealed_at_count" not in omov.audit_log.get(action="record count").detail
-    assert ledger.verify(omov) == 6  # two casts, two seals, the reopening, the count
+    # the key, two casts, two seals, the reopening, the opening of the box, the count
+    assert ledger.verify(omov) == 8
+    with pytest.raises(TransitionError, match="cannot reopen the ballot: the ballot box has been "
+                       "opened, and ballots cast now could not be counted"):
+        omov.go_back("ballot_closed", by=officer, reason="recount")
+        omov.go_back("ballot_open", by=officer, reason="again")
 
 
 def test_files_left_by_an_older_go_back_are_superseded_not_overwritten(omov, omov_codes, officer):
@@ -225,7 +247,7 @@ def test_files_left_by_an_older_go_back_are_superseded_not_overwritten(omov, omo
     first = {f.name: f.sha256 for f in PublishedFile.objects.filter(contest=omov)}
     entry = omov.mark_counted(by=officer)
     assert entry.detail["superseded"]["count_withdrawn"] == {f"superseded-1-{n}": h for n, h in first.items()}
-    assert PublishedFile.objects.filter(contest=omov).count() == 8
+    assert PublishedFile.objects.filter(contest=omov).count() == 10
     ledger.verify(omov)
 
 
@@ -242,7 +264,7 @@ def test_the_real_2010_plp_ballots_through_the_stage_button_with_a_recount(
 
     from hustings.cli import main
 
-    from conftest import CANDIDATES_2010, add_voters, make_contest
+    from conftest import CANDIDATES_2010, SHARES, add_voters, make_contest
 
     rows = list(csv.DictReader((shared / "data/labour/labour-2010-plp-ballots.csv").open()))
     contest = make_contest("plp-2010", "labour-2015", CANDIDATES_2010)
@@ -252,7 +274,10 @@ def test_the_real_2010_plp_ballots_through_the_stage_button_with_a_recount(
         casting.cast(contest, casting.check_code(contest, codes[f"P{r['ballot_id']}"]).voter,
                      "All voters", ranking)
     client.force_login(officer)
-    for step, extra in [("close_ballot", {}), ("mark_counted", {}),
+    button(client, contest, "close_ballot")
+    client.post(f"/contests/{contest.slug}/voting/open-box/", {"share-1": SHARES[contest.slug][0]})
+    assert stage(contest) == "counted"  # opened, then counted
+    for step, extra in [
                         ("go_back", {"to": "ballot_closed", "reason": "recount requested"}),
                         ("mark_counted", {}), ("publish", {})]:
         assert "Done: the contest is now at" in button(client, contest, step, **extra).content.decode()
@@ -267,5 +292,5 @@ def test_the_real_2010_plp_ballots_through_the_stage_button_with_a_recount(
         PublishedFile.objects.get(contest=contest, name="ledger.json").content, encoding="utf-8")
     r = CliRunner().invoke(main, ["verify", "ledger", str(tmp_path / "ledger.json")])
     assert r.exit_code == 0, r.output
-    # 266 casts + close, count, count withdrawn, recount, publication
-    assert "271 entries" in r.output
+    # the key, 266 casts + close, opening, count, count withdrawn, recount, publication
+    assert "273 entries" in r.output

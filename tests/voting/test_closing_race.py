@@ -14,6 +14,8 @@ from hustings.web.errors import TransitionError
 from hustings.web.voting import casting, ledger
 from hustings.web.voting.models import LedgerEntry, PublishedFile
 
+from conftest import open_box
+
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
@@ -21,6 +23,7 @@ def test_two_officers_counting_at_once_count_once(omov, omov_codes, officer, sec
     for ref in ("L001", "L002", "L003"):
         casting.cast(omov, casting.check_code(omov, omov_codes[ref]).voter, "All voters", ["Liz Kendall"])
     omov.close_ballot(by=officer)
+    open_box(omov)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -45,6 +48,6 @@ def test_two_officers_counting_at_once_count_once(omov, omov_codes, officer, sec
         "counted",
     ]
     assert LedgerEntry.objects.filter(contest=omov, kind="counted").count() == 1
-    assert PublishedFile.objects.filter(contest=omov).count() == 4
+    assert PublishedFile.objects.filter(contest=omov).count() == 5
     assert omov.audit_log.filter(action="record count").count() == 1
     ledger.verify(omov)

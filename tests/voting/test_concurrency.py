@@ -14,7 +14,7 @@ from django.db import connection, connections
 
 from hustings.web.voting import casting, ledger
 from hustings.web.voting.errors import AlreadyVoted
-from hustings.web.voting.models import Ballot, LedgerEntry, Participation
+from hustings.web.voting.models import LedgerEntry, Participation, SealedBallot
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -42,12 +42,12 @@ def test_200_concurrent_casts_of_one_credential_store_one_ballot(omov, omov_code
     receipts = [o for o in outcomes if o != "already"]
     assert len(receipts) == 1
     assert outcomes.count("already") == ATTEMPTS - 1
-    assert Ballot.objects.count() == 1
+    assert SealedBallot.objects.count() == 1
     assert Participation.objects.count() == 1
     assert list(LedgerEntry.objects.filter(kind="cast").values_list("payload", flat=True)) == [
         {"receipt": receipts[0], "section": "All voters"}
     ]
-    assert ledger.verify(omov) == 1
+    assert ledger.verify(omov) == 2  # the key and the one cast
 
 
 def test_concurrent_casts_of_different_voters_keep_one_chain(omov, voters):
@@ -63,8 +63,8 @@ def test_concurrent_casts_of_different_voters_keep_one_chain(omov, voters):
     with ThreadPoolExecutor(20) as pool:
         receipts = list(pool.map(attempt, people))
     assert len(set(receipts)) == 60
-    assert Ballot.objects.count() == Participation.objects.count() == 60
-    assert ledger.verify(omov) == 60
+    assert SealedBallot.objects.count() == Participation.objects.count() == 60
+    assert ledger.verify(omov) == 61  # the trustees' box-key entry and 60 casts
 
 
 def test_database_refuses_to_change_a_ballot_or_the_ledger(omov, omov_codes):
@@ -72,7 +72,7 @@ def test_database_refuses_to_change_a_ballot_or_the_ledger(omov, omov_codes):
 
     voter = casting.check_code(omov, omov_codes["L002"]).voter
     casting.cast(omov, voter, "All voters", ["Yvette Cooper"])
-    for model in (Ballot, LedgerEntry, Participation):
+    for model in (SealedBallot, LedgerEntry, Participation):
         with pytest.raises(DatabaseError, match="append-only: UPDATE refused"):
             with transaction.atomic():
                 model.objects.update(section="x") if model is not LedgerEntry else \
@@ -107,7 +107,7 @@ def test_casts_racing_the_close_are_either_sealed_in_or_refused(omov, voters, of
     receipts = {o for o in outcomes if o != "closed"}
     stored = {p["receipt"] for p in LedgerEntry.objects.filter(kind="cast").values_list("payload", flat=True)}
     assert receipts == stored
-    assert Ballot.objects.count() == Participation.objects.count() == len(stored)
-    assert ledger.verify(omov) == len(stored) + 1  # the casts and the sealing close
+    assert SealedBallot.objects.count() == Participation.objects.count() == len(stored)
+    assert ledger.verify(omov) == len(stored) + 2  # the key, the casts and the sealing close
     close = LedgerEntry.objects.get(kind="ballot-closed")
     assert close.payload["ballots"] == len(stored)

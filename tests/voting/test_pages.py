@@ -8,7 +8,7 @@ import re
 import pytest
 from django.test import Client
 
-from hustings.web.voting.models import Ballot, LedgerEntry
+from hustings.web.voting.models import Ballot, LedgerEntry, SealedBallot
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +73,11 @@ def test_repeated_rank_is_shown_next_to_the_fields(omov, omov_codes):
 def test_receipt_is_in_the_ledger_and_second_vote_is_refused(omov, omov_codes):
     c = csrf_client()
     r = vote(c, omov.slug, omov_codes["L003"], {"rank-3": "1", "rank-0": "2"})
-    receipt = re.search(rb'id="receipt">([^<]+)<', r.content).group(1).decode()
+    short = re.search(rb'id="receipt">([^<]+)<', r.content).group(1).decode()
+    receipt = re.search(rb'id="receipt-full">([^<]+)<', r.content).group(1).decode()
+    assert short == " ".join(receipt[i:i + 4] for i in range(0, 16, 4))  # its first 16 digits
     assert LedgerEntry.objects.get(kind="cast").payload["receipt"] == receipt
-    assert Ballot.objects.get().ranking == ["Liz Kendall", "Andy Burnham"]
+    assert SealedBallot.objects.get().receipt == receipt and not Ballot.objects.exists()
     r = c.post(f"/vote/{omov.slug}/", {"code": omov_codes["L003"],
                                        "csrfmiddlewaretoken": token(c.get(f"/vote/{omov.slug}/"))})
     assert r.status_code == 409 and b"You have already voted" in r.content
@@ -125,6 +127,12 @@ def test_close_count_publish_shows_rounds_and_downloads(omov, omov_codes, office
         assert vote(c, omov.slug, omov_codes[ref], ranks).status_code == 200
     client.force_login(officer)
     r = client.post(f"/contests/{omov.slug}/voting/", {"action": "close"})
+    assert r.status_code == 302 and r["Location"].endswith("/voting/open-box/")
+    from conftest import SHARES
+
+    page = client.get(r["Location"]).content.decode()
+    assert "Share 1: Trustee 1" in page
+    r = client.post(r["Location"], {"share-1": SHARES[omov.slug][0]})
     assert r.status_code == 302
     omov.refresh_from_db()
     assert omov.stage == "counted"
@@ -134,7 +142,7 @@ def test_close_count_publish_shows_rounds_and_downloads(omov, omov_codes, office
     assert "Elected: Andy Burnham" in page
     assert "Round 2" in page and "eliminated" in page
     names = ["ballots-all-voters.csv", "ballots-all-voters.blt", "result.json",
-             "election.toml", "ledger.json"]
+             "election.toml", "ledger.json", "sealed-ballots.csv"]
     for name in names:
         assert f'href="/contests/{omov.slug}/results/{name}"' in page
     csv_text = client.get(f"/contests/{omov.slug}/results/ballots-all-voters.csv").content.decode()
@@ -145,7 +153,7 @@ def test_close_count_publish_shows_rounds_and_downloads(omov, omov_codes, office
     assert LedgerEntry.objects.filter(kind="cast").count() == 5
     lane0 = list(LedgerEntry.objects.filter(lane=0).exclude(kind="cast").order_by("seq")
                  .values_list("kind", flat=True))
-    assert lane0 == ["ballot-closed", "counted", "published"]
+    assert lane0 == ["box-key", "ballot-closed", "box-opened", "counted", "published"]
 
 
 def test_a_voter_cannot_use_a_section_that_is_not_theirs(college, voters):
@@ -159,7 +167,7 @@ def test_a_voter_cannot_use_a_section_that_is_not_theirs(college, voters):
         "code": codes["M1"], "section": "MPs and MEPs", "action": "cast", "choice": "Ed Balls",
         "csrfmiddlewaretoken": t})
     assert r.status_code == 400
-    assert Ballot.objects.count() == 0
+    assert SealedBallot.objects.count() == 0
 
 
 def test_a_code_from_another_contest_does_not_open_this_one(omov, college, voters):
@@ -186,7 +194,7 @@ def test_verify_ledger_reads_the_database(omov, omov_codes):
     casting.cast(omov, casting.check_code(omov, omov_codes["L004"]).voter, "All voters", ["Liz Kendall"])
     r = CliRunner().invoke(main, ["verify", "ledger", "--contest", omov.slug])
     assert r.exit_code == 0, r.output
-    assert f"Verified: contest {omov.slug}: 1 entries" in r.output
+    assert f"Verified: contest {omov.slug}: 2 entries" in r.output  # the key and the cast
     r = CliRunner().invoke(main, ["verify", "ledger", "--contest", "no-such"])
     assert r.exit_code == 2 and "no contest 'no-such' in the database" in r.output
 
@@ -197,7 +205,10 @@ def test_ballot_closed_by_the_platform_button_is_sealed_and_counted(omov, omov_c
     casting.cast(omov, casting.check_code(omov, omov_codes["L005"]).voter, "All voters", ["Liz Kendall"])
     omov.close_ballot(by=officer)  # the platform's generic transition, not ours
     client.force_login(officer)
-    client.post(f"/contests/{omov.slug}/voting/", {"action": "close"})
+    r = client.post(f"/contests/{omov.slug}/voting/", {"action": "close"})
+    from conftest import SHARES
+
+    client.post(r["Location"], {"share-1": SHARES[omov.slug][0]})
     omov.refresh_from_db()
     assert omov.stage == "counted"
     assert LedgerEntry.objects.filter(kind="ballot-closed").count() == 1
@@ -212,4 +223,4 @@ def test_a_forged_cast_is_sent_back_not_stored(omov, omov_codes):
             "choice": choice, "csrfmiddlewaretoken": t})
         assert r.status_code == 400
         assert b'class="error-summary"' in r.content
-    assert Ballot.objects.count() == 0
+    assert SealedBallot.objects.count() == 0

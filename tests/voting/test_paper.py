@@ -7,7 +7,17 @@ import pytest
 
 from hustings.web.voting import casting, closing, ledger, paper
 from hustings.web.voting.errors import AlreadyVoted, PaperBatchError
-from hustings.web.voting.models import Ballot, LedgerEntry, PaperBatch, Participation, PaperRule, SetAside
+from hustings.web.voting.models import (
+    Ballot,
+    LedgerEntry,
+    PaperBatch,
+    PaperRule,
+    Participation,
+    SealedBallot,
+    SetAside,
+)
+
+from conftest import open_box
 
 pytestmark = pytest.mark.django_db
 
@@ -50,14 +60,20 @@ def test_agreeing_keyings_merge_and_report_set_asides(omov, omov_codes, officer,
         ("L001", "already voted (online or on another paper ballot)"),
         ("X999", "not on the roll"),
     ]
-    assert sorted(b.ranking for b in Ballot.objects.all()) == [
-        ["Liz Kendall"], ["Liz Kendall", None, "Yvette Cooper"]]
-    assert Ballot.objects.count() == Participation.objects.count() == 2
+    assert SealedBallot.objects.count() == Participation.objects.count() == 2
+    assert not Ballot.objects.exists()  # sealed, like online ballots, until the box is opened
     entry = LedgerEntry.objects.get(kind="paper-batch")
     assert entry.payload["counted"] == 1 and entry.payload["set_aside"] == 2
     # and the paper voter can no longer vote online
     with pytest.raises(AlreadyVoted):
         casting.cast(omov, casting.check_code(omov, omov_codes["L002"]).voter, "All voters", ["Andy Burnham"])
+    closing.close(omov, by=officer)
+    open_box(omov)
+    assert sorted(b.ranking for b in Ballot.objects.all()) == [
+        ["Liz Kendall"], ["Liz Kendall", None, "Yvette Cooper"]]
+    with pytest.raises(Exception, match="the ballot box has been opened: paper batches are "
+                       "accepted until then"):
+        paper.submit_keying(omov, section="All voters", label="B9", text=BATCH, by=officer)
 
 
 def test_online_rule_holds_paper_until_close_and_online_wins(omov, omov_codes, officer, second_officer):
@@ -66,16 +82,16 @@ def test_online_rule_holds_paper_until_close_and_online_wins(omov, omov_codes, o
     setup.save()
     paper.submit_keying(omov, section="All voters", label="B1", text=BATCH, by=officer)
     paper.submit_keying(omov, section="All voters", label="B1", text=BATCH, by=second_officer)
-    assert Ballot.objects.count() == 0  # held
+    assert SealedBallot.objects.count() == 0  # held
     # L002 votes online after posting a paper ballot: online wins
     casting.cast(omov, casting.check_code(omov, omov_codes["L002"]).voter, "All voters", ["Andy Burnham"])
     closing.close(omov, by=officer)
+    opened = open_box(omov)  # held paper is sealed first, then opened with the rest
     counted = closing.count_contest(omov, by=officer)
     assert sorted(SetAside.objects.values_list("reference", flat=True)) == ["L002", "X999"]
     assert sorted(b.ranking for b in Ballot.objects.all()) == [
         ["Andy Burnham"], ["Jeremy Corbyn", "Andy Burnham"]]
-    # paper merged at the count is mixed with the online ballots before they are counted
-    assert counted.detail["mixed"] == 2 and not Ballot.objects.filter(mixed=False).exists()
+    assert opened["sealed"] == opened["opened"] == 2 and counted.detail["ballots"] == 2
 
 
 def test_bad_batch_file_names_the_line(omov, officer):

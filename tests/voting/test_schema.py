@@ -18,7 +18,8 @@ SUSPECT = re.compile(
     r"time|date|created|updated|at$|seq|order|serial|position|batch|envelope|participation",
     re.IGNORECASE,
 )
-ALLOWED = {"id", "contest_id", "section", "ranking", "channel", "mixed"}
+ALLOWED = {"id", "contest_id", "section", "ranking"}  # the opened ballots
+SEALED = {"id", "contest_id", "section", "ciphertext", "receipt"}
 
 
 def describe(table: str):
@@ -36,13 +37,12 @@ def test_ballot_columns_are_only_the_allowed_ones():
     assert not [n for n in names - {"id", "contest_id"} if SUSPECT.search(n)]
 
 
-def test_the_mixed_flag_is_a_boolean_that_can_carry_no_order():
-    columns, _, _ = describe("voting_ballot")
-    mixed = next(c for c in columns if c.name == "mixed")
-    if connection.vendor == "postgresql":
-        assert mixed.type_code == 16  # the boolean type's OID
-    else:
-        assert mixed.type_code.lower() == "bool"
+def test_sealed_ballot_columns_are_only_the_allowed_ones():
+    """The receipt is the ciphertext's hash, shown to the voter: it identifies the sealed
+    ballot, never the voter."""
+    columns, relations, _ = describe("voting_sealedballot")
+    assert {c.name for c in columns} == SEALED
+    assert {col: rel[1] for col, rel in relations.items()} == {"contest_id": "contests_contest"}
 
 
 def test_ballot_foreign_keys_lead_only_to_the_contest():
@@ -79,4 +79,5 @@ def test_no_other_table_points_at_ballots():
         tables = connection.introspection.table_names(cur)
         for t in tables:
             rel = connection.introspection.get_relations(cur, t)
-            assert "voting_ballot" not in {r[1] for r in rel.values()}, f"{t} references ballots"
+            assert not {"voting_ballot", "voting_sealedballot"} & {r[1] for r in rel.values()}, (
+                f"{t} references ballots")

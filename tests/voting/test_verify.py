@@ -14,7 +14,7 @@ from hustings.cli import main
 from hustings.web.voting import casting, closing
 from hustings.web.voting.models import PublishedFile
 
-from conftest import CANDIDATES_2010, add_voters, make_contest
+from conftest import CANDIDATES_2010, SHARES, add_voters, make_contest
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def plp_published(shared, officer, tmp_path):
         voter = casting.check_code(contest, codes[f"P{r['ballot_id']}"]).voter
         ranking = [r[f"pref{i}"] for i in range(1, 6) if r[f"pref{i}"]]
         casting.cast(contest, voter, "All voters", ranking)
-    closing.close_count_publish(contest, by=officer)
+    closing.close_count_publish(contest, by=officer, shares=SHARES[contest.slug])
     for f in PublishedFile.objects.filter(contest=contest):
         (tmp_path / f.name).write_text(f.content, encoding="utf-8")
     return contest, tmp_path
@@ -87,7 +87,8 @@ def test_verify_ledger_and_a_tampered_copy(plp_published):
     _, folder = plp_published
     r = CliRunner().invoke(main, ["verify", "ledger", str(folder / "ledger.json")])
     assert r.exit_code == 0, r.output
-    assert "Verified:" in r.output and "269 entries" in r.output  # 266 casts + close, count, publish
+    # the key, 266 casts, close, opening, count, publication
+    assert "Verified:" in r.output and "271 entries" in r.output
     doc = json.loads((folder / "ledger.json").read_text())
     k = next(i for i, e in enumerate(doc["entries"]) if e["kind"] == "cast" and e["seq"] == 2)
     doc["entries"][k]["payload"]["receipt"] = "FORG-EDRE-CEPT"

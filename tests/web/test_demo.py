@@ -16,6 +16,12 @@ from hustings.web.nominations.services import nominations_table
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _demo_share_in_tmp(settings, tmp_path):
+    """load_demo writes its trustee's share: here, not into the working tree."""
+    settings.HUSTINGS_DEMO_SHARE_FILE = str(tmp_path / "demo-trustee-share.txt")
+
 TABLE_FILE = "data/news/004_3c1ac521de2cef32.txt"
 
 

@@ -27,11 +27,23 @@ def at_stage(stage, returning_officer):
     """A contest at ``stage``; from "ballot closed" on, with two candidates on the ballot
     and, at "counted", a stored count (publishing is refused without one)."""
     if stage not in (Stage.BALLOT_CLOSED, Stage.COUNTED):
-        return make_contest(stage=stage)
+        return with_trustee(make_contest(stage=stage))
     contest = make_contest(stage=Stage.BALLOT_CLOSED)
     contest.candidates.filter(name__in=["Ed Balls", "Ed Miliband"]).update(on_ballot=True)
     if stage == Stage.COUNTED:
         contest.mark_counted(by=returning_officer)
+    return contest
+
+
+def with_trustee(contest):
+    """The ballot opens only once trustees hold the key its ballots are sealed to (voting)."""
+    from django.db import transaction
+
+    from hustings.web.voting import trustees
+
+    if contest.stage in trustees.BEFORE_THE_BALLOT:
+        with transaction.atomic():
+            trustees.name_trustees(contest, ["the returning officer"], 1)
     return contest
 
 
@@ -76,7 +88,7 @@ def test_a_step_from_any_other_stage_is_refused(method, start, end, stage, retur
 
 
 def test_the_whole_journey_in_order(returning_officer):
-    contest = make_contest()
+    contest = with_trustee(make_contest())
     nominate_directly(contest, "Ed Balls", "MP", 33)  # 33 of 257 is enough (12.5%)
     for method, _, _ in FORWARD:
         getattr(contest, method)(by=returning_officer)

@@ -17,6 +17,7 @@ COMMANDS = {
     "compare": "hustings.cli.compare:compare_command",
     "count": "hustings.cli.count:count_command",
     "demo": "hustings.cli.web:demo_command",
+    "open-box": "hustings.cli.box:open_box_command",
     "serve": "hustings.cli.web:serve_command",
     "verify": "hustings.cli.verify:verify_group",
     "worker": "hustings.cli.web:worker_command",

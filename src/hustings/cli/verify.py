@@ -8,8 +8,19 @@ the published anonymised ballots through ``hustings.counting.count`` and compare
 round with the published result. A BLT file has no section column: name its section as
 ``SECTION=PATH`` (or keep the published name ``ballots-<section>.blt``).
 
-Exit status: 0 the published result is reproduced / the chain verifies; 1 it is not;
-2 bad input (a file that cannot be read, a rule book with errors).
+``hustings verify sealed FOLDER`` holds the published sealed ballots to the ledger: every
+ciphertext hashes to its receipt, every receipt in the ledger is in the sealed list and
+nothing else is, and sealed = opened = participations = the published ballots (with
+``--contest SLUG``: the database's sealed rows, participations and opened ballots).
+
+``hustings verify box FOLDER --share FILE...``: a trustee with k shares re-opens the
+published sealed ballots and checks they are, as a multiset, the published ballots.
+
+``hustings verify all FOLDER``: the ledger, the sealed list and the recount, in turn.
+
+Exit status: 0 verified / reproduced; 1 not (one line says where it differs); 2 bad input
+(a file that cannot be read or is not what it should be, a rule book with errors, a share
+that cannot be used): one line, never a traceback.
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ def verify_group() -> None:
 
     \b
     Example:
+        hustings verify all downloads/
         hustings verify ballots --rules election.toml --result result.json ballots-*.csv
         hustings verify ledger ledger.json
     """
@@ -74,7 +86,30 @@ def _file_entries(path: Path) -> list[dict]:
     entries = doc.get("entries") if isinstance(doc, dict) else None
     if not isinstance(entries, list):
         raise CliError(f'{path}: no "entries" list; expected a published ledger.json')
+    for n, e in enumerate(entries, start=1):
+        _entry_shape(e, f"{path}: entry {n}")
     return entries
+
+
+_SHAPE = {"seq": int, "kind": str, "at": str, "payload": dict, "prev_hash": str, "hash": str}
+
+
+def _entry_shape(e, where: str) -> None:  # noqa: ANN001
+    """A ledger entry has the fields and types the chain hashes; anything else is bad input
+    (exit 2), not a chain that fails to verify."""
+    if not isinstance(e, dict):
+        raise CliError(f"{where}: {type(e).__name__}; expected an object")
+    for key, kind in _SHAPE.items():
+        if key in e and (not isinstance(e[key], kind) or isinstance(e[key], bool)):
+            raise CliError(f"{where}: field {key!r} is {type(e[key]).__name__}; "
+                           f"expected {kind.__name__}")
+    if not isinstance(e.get("lane", 0), int):
+        raise CliError(f"{where}: field 'lane' is {type(e['lane']).__name__}; expected int")
+    heads = e.get("payload", {}).get("heads") if e.get("kind") == "ballot-closed" else None
+    if heads is not None and not (isinstance(heads, dict) and all(
+            k.isdigit() and isinstance(v, list) and len(v) == 2 and isinstance(v[0], int)
+            and isinstance(v[1], str) for k, v in heads.items())):
+        raise CliError(f"{where}: the close's 'heads' are not lane: [seq, hash] pairs")
 
 
 def _database_entries(slug: str) -> list[dict]:
@@ -161,3 +196,191 @@ def _source(arg: str, sections: list[str], Source):  # noqa: ANN001, N803
     if section is None and len(sections) == 1:
         section = sections[0]
     return Source(path, section)
+
+
+# -- the sealed ballot box ------------------------------------------------------------
+
+
+def _folder(folder: str) -> Path:
+    path = Path(folder)
+    if not path.is_dir():
+        raise CliError(f"{folder}: not a folder; expected the folder of a contest's downloads")
+    return path
+
+
+def _read_sealed(path: Path):  # noqa: ANN202
+    from hustings.web.voting.sealedlist import NAME, SealedListFormatError, read
+
+    file = path / NAME
+    try:
+        return read(file.read_text(encoding="utf-8"), source=str(file))
+    except OSError as e:
+        raise CliError(f"{file}: cannot open: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{file}: not text; expected the published {NAME}") from None
+    except SealedListFormatError as e:
+        raise CliError(str(e)) from None
+
+
+def _published_ballots(path: Path) -> list[tuple[str, tuple]]:
+    """The published plain ballots (every ballots-*.csv) as (section, ranking) pairs."""
+    import csv
+
+    out = []
+    files = sorted(path.glob("ballots-*.csv"))
+    if not files:
+        raise CliError(f"{path}: no ballots-*.csv; expected the published ballots")
+    for file in files:
+        try:
+            rows = list(csv.reader(file.read_text(encoding="utf-8").splitlines()))
+        except (OSError, UnicodeDecodeError) as e:
+            raise CliError(f"{file}: cannot read: {e}") from None
+        if not rows or not rows[0] or rows[0][0] != "section":
+            raise CliError(f"{file}, line 1: expected a header section,pref1,…")
+        for n, row in enumerate(rows[1:], start=2):
+            if not row:
+                raise CliError(f"{file}, line {n}: empty; expected section,pref1,…")
+            out.append((row[0], _ranking(row[1:])))
+    return out
+
+
+def _ranking(marks) -> tuple:  # noqa: ANN001
+    marks = [m or None for m in marks]
+    while marks and marks[-1] is None:
+        marks.pop()
+    return tuple(marks)
+
+
+def _check_sealed(entries, sealed, **kw) -> None:  # noqa: ANN001
+    from hustings.web.voting import chain
+    from hustings.web.voting.errors import LedgerError, SealedListError
+    from hustings.web.voting.sealedlist import SealedListFormatError, check
+
+    try:
+        chain.verify_entries(entries)
+        figures = check(entries, sealed, **kw)
+    except (LedgerError, SealedListError) as e:
+        click.echo(f"NOT VERIFIED: {e}")
+        raise SystemExit(1) from None
+    except SealedListFormatError as e:
+        raise CliError(str(e)) from None
+    opened = figures.get("opened", "not yet")
+    click.echo(f"Verified: {figures['sealed']} sealed ballots = {figures['casts']} receipts in "
+               f"the ledger; opened {opened}; participations "
+               f"{figures.get('participations', 'not recorded')}"
+               + (f"; published ballots {figures['plain']}" if "plain" in figures else ""))
+
+
+@verify_group.command(name="sealed")
+@click.argument("folder", required=False)
+@click.option("--contest", "slug", help="Check the database's sealed ballots instead.")
+def sealed_command(folder: str | None, slug: str | None) -> None:
+    """Hold the sealed ballots to the ledger's receipts; sealed = opened = participations.
+
+    \b
+    Example:
+        hustings verify sealed downloads/
+        hustings verify sealed --contest labour-leader-2010
+    """
+    from collections import Counter
+
+    if slug:
+        entries = _database_entries(slug)
+        from hustings.web.contests.models import Contest
+        from hustings.web.voting.models import Ballot, Participation, SealedBallot
+        from hustings.web.voting.sealedlist import Sealed
+
+        contest = Contest.objects.get(slug=slug)
+        sealed = [Sealed(r, s, bytes(c)) for r, s, c in SealedBallot.objects.filter(
+            contest=contest).values_list("receipt", "section", "ciphertext")]
+        plain = None
+        if any(e["kind"] == "box-opened" for e in entries):
+            plain = Counter(Ballot.objects.filter(contest=contest).values_list("section", flat=True))
+        _check_sealed(entries, sealed, plain=plain,
+                      participations=Participation.objects.filter(contest=contest).count())
+        return
+    if not folder:
+        raise CliError("give the folder of a contest's downloads, or --contest SLUG")
+    path = _folder(folder)
+    entries = _file_entries(path / "ledger.json")
+    plain = Counter(s for s, _ in _published_ballots(path))
+    _check_sealed(entries, _read_sealed(path), plain=plain)
+
+
+@verify_group.command(name="box")
+@click.argument("folder")
+@click.option("--share", "shares", multiple=True, required=True,
+              help="A trustee share file ('-': standard input); give k of them.")
+def box_command(folder: str, shares: tuple[str, ...]) -> None:
+    """Re-open the published sealed ballots with k trustees' shares and check that they
+    are exactly the published ballots (as a multiset).
+
+    \b
+    Example:
+        hustings verify box downloads/ --share share-1.txt --share share-2.txt
+    """
+    from collections import Counter
+
+    from nacl.bindings import crypto_box_SEALBYTES
+
+    from hustings.cli.box import read_share_files
+    from hustings.web.voting import sealing
+    from hustings.web.voting.errors import BoxError, SealedListError
+    from hustings.web.voting.sealedlist import key_entry
+
+    path = _folder(folder)
+    entries = _file_entries(path / "ledger.json")
+    sealed = _read_sealed(path)
+    published = Counter(_published_ballots(path))
+    try:
+        key = key_entry(entries)
+        public = bytes.fromhex(str(key["public_key"]))
+        threshold = int(key["threshold"])
+        prints = {int(t["position"]): t["share_fingerprint"] for t in key["trustees"]}
+        given = [sealing.read_share(t, public, where=f"share {i + 1}")
+                 for i, t in enumerate(read_share_files(shares))]
+        for i, s in enumerate(given):
+            if prints.get(s.index) != s.fingerprint:
+                raise BoxError(f"share {i + 1}: its fingerprint is not the ledger's for "
+                               f"trustee {s.index}")
+        secret = sealing.combine(given, threshold, public)
+        block = min((len(s.ciphertext) for s in sealed), default=crypto_box_SEALBYTES + 16)
+        opened = sealing.open_all(secret, public, [s.ciphertext for s in sealed],
+                                  block - crypto_box_SEALBYTES)
+        del secret
+    except (SealedListError, BoxError, KeyError, TypeError, ValueError) as e:
+        raise CliError(f"{path}: {e}") from None
+    mine = Counter((section, _ranking(r)) for section, r in opened)
+    if mine != published:
+        extra, missing = mine - published, published - mine
+        click.echo(f"NOT VERIFIED: the sealed ballots open to {sum(mine.values())} ballots, "
+                   f"the published ballots are {sum(published.values())}: "
+                   f"{sum(extra.values())} opened but not published, {sum(missing.values())} "
+                   "published but not opened"
+                   + (f" (e.g. {_show(next(iter(missing)))} published)" if missing else ""))
+        raise SystemExit(1)
+    click.echo(f"Verified: the {len(sealed)} sealed ballots open to exactly the "
+               f"{sum(published.values())} published ballots.")
+
+
+def _show(ballot: tuple) -> str:
+    section, ranking = ballot
+    return f"{section}: " + " > ".join(x or "(blank)" for x in ranking)
+
+
+@verify_group.command(name="all")
+@click.argument("folder")
+@click.pass_context
+def all_command(ctx: click.Context, folder: str) -> None:
+    """The ledger, the sealed ballots against it, and the recount, from the downloads.
+
+    \b
+    Example:
+        hustings verify all downloads/
+    """
+    path = _folder(folder)
+    ctx.invoke(ledger_command, ledger_file=str(path / "ledger.json"), slug=None)
+    ctx.invoke(sealed_command, folder=str(path), slug=None)
+    ctx.invoke(ballots_command, rules_path=str(path / "election.toml"),
+               result_path=str(path / "result.json"),
+               ballot_files=tuple(str(p) for p in sorted(path.glob("ballots-*.csv"))))

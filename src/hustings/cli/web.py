@@ -146,6 +146,7 @@ def demo_command(port: int, data_dir: Path, no_serve: bool) -> None:
     from django.core.management import call_command
 
     from hustings.web import demo
+    from hustings.web.voting.demo import share_path
 
     click.echo(f"Preparing the demo database in {data_dir / 'hustings.sqlite3'} ...")
     call_command("migrate", interactive=False, verbosity=0)
@@ -158,6 +159,7 @@ def demo_command(port: int, data_dir: Path, no_serve: bool) -> None:
         f"  Nominating MP login:             {demo.NOMINATOR_USERNAME} / {demo.NOMINATOR_PASSWORD}"
     )
     click.echo("  Individual nominators are placeholder names: the numbers are the published ones.")
+    click.echo(f"  Ballot box trustee share (demo only): {share_path()}")
     click.echo("")
     if no_serve:
         return
@@ -219,9 +221,8 @@ def worker_command(batch: bool) -> None:
     """Run the background tasks beside `hustings serve`, set up from the same environment.
 
     The tasks are rows in the project's own database (django-tasks): security-code emails
-    and reminders (queue "mail"), and the ballot mixes that keep storage from pairing
-    ballots with voters (queue "default", see voting/mixing.py). One worker is enough;
-    more may run at once. When the database goes away the worker waits and reconnects
+    and reminders (queue "mail"); no task carries a code, a ballot or a trustee share.
+    One worker is enough; more may run at once. When the database goes away the worker waits and reconnects
     (backoff up to 30 s), and puts back in the queue any task it had not finished.
 
     \b

@@ -221,7 +221,8 @@ def load_demo() -> Contest:
         contest=contest, kind="MP", nominations__isnull=True
     ).first()
     undeclared.officers.add(mp)
-    from hustings.web.voting.demo import add_demo_roll  # voting: a synthetic roll to vote with
+    from hustings.web.voting.demo import add_demo_roll, name_demo_trustee
 
-    add_demo_roll(contest)
+    add_demo_roll(contest)  # voting: a synthetic roll to vote with
+    name_demo_trustee(contest)  # and the officer as the sole trustee of the ballot box
     return contest

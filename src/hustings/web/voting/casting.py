@@ -1,11 +1,14 @@
 """Casting a ballot: one transaction, or nothing.
 
-The transaction writes, in this order,
+The ranking is first sealed to the contest's public key (``box.seal_for``: libsodium's
+sealed box, in this process; the server keeps nothing that opens it). The transaction then
+writes, in this order,
 
 1. the ``Participation`` (contest, voter, section) — its unique constraint is the real guard
    against a second ballot: a repeated or concurrent submission fails here, and
-2. the anonymous ``Ballot``, and
-3. the ledger entry with the receipt,
+2. the ``SealedBallot`` (ciphertext, its SHA-256, the section), and
+3. the ledger entry with the receipt: that SHA-256, so the ledger covers what every ballot
+   says,
 
 and the receipt is returned only after the commit, so a receipt shown to a voter always
 stands for a ballot that is durably stored (Helios acknowledged votes before storing them).
@@ -30,9 +33,9 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from hustings.web.voting import chain, codes, contest_info, ledger
+from hustings.web.voting import box, chain, codes, contest_info, ledger
 from hustings.web.voting.errors import AlreadyVoted, CredentialError, NotOpen
-from hustings.web.voting.models import Ballot, Channel, Credential, Participation, Voter
+from hustings.web.voting.models import Channel, Credential, Participation, SealedBallot, Voter
 
 MAX_FAILED = 5  # wrong secrets before a credential locks
 LOCKOUT = timedelta(minutes=15)
@@ -153,14 +156,15 @@ def _locked_stage(contest) -> str:  # noqa: ANN001
 def cast(
     contest, voter, section: str, ranking: Sequence[str], *, channel: str = Channel.ONLINE
 ) -> str:  # noqa: ANN001
-    """Store one ballot and return its receipt (after commit). Raises AlreadyVoted, NotOpen."""
+    """Seal and store one ballot; return its receipt, the ciphertext's SHA-256 (after
+    commit). Raises AlreadyVoted, NotOpen."""
     if channel == Channel.ONLINE and not contest_info.ballot_is_open(contest):
         raise NotOpen("The ballot is not open.")
     if section not in ballot_sections(contest, voter):
         raise NotOpen(f"You do not have a ballot in the section {section!r}.")
-    receipt = codes.new_receipt()
+    ciphertext, receipt = box.seal_for(contest, section, ranking)
     if channel == Channel.ONLINE and connection.vendor == "postgresql":
-        return _pg_cast(contest, voter, section, ranking, receipt)
+        return _pg_cast(contest, voter, section, ciphertext, receipt)
     try:
         with transaction.atomic():
             # Re-read the stage under a shared lock: closing takes the contest row FOR UPDATE,
@@ -173,8 +177,8 @@ def cast(
             Participation.objects.create(
                 contest=contest, voter=voter, section=section, channel=channel
             )
-            Ballot.objects.create(
-                contest=contest, section=section, ranking=list(ranking), channel=channel
+            SealedBallot.objects.create(
+                contest=contest, section=section, ciphertext=ciphertext, receipt=receipt
             )
             # paper may merge after the close has sealed the cast lanes: it goes on lane 0
             ledger.append(contest, ledger.Kind.CAST, {"receipt": receipt, "section": section},
@@ -200,8 +204,8 @@ WITH s AS (
     WHERE s.stage = 'ballot_open'
     RETURNING contest_id
 ), b AS (
-    INSERT INTO voting_ballot (id, contest_id, section, ranking, channel)
-    SELECT %(bid)s, p.contest_id, %(section)s, %(ranking)s::jsonb, 'online' FROM p
+    INSERT INTO voting_sealedballot (id, contest_id, section, ciphertext, receipt)
+    SELECT %(bid)s, p.contest_id, %(section)s, %(ciphertext)s, %(receipt)s FROM p
     RETURNING 1
 ), h AS (
     SELECT lh.id, lh.seq, lh.hash FROM voting_ledgerhead lh JOIN p ON p.contest_id = lh.contest_id
@@ -218,7 +222,7 @@ UPDATE voting_ledgerhead SET seq = %(seq)s, hash = %(hash)s WHERE id = %(head)s
 """
 
 
-def _pg_cast(contest, voter, section: str, ranking: Sequence[str], receipt: str) -> str:  # noqa: ANN001
+def _pg_cast(contest, voter, section: str, ciphertext: bytes, receipt: str) -> str:  # noqa: ANN001
     """``cast`` for an online ballot on PostgreSQL: the same transaction, two statements."""
     lane = ledger.cast_lane()
     payload = {"receipt": receipt, "section": section}
@@ -227,7 +231,7 @@ def _pg_cast(contest, voter, section: str, ranking: Sequence[str], receipt: str)
             stored, head, seq, prev = _pg_execute(_PG_CAST_1, {
                 "contest": contest.pk, "voter": voter.pk, "section": section,
                 "pid": uuid.uuid4(), "bid": uuid.uuid4(), "lane": lane,
-                "ranking": json.dumps(list(ranking)),
+                "ciphertext": ciphertext, "receipt": receipt,
             }).fetchone()
             if not stored:
                 raise NotOpen("The ballot is not open.")

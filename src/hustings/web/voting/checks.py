@@ -1,10 +1,10 @@
 """Does the database server write casts into its log? A system check, and ``hustings serve``
 says it at start-up.
 
-A cast inserts the participation (the voter's id) and the ballot (the ranking). A
-PostgreSQL server that logs statements would write both into its log, with the time and
-the session. That would make a record pairing voters with rankings outside the database,
-which no mix can reach (``mixing.py``). So this check warns when the server is set to do
+A cast inserts the participation (the voter's id) and the sealed ballot. A PostgreSQL
+server that logs statements would write both into its log, with the time and the session:
+a record of who voted, and when, beside the ciphertext (not the ranking: the ballot is
+sealed before it reaches the database). So this check warns when the server is set to do
 that:
 
 * ``log_statement`` is ``mod`` or ``all``;
@@ -58,8 +58,8 @@ def statement_logging_risks(connection) -> list[str]:  # noqa: ANN001
 
 
 def message(risks: list[str]) -> str:
-    return ("the database server would write casts (a voter's id beside a ranking) into its "
-            "log: " + "; ".join(risks) + "; " + ADVICE)
+    return ("the database server would write casts (a voter's id beside a sealed ballot) into "
+            "its log: " + "; ".join(risks) + "; " + ADVICE)
 
 
 @register(Tags.database)

@@ -8,17 +8,24 @@ the hook's returned dict as the audit entry's ``detail``. So the generic "next s
 button, the officer's voting page and any script all do the same thing, and a hook that
 raises leaves nothing behind (stage, ledger entry, files: one transaction).
 
-* ``opened`` (``open_ballot``): a ``ballot-opened`` ledger entry.
-* ``seal`` (``close_ballot``): refuses unless participations = ballots (every
-  participation row was written with its ballot), mixes every ballot (``mixing.py``), then
-  a ``ballot-closed`` entry sealing every lane's head.
-* ``count_and_store`` (``mark_counted``): merges paper held back by the 'online' rule
-  (and mixes again if it did, or if paper came in after the close), counts every section through ``hustings.counting.count``, stores the published files
-  and a ``counted`` entry with their SHA-256. "Record the count" cannot happen without a
-  count. The files are written once, here, so everyone downloads the same bytes:
+* ``opened`` (``open_ballot``): refused until the trustees are named (the box has a key),
+  then a ``ballot-opened`` ledger entry.
+* ``seal`` (``close_ballot``): refuses unless participations = sealed ballots (every
+  participation row was written with its sealed ballot), then a ``ballot-closed`` entry
+  sealing every lane's head.
+* Between the close and the count, k trustees open the ballot box (``box.open_box``: the
+  officer's "Open the ballot box" page or ``hustings open-box``); it is not a stage of its
+  own, and it writes the opened ballots the count reads.
+* ``count_and_store`` (``mark_counted``): refused while the box is sealed; counts every
+  section of the opened ballots through ``hustings.counting.count``, stores the published
+  files and a ``counted`` entry with their SHA-256. "Record the count" cannot happen
+  without a count. The files are written once, here, so everyone downloads the same bytes:
 
-  - ``ballots-<section>.csv`` and ``.blt`` — each section's ballots in a random order drawn
-    from ``secrets`` (the storage order might reflect the casting order);
+  - ``ballots-<section>.csv`` and ``.blt`` — each section's opened ballots, in a new
+    random order drawn from ``secrets``;
+  - ``sealed-ballots.csv`` — every sealed ballot (receipt, section, ciphertext), sorted by
+    receipt, so anyone can hold them to the ledger and a trustee can re-open them
+    (``hustings verify sealed`` / ``verify box``);
   - ``result.json`` — the RCTab-format report; ``election.toml`` — the rules with the
     candidates, so ``hustings verify ballots`` can recount with nothing else.
 
@@ -51,8 +58,14 @@ from django.utils import timezone
 
 from hustings.counting import Ballots, CountingError, count
 from hustings.web.errors import TransitionError
-from hustings.web.voting import contest_info, ledger, mixing, resultdoc
-from hustings.web.voting.models import Ballot, LedgerEntry, Participation, PublishedFile
+from hustings.web.voting import box, contest_info, ledger, resultdoc, sealedlist, trustees
+from hustings.web.voting.models import (
+    Ballot,
+    LedgerEntry,
+    Participation,
+    PublishedFile,
+    SealedBallot,
+)
 
 COUNT_WITHDRAWN = "count-withdrawn"
 SUPERSEDED = "superseded-"
@@ -68,7 +81,7 @@ def slug(name: str) -> str:
 
 
 def load_ballots(contest, rules) -> tuple[Ballots, list[tuple[str, list[str]]]]:
-    """Every stored ballot, shuffled with a ``secrets`` seed, as counting Ballots."""
+    """Every opened ballot, shuffled with ``secrets``, as counting Ballots."""
     rows = list(Ballot.objects.filter(contest=contest).values_list("section", "ranking"))
     secrets.SystemRandom().shuffle(rows)
     names = tuple(s.name for s in rules.sections)
@@ -87,24 +100,28 @@ def _ref(entry: LedgerEntry) -> dict:
 
 
 def opened(contest) -> dict:
-    """``open_ballot``: the ledger records the opening."""
+    """``open_ballot``: refused without a box key; the ledger records the opening."""
+    if trustees.box_key(contest) is None:
+        raise TransitionError(
+            "cannot open ballot: no trustees are named, so ballots could not be sealed; "
+            "name the trustees (and hand out their shares) first")
     return {"ledger": _ref(ledger.append(contest, ledger.Kind.BALLOT_OPENED, {}))}
 
 
 def seal(contest) -> dict:
-    """``close_ballot``: refuse unless every participation has its ballot; seal the ledger."""
+    """``close_ballot``: refuse unless every participation has its sealed ballot; seal the
+    ledger."""
     n_part = Participation.objects.filter(contest=contest).count()
-    n_ball = Ballot.objects.filter(contest=contest).count()
+    n_ball = SealedBallot.objects.filter(contest=contest).count()
     if n_part != n_ball:
         raise TransitionError(
-            f"cannot close ballot: {n_part} participations but {n_ball} ballots; they must be equal"
+            f"cannot close ballot: {n_part} participations but {n_ball} sealed ballots; they "
+            "must be equal"
         )
-    # the ballot box as counted and kept is one shuffled set: storage pairs no ballot with
-    # its voter (mixing.py)
-    mixed = mixing.mix(contest, everything=True)
+    # "ballots": the sealed ballots (the key the audit page and earlier ledgers use)
     entry = ledger.append(
         contest, ledger.Kind.BALLOT_CLOSED, {"participations": n_part, "ballots": n_ball})
-    return {"participations": n_part, "ballots": n_ball, "mixed": mixed, "ledger": _ref(entry)}
+    return {"participations": n_part, "ballots": n_ball, "ledger": _ref(entry)}
 
 
 def _sealed(contest) -> bool:
@@ -118,8 +135,6 @@ def _sealed(contest) -> bool:
 def count_and_store(contest) -> dict:
     """``mark_counted``: count the closed ballot, store the published files, record the
     count in the ledger. Returns the audit detail (winners, ballots, files' SHA-256)."""
-    from hustings.web.voting import paper  # merges batches held back by the 'online' rule
-
     detail: dict = {}
     if not _sealed(contest):
         # Closed before the close sealed the ledger (by an older version's stage button):
@@ -128,9 +143,11 @@ def count_and_store(contest) -> dict:
     if PublishedFile.objects.filter(contest=contest).exclude(name__startswith=SUPERSEDED).exists():
         # Files of an earlier count left by an older version's "go back": keep them.
         detail["superseded"] = _supersede(contest, "recount (files of an earlier count)")
-    paper.merge_held_batches(contest)
-    if Ballot.objects.filter(contest=contest, mixed=False).exists():  # paper since the close
-        detail["mixed"] = mixing.mix(contest, everything=True)
+    if box.needs_opening(contest):
+        k = getattr(trustees.box_key(contest), "threshold", 0)
+        raise TransitionError(
+            f"cannot record count: the ballot box is still sealed; {k} trustee(s) must open "
+            "it first ('Open the ballot box', or hustings open-box)")
     if not contest_info.candidates(contest):
         raise TransitionError("cannot record count: no candidate is on the ballot")
     rules = contest_info.rules(contest)
@@ -147,6 +164,9 @@ def count_and_store(contest) -> dict:
         files[f"ballots-{slug(section.name)}.csv"] = ballots_csv(section.name, mine, rules.candidates)
         files[f"ballots-{slug(section.name)}.blt"] = ballots_blt(
             mine, rules.candidates, rules.seats, f"{contest.title} – {section.name}")
+    files[sealedlist.NAME] = sealedlist.write(
+        sealedlist.Sealed(r, s, bytes(c)) for r, s, c in
+        SealedBallot.objects.filter(contest=contest).values_list("receipt", "section", "ciphertext"))
     files["result.json"] = json.dumps(resultdoc.document(result, title=contest.title), indent=2,
                                       default=str)
     files["election.toml"] = contest_info.election_toml(contest)
@@ -196,12 +216,16 @@ def going_back(contest, to: str, reason: str) -> dict:
             "only to 'Ballot closed' (a recount)"
         )
     if target < _ORDER.index(BALLOT_OPEN):
-        n = Ballot.objects.filter(contest=contest).count()
+        n = SealedBallot.objects.filter(contest=contest).count()
         if n:
             raise TransitionError(
                 f"cannot go back to {to!r}: {n} ballots are stored, and the ballot they "
                 "were cast on cannot change under them; expected 'Ballot open' or later"
             )
+    if to == BALLOT_OPEN and box.is_opened(contest):
+        raise TransitionError(
+            "cannot reopen the ballot: the ballot box has been opened, and ballots cast now "
+            "could not be counted")
     if to == BALLOT_OPEN:
         # Casts will follow the seal: the ledger says why the ballot reopened.
         entry = ledger.append(contest, ledger.Kind.BALLOT_OPENED, {"reopened": reason})
@@ -262,8 +286,12 @@ def publish(contest, *, by):
     return contest.publish(by=by)
 
 
-def close_count_publish(contest, *, by):
+def close_count_publish(contest, *, by, shares=()):
+    """Close, open the box with the trustees' ``shares``, count and publish."""
     close(contest, by=by)
+    if box.needs_opening(contest):
+        box.open_box(contest, list(shares), by=by)
+        contest.refresh_from_db()
     entry = count_contest(contest, by=by)
     publish(contest, by=by)
     return entry

@@ -14,12 +14,14 @@
   in ``casting``.
 - ``HUSTINGS_EMAIL_BACKEND``: Django's mail backend (default: the console, which
   ``hustings serve`` and ``worker`` refuse unless ``HUSTINGS_DEV_MAIL=1``).
-- Tasks (credential emails and reminders, queue "mail"; ballot mixes, queue "default") go
-  through django-tasks' database backend: they are rows in the project's own database,
-  run by ``hustings worker`` (both queues).
-- ``HUSTINGS_MIX_EVERY``: the ballots cast since the last mix that make a new mix
-  (default 200; see ``mixing.py``). Smaller: fewer ballots ever pairable by a copy of the
-  database, smaller sets, more work.
+- Tasks (credential emails and reminders, queue "mail") go through django-tasks' database
+  backend: they are rows in the project's own database, run by ``hustings worker``. No
+  task ever carries a security code, a ballot or a trustee share.
+- ``HUSTINGS_DEMO_SHARE_FILE``: the demo only (``HUSTINGS_DEMO=1``): where ``hustings
+  demo`` writes the share of its sole trustee, the demo's returning officer, and where
+  "Close and count" reads it to open the box, so the demo runs to a result in one
+  command. Empty (the default outside the demo): no share is ever read from the server's
+  disk.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ DEV_CODE_KEY = "hustings-insecure-development-code-key-do-not-deploy"
 HUSTINGS_CODE_KEY = os.environ.get("HUSTINGS_CODE_KEY") or DEV_CODE_KEY
 HUSTINGS_CREDENTIAL_KEY = code_keys(HUSTINGS_CODE_KEY)[1].hex()
 HUSTINGS_CODE_FAILURES = os.environ.get("HUSTINGS_CODE_FAILURES", "20/h")
-HUSTINGS_MIX_EVERY = int(os.environ.get("HUSTINGS_MIX_EVERY", "200"))
+HUSTINGS_DEMO_SHARE_FILE = os.environ.get("HUSTINGS_DEMO_SHARE_FILE") or (
+    os.path.join(os.environ.get("HUSTINGS_DATA_DIR", "var"), "demo-trustee-share.txt")
+    if os.environ.get("HUSTINGS_DEMO") == "1" else "")
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

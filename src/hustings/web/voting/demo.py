@@ -6,14 +6,24 @@ sections of the 2010 college, some in two sections (one ballot in each), most wi
 address only, so the returning officer's "Issue codes" download (the letters CSV) holds the
 codes to vote with; two have an email address, whose messages the console mail backend
 prints. It is imported but not frozen: the officer freezes it (page "Run the ballot").
+
+The demo's returning officer is the sole trustee of the ballot box (1 of 1): the share is
+written to ``share_path()`` (``HUSTINGS_DEMO_SHARE_FILE``, by default
+``var/demo-trustee-share.txt``), and the demo's "Close and count" reads it from there to
+open the box. A real contest never keeps a share on the server (see
+docs/threat-model.md).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+from pathlib import Path
 
-from hustings.web.voting import roll
+from django.conf import settings
+
+from hustings.web.voting import roll, trustees
 from hustings.web.voting.models import Voter
 
 SECTIONS = ["MP", "MP", "MEP", "Member", "Member", "Member", "Member;TU", "TU"]
@@ -35,3 +45,23 @@ def add_demo_roll(contest) -> int:  # noqa: ANN001
     if Voter.objects.filter(contest=contest).exists():
         return 0
     return roll.import_roll(contest, demo_roll_csv(), source="demo roll")
+
+
+def share_path() -> Path:
+    """Where the demo's trustee share is written (and, in the demo, read back)."""
+    configured = getattr(settings, "HUSTINGS_DEMO_SHARE_FILE", "")
+    return Path(configured) if configured else Path(settings.DATA_DIR) / "demo-trustee-share.txt"
+
+
+def name_demo_trustee(contest) -> Path:  # noqa: ANN001
+    """The demo's officer as the sole trustee; the share written (owner-only) to
+    ``share_path()``. Called once, when the demo contest is made."""
+    from hustings.web.demo import STAFF_USERNAME
+
+    (share,) = trustees.name_trustees(contest, [f"{STAFF_USERNAME} (the demo's returning officer)"], 1)
+    path = share_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(share.text)
+    return path

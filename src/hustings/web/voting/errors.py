@@ -11,8 +11,12 @@ The tree::
     ├── NotOpen                 the contest is not in the state this action needs
     ├── PaperBatchError         a paper batch is malformed, or its two keyings disagree
     ├── LedgerError             the hash chain does not verify (which entry, what differs)
-    └── MixError                a ballot mix would not have stored back what it took
-                                (it is rolled back: nothing changes)
+    ├── SealedListError         the sealed ballots do not match the ledger's receipts, or the
+    │                           numbers sealed, opened and of participations differ
+    └── BoxError                the ballot box cannot be keyed or opened (not closed, already
+        │                       opened, a ballot that does not open with the key)
+        └── ShareError          a trustee share is malformed, of another box, given twice,
+                                too few of them, or they combine to a key that is not the box's
 
 Messages say what is wrong, where and what was expected, in one line, so views and the CLI
 can show them as they are.
@@ -61,5 +65,13 @@ class LedgerError(VotingError):
     """The ledger's hash chain does not verify."""
 
 
-class MixError(VotingError):
-    """A ballot mix read, deleted and stored different numbers of ballots (rolled back)."""
+class SealedListError(VotingError):
+    """The sealed ballots and the ledger disagree (a ballot changed, added or removed)."""
+
+
+class BoxError(VotingError):
+    """The ballot box cannot be keyed or opened; nothing was changed."""
+
+
+class ShareError(BoxError):
+    """A trustee share that cannot be used (malformed, wrong, repeated, too few)."""

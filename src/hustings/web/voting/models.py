@@ -1,21 +1,23 @@
-"""The voting app's tables: roll, credentials, participations, ballots, paper, ledger.
+"""The voting app's tables: roll, credentials, participations, the sealed ballot box, the
+opened ballots, paper, ledger.
 
-Secrecy is a property of the schema, checked by tests/voting/test_schema.py:
+Secrecy is by design, not by how the database stores rows (see docs/threat-model.md):
 
-* ``Ballot`` rows hold the contest, the section, the ranking and the channel, and nothing
-  else: no voter, no credential, no time, and a random UUID key (no sequence that could be
-  matched against the order of participations or ledger entries).
-* ``Participation`` (who has voted, per section) has a random UUID key and no time either.
-* The storage itself (PostgreSQL's ``xmin``, the order rows are stored and dumped in)
-  pairs a ballot with the participation written in its transaction until the ballot is
-  mixed: ``mixing.py`` stores ballots again in shuffled sets, during the ballot and at
-  the close.
-* The receipt a voter is shown lives only in the ledger; it proves the vote was recorded
-  (its entry is in the published chain) without saying what it was.
+* A cast stores a ``SealedBallot``: the ranking sealed to the contest's public key
+  (``sealing.py``), its SHA-256 (the receipt, also in the cast's ledger entry) and the
+  section. Nothing in the database opens it: the private key exists only as the
+  trustees' shares, which the server never keeps (``BoxKey``, ``Trustee``).
+* The participation (who voted, per section) is written in the same transaction, so
+  storage (PostgreSQL's ``xmin``, row order, the WAL) pairs it with a ciphertext, which
+  is all there is to pair it with.
+* ``Ballot`` rows are the opened ballots: written only when k trustees open the box
+  after the close (``box.py``), shuffled, in one transaction that reads the sealed rows
+  and writes nothing to them, with new random keys. They hold the contest, the section
+  and the ranking, nothing else (checked by tests/voting/test_schema.py).
 
 The participation's unique constraint (contest, voter, section) is what stops a second
-ballot: casting writes it in the same transaction as the ballot, so a repeated or
-concurrent submission fails on the constraint and its ballot is rolled back with it.
+ballot: casting writes it in the same transaction as the sealed ballot, so a repeated or
+concurrent submission fails on the constraint and its sealed ballot is rolled back with it.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class VotingSetup(models.Model):
     result_plain = models.JSONField(null=True, blank=True)  # resultdoc.plain_document: the page
     election_toml = models.TextField(blank=True)  # the rules counted under
     counted_at = models.DateTimeField(null=True, blank=True)
+    box_opened_at = models.DateTimeField(null=True, blank=True)  # box.open_box: once
 
     def __str__(self) -> str:
         return f"voting for {self.contest}"
@@ -110,18 +113,58 @@ class Participation(models.Model):
         ]
 
 
+class SealedBallot(models.Model):
+    """A cast ballot, sealed: opened only with k trustees' shares (see module doc)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="+")
+    section = models.CharField(max_length=100)
+    ciphertext = models.BinaryField()  # sealing.seal: padded, so of one length per contest
+    receipt = models.CharField(max_length=64)  # SHA-256 of the ciphertext, as in the ledger
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "receipt"], name="sealed_unique_receipt")
+        ]
+
+
 class Ballot(models.Model):
-    """An anonymous ranked ballot. Nothing here may lead back to a voter (see module doc)."""
+    """An opened ballot, for the count. Nothing here may lead back to a voter or to its
+    sealed ballot (see module doc)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="+")
     section = models.CharField(max_length=100)
     ranking = models.JSONField()  # candidate names, first preference first
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    # False until mixing.mix has stored the ballot again in a shuffled set (see mixing.py):
-    # says only that the ballot was cast since the last mix. db_default: the cast's raw SQL
-    # inserts leave it out.
-    mixed = models.BooleanField(db_default=False)
+
+
+class BoxKey(models.Model):
+    """The contest's public key (hex) and how many trustees' shares open the box. The
+    private key is never stored: it exists only as the trustees' shares."""
+
+    contest = models.OneToOneField("contests.Contest", on_delete=models.PROTECT,
+                                   related_name="box_key")
+    public_key = models.CharField(max_length=64)
+    threshold = models.PositiveSmallIntegerField()
+
+    @property
+    def public_bytes(self) -> bytes:
+        return bytes.fromhex(self.public_key)
+
+
+class Trustee(models.Model):
+    """Who holds share number ``position``, and its fingerprint (never the share)."""
+
+    contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    holder = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["contest", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "position"], name="trustee_unique_position")
+        ]
 
 
 class PaperBatch(models.Model):

@@ -4,6 +4,11 @@ Open, close, count and publish are the ``Contest`` transitions (the same methods
 contest's generic stage button); their ledger entries, seal, count and files come with
 them from ``closing``.
 
+Trustees are named here before the ballot opens: the response is the printable sheet of
+their shares, shown once and never stored. After the close, "Open the ballot box" takes k
+trustees' shares (typed, pasted or uploaded together at one sitting: a share given alone
+would have to be kept until the others came) and then records the count.
+
 Every action needs the ``contests.run_contest`` permission (a returning officer), is a POST
 with a CSRF token, and reports refusals as a message on the page, never a traceback.
 """
@@ -17,13 +22,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from hustings.web.contests.models import Contest
 from hustings.web.errors import PlatformError
-from hustings.web.voting import contest_info, credentials, ledger, paper, roll
+from hustings.web.voting import box, contest_info, credentials, ledger, paper, roll, trustees
 from hustings.web.voting.errors import VotingError
-from hustings.web.voting.models import LedgerEntry, PaperBatch, Participation, SetAside, Voter
+from hustings.web.voting.models import (
+    LedgerEntry,
+    PaperBatch,
+    Participation,
+    SetAside,
+    Trustee,
+    Voter,
+)
 
 
 def _officer(request: HttpRequest, slug: str) -> Contest:
@@ -32,6 +45,7 @@ def _officer(request: HttpRequest, slug: str) -> Contest:
     return get_object_or_404(Contest, slug=slug)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
@@ -53,6 +67,10 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "batches": PaperBatch.objects.filter(contest=contest).order_by("label"),
         "ledger_entries": LedgerEntry.objects.filter(contest=contest).count(),
         "set_asides": SetAside.objects.filter(batch__contest=contest).select_related("batch"),
+        "box_key": trustees.box_key(contest),
+        "trustees": Trustee.objects.filter(contest=contest),
+        "box_opened": setup.box_opened_at,
+        "demo_share": _demo_share(contest),
     })
 
 
@@ -103,6 +121,15 @@ def _act(request, contest, action):
             text=upload.read().decode("utf-8-sig"), by=request.user,
         )
         messages.success(request, f"Batch {batch.label}: {batch.get_status_display()}.")
+    elif action == "trustees":
+        try:
+            k = int(request.POST.get("threshold", "1"))
+        except ValueError:
+            raise VotingError("the number of shares that open the box must be a whole number") from None
+        holders = request.POST.get("holders", "").splitlines()
+        handed = trustees.name_trustees(contest, holders, k)
+        return render(request, "voting/shares.html", {"contest": contest, "shares": handed,
+                                                       "threshold": k})
     elif action == "open":
         contest.open_ballot(by=request.user)  # the ledger entry comes with the transition
         messages.success(request, "The ballot is open.")
@@ -111,6 +138,13 @@ def _act(request, contest, action):
         # button, which seals it the same way) is only counted.
         if contest.stage == contest_info.BALLOT_OPEN:
             contest.close_ballot(by=request.user)
+        if box.needs_opening(contest):
+            demo = _demo_share(contest)
+            if demo is None:
+                messages.success(request, "The ballot is closed. The trustees now open the "
+                                 "ballot box; then the count runs.")
+                return redirect("voting:open_box", contest.slug)
+            box.open_box(contest, [demo.read_text(encoding="utf-8")], by=request.user)
         contest.mark_counted(by=request.user)
         messages.success(request, "The ballot is closed and counted.")
     elif action == "publish":
@@ -123,3 +157,47 @@ def _act(request, contest, action):
 
 def _csv_cell(text: str) -> str:
     return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
+
+
+def _demo_share(contest):  # noqa: ANN001, ANN202
+    """The demo's share file, in the demo only (``HUSTINGS_DEMO_SHARE_FILE``), else None."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from hustings.web.demo import SLUG
+
+    configured = getattr(settings, "HUSTINGS_DEMO_SHARE_FILE", "")
+    if contest.slug != SLUG or not configured or not Path(configured).is_file():
+        return None
+    return Path(configured)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def open_box(request: HttpRequest, slug: str) -> HttpResponse:
+    """"Open the ballot box": k trustees' shares at one sitting, then the count."""
+    contest = _officer(request, slug)
+    key = trustees.box_key(contest)
+    people = list(Trustee.objects.filter(contest=contest))
+    if request.method == "POST":
+        texts = [request.POST.get(f"share-{t.position}", "") for t in people]
+        for t in people:
+            upload = request.FILES.get(f"file-{t.position}")
+            if upload is not None:
+                texts.append(upload.read(4096).decode("utf-8", "replace"))
+        try:
+            done = box.open_box(contest, texts, by=request.user)
+            contest.refresh_from_db()
+            contest.mark_counted(by=request.user)
+        except (VotingError, PlatformError) as e:
+            messages.error(request, str(e))
+            return redirect("voting:open_box", contest.slug)
+        messages.success(request, f"The ballot box is open: {done['opened']} ballots opened, "
+                         "shuffled and counted. The key is forgotten.")
+        return redirect("voting:manage", contest.slug)
+    return render(request, "voting/open_box.html", {
+        "contest": contest, "key": key, "trustees": people,
+        "opened": box.is_opened(contest),
+    })

@@ -11,8 +11,8 @@ candidate names as marked (a blank cell in the middle is a skipped rank, kept fo
 count's ballot rules to judge). Two people key the same batch independently; the batch is
 accepted only when the second keying agrees with the first exactly, envelope by envelope.
 
-Merging turns each envelope into a participation and an anonymous ballot through the same
-casting transaction as online votes, so the participation constraint decides duplicates.
+Merging turns each envelope into a participation and a sealed ballot through the same
+casting transaction as online votes (sealed to the contest's key like them), so the participation constraint decides duplicates.
 Which ballot counts when a voter voted online too is the contest's ``paper_rule``:
 
 * ``first-received``: batches merge as soon as they are accepted; whichever ballot was
@@ -35,7 +35,7 @@ import re
 
 from django.db import transaction
 
-from hustings.web.voting import casting, contest_info, ledger, mixing
+from hustings.web.voting import casting, contest_info, ledger
 from hustings.web.voting.errors import AlreadyVoted, NotOpen, PaperBatchError
 from hustings.web.voting.models import Channel, PaperBatch, PaperRule, SetAside, Voter
 
@@ -87,6 +87,8 @@ def submit_keying(contest, *, section: str, label: str, text: str, by) -> PaperB
     close, by the contest's paper rule)."""
     if contest.stage not in ACCEPTING:
         raise NotOpen("paper batches are accepted while the ballot is open or closed, before the count")
+    if ledger.setup_for(contest).box_opened_at is not None:
+        raise NotOpen("the ballot box has been opened: paper batches are accepted until then")
     rules = contest_info.rules(contest)
     if section not in [s.name for s in rules.sections]:
         raise PaperBatchError(
@@ -123,7 +125,6 @@ def submit_keying(contest, *, section: str, label: str, text: str, by) -> PaperB
         batch.save(update_fields=["status", "second_keyed_by", "keying_sha256"])
     if ledger.setup_for(contest).paper_rule == PaperRule.FIRST_RECEIVED:
         merge(batch)
-        mixing.note_casts(contest, batch.counted)
     return batch
 
 

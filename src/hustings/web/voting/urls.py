@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hustings.web.voting import officer, results, views
+from hustings.web.voting import officer, receipts, results, views
 
 app_name = "voting"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("vote/<slug:slug>/review/", views.review, name="review"),
     path("vote/<slug:slug>/cast/", views.cast, name="cast"),
     path("contests/<slug:slug>/voting/", officer.manage, name="manage"),
+    path("contests/<slug:slug>/voting/open-box/", officer.open_box, name="open_box"),
+    path("contests/<slug:slug>/receipts/", receipts.check, name="receipts"),
     path("contests/<slug:slug>/results/", results.page, name="results"),
     path("contests/<slug:slug>/results/<str:name>", results.download, name="download"),
 ]

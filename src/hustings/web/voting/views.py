@@ -22,7 +22,7 @@ from django_ratelimit.core import get_usage
 
 from hustings.web.clientip import client_ip
 from hustings.web.contests.models import Contest
-from hustings.web.voting import casting, contest_info, mixing
+from hustings.web.voting import casting, contest_info, sealing
 from hustings.web.voting.errors import AlreadyVoted, BallotFormError, CredentialError, NotOpen
 from hustings.web.voting.ranking import field_name, form_values, read_ranking
 
@@ -199,9 +199,9 @@ def cast(request: HttpRequest, slug: str) -> HttpResponse:
                       status=409)
     except NotOpen as e:
         return _code_page(request, contest, error=str(e), status=400)
-    mixing.note_casts(contest)
     return render(request, "voting/receipt.html", {
-        "contest": contest, "receipt": receipt, "section": section, "code": request.POST["code"],
+        "contest": contest, "receipt": receipt, "short": sealing.short_receipt(receipt),
+        "section": section, "code": request.POST["code"],
         # OMOV: one ballot, nothing remains (spares a query on the busiest page)
         "remaining": casting.remaining_sections(contest, cred.voter)
         if contest_info.rules(contest).is_college else [],

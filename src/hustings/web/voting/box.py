@@ -1,0 +1,216 @@
+"""The ballot box: sealing a cast, and opening the box with k trustees' shares.
+
+Sealing (``seal_for``): the ranking is sealed to the contest's public key on the server
+(so voting needs no JavaScript); only the ciphertext and its SHA-256 are stored.
+
+Opening (``open_box``), after the close, once, in one transaction under the contest row's
+lock:
+
+1. paper batches held back by the 'online' rule are merged (sealed like every ballot);
+2. every share is read and held to its trustee's fingerprint; k of them are combined in
+   memory (``sealing.combine``), refused unless the key is the contest's;
+3. the sealed ballots are held to the ledger (``sealedlist.check``): a ballot changed,
+   added or removed in the database stops the opening;
+4. every sealed ballot is opened (on every core for a large box), the opened ballots are
+   shuffled with ``secrets`` and written as ``Ballot`` rows with new random keys. The
+   transaction reads the sealed rows and writes nothing to them; its rows share no key,
+   order or column with them;
+5. the key is dropped: it was never written to the database, a file, a log or a task.
+   (Python cannot scrub the memory a bytes object used; the process's memory is the
+   residue, see docs/threat-model.md.)
+
+The ledger's ``box-opened`` entry records who gave shares and the numbers sealed, opened
+and of participations; the contest's audit log records the opening too.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from collections.abc import Sequence
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from hustings.web.voting import contest_info, ledger, sealedlist, sealing, trustees
+from hustings.web.voting.errors import BoxError, NotOpen, ShareError
+from hustings.web.voting.models import (
+    Ballot,
+    LedgerEntry,
+    Participation,
+    SealedBallot,
+    Trustee,
+)
+
+BOX_OPENED = sealedlist.BOX_OPENED
+
+
+def block(contest) -> int:  # noqa: ANN001
+    cached = getattr(contest, "_voting_block", None)
+    if cached is None:
+        rules = contest_info.rules(contest)
+        cached = sealing.block_size(contest_info.candidates(contest),
+                                    [s.name for s in rules.sections])
+        contest._voting_block = cached
+    return cached
+
+
+def seal_for(contest, section: str, ranking: Sequence[str | None]) -> tuple[bytes, str]:  # noqa: ANN001
+    """(ciphertext, receipt) of one ballot of this contest."""
+    key = trustees.box_key(contest)
+    if key is None:
+        raise NotOpen("The ballot box has no key: the returning officer names the trustees "
+                      "before the ballot opens.")
+    ciphertext = sealing.seal(key.public_bytes, section, ranking, block(contest))
+    return ciphertext, sealing.receipt(ciphertext)
+
+
+def is_opened(contest) -> bool:  # noqa: ANN001
+    return ledger.setup_for(contest).box_opened_at is not None
+
+
+def needs_opening(contest) -> bool:  # noqa: ANN001
+    """Are there sealed ballots (or paper to seal) that the count cannot read yet?"""
+    from hustings.web.voting.models import PaperBatch
+
+    if is_opened(contest):
+        return False
+    return (SealedBallot.objects.filter(contest=contest).exists()
+            or PaperBatch.objects.filter(contest=contest,
+                                         status=PaperBatch.Status.ACCEPTED).exists())
+
+
+def open_box(contest, share_texts: Sequence[str], *, by=None, processes: int | None = None) -> dict:  # noqa: ANN001
+    """Open the closed ballot box with the trustees' shares (see module doc). Returns the
+    ledger entry's payload. Raises BoxError/ShareError and changes nothing when refused."""
+    from hustings.web.contests.models import AuditEntry, Contest
+    from hustings.web.voting import paper
+
+    def locked_closed():  # noqa: ANN202
+        locked = Contest.objects.select_for_update().get(pk=contest.pk)
+        if locked.stage != contest_info.BALLOT_CLOSED:
+            raise BoxError(
+                f"the ballot box is opened after the close; the contest is at {locked.stage!r}")
+        if ledger.setup_for(locked).box_opened_at is not None:
+            raise BoxError("the ballot box is already open: it is opened once")
+        return locked
+
+    with transaction.atomic():  # paper held back by the 'online' rule is sealed first, on
+        paper.merge_held_batches(locked_closed())  # its own: the opening writes no sealed row
+    with transaction.atomic():
+        locked = locked_closed()
+        setup = ledger.setup_for(locked)
+        key = trustees.box_key(locked)
+        rows = _sealed_rows(locked)
+        given: list[int] = []
+        if key is None:
+            if rows:
+                raise BoxError("sealed ballots but no box key: the database has been changed")
+        else:
+            shares = _read_shares(locked, key, share_texts)
+            given = sorted(s.index for s in shares)
+            secret = sealing.combine(shares, key.threshold, key.public_bytes)
+            sealed = [sealedlist.Sealed(r, s, bytes(c)) for r, s, c in rows]
+            participations = Participation.objects.filter(contest=locked).count()
+            sealedlist.check(_cast_entries(locked), sealed, participations=participations)
+            # shuffled before opening: the opened ballots are written in this order
+            secrets.SystemRandom().shuffle(sealed)
+            opened = sealing.iter_open(secret, key.public_bytes, [s.ciphertext for s in sealed],
+                                       block(locked), processes=processes, as_json=True)
+            try:
+                written = _write_opened(locked, sealed, opened)
+            finally:
+                opened.close()  # stops the opening processes, even on a refusal
+                del secret, opened  # the only references: nothing else ever held the key
+            if written != len(rows):
+                raise BoxError(f"opened {written} of {len(rows)} sealed ballots")
+        payload = {"sealed": len(rows), "opened": len(rows),
+                   "participations": Participation.objects.filter(contest=locked).count(),
+                   "shares_from": given}
+        entry = ledger.append(locked, BOX_OPENED, payload)
+        setup.box_opened_at = timezone.now()
+        setup.save(update_fields=["box_opened_at"])
+        AuditEntry.objects.create(
+            contest=locked, actor=by if by is not None and by.pk else None,
+            actor_name=by.get_username() if by is not None else "hustings open-box",
+            action="open ballot box",
+            detail={"sealed": payload["sealed"], "opened": payload["opened"],
+                    "shares_from": given,
+                    "ledger": {"lane": entry.lane, "seq": entry.seq, "hash": entry.hash}})
+    return payload
+
+
+def _read_shares(contest, key, texts: Sequence[str]) -> list[sealing.Share]:  # noqa: ANN001
+    holders = {t.position: t for t in Trustee.objects.filter(contest=contest)}
+    shares = []
+    for n, text in enumerate(t for t in texts if t and t.strip()):
+        share = sealing.read_share(text, key.public_bytes, where=f"share {n + 1}")
+        trustee = holders.get(share.index)
+        if trustee is None or trustee.fingerprint != share.fingerprint:
+            raise ShareError(
+                f"share {n + 1}: it is not the share handed to trustee {share.index}"
+                + (f" ({trustee.holder})" if trustee else "")
+                + ": its fingerprint differs from the ledger's")
+        shares.append(share)
+    if not shares:
+        raise ShareError(f"no share given; {key.threshold} trustees' shares open the box")
+    return shares
+
+
+def _sealed_rows(contest) -> list[tuple[str, str, bytes]]:  # noqa: ANN001
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT receipt, section, ciphertext FROM voting_sealedballot WHERE "
+                        "contest_id = %s", [contest.pk])
+            return cur.fetchall()
+    return list(SealedBallot.objects.filter(contest=contest)
+                .values_list("receipt", "section", "ciphertext"))
+
+
+def _cast_entries(contest) -> list[dict]:  # noqa: ANN001
+    """The ledger's cast entries as sealedlist.check reads them. On PostgreSQL the two
+    fields are taken out of the JSON by the server: half a million entries in a second."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT lane, seq, payload->>'receipt', payload->>'section' FROM "
+                        "voting_ledgerentry WHERE contest_id = %s AND kind = %s",
+                        [contest.pk, sealedlist.CAST])
+            return [{"kind": sealedlist.CAST, "lane": lane, "seq": seq,
+                     "payload": {"receipt": r, "section": s}}
+                    for lane, seq, r, s in cur.fetchall()]
+    return [{"kind": k, "lane": lane, "seq": seq, "payload": p} for k, lane, seq, p in
+            LedgerEntry.objects.filter(contest=contest, kind=sealedlist.CAST)
+            .values_list("kind", "lane", "seq", "payload")]
+
+
+def _write_opened(contest, sealed, opened) -> int:  # noqa: ANN001
+    """Store the opened ballots, chunk by chunk as they are opened, in the shuffled order,
+    with new random keys; check each was sealed for the section it is stored under.
+    Returns how many were written."""
+    n = 0
+
+    def rows():  # noqa: ANN202
+        nonlocal n
+        for part in opened:
+            for section, ranking_json in part:
+                s = sealed[n]
+                if section != s.section:
+                    raise BoxError(
+                        f"sealed ballot {s.receipt[:16]} is stored under {s.section!r} but was "
+                        f"sealed for {section!r}: the database has been changed")
+                n += 1
+                yield section, ranking_json
+
+    if connection.vendor == "postgresql":
+        # COPY: half a million rows in seconds, written while the next chunks are opened
+        with connection.cursor() as cur:
+            raw = cur.cursor
+            with raw.copy("COPY voting_ballot (id, contest_id, section, ranking) FROM STDIN") as cp:
+                for section, ranking_json in rows():
+                    cp.write_row((uuid.uuid4(), contest.pk, section, ranking_json))
+        return n
+    Ballot.objects.bulk_create(
+        (Ballot(contest=contest, section=s, ranking=json.loads(r)) for s, r in rows()),
+        batch_size=2000)
+    return n
