@@ -102,3 +102,27 @@ def test_quota_recalculated_when_papers_leave_before_anyone_is_elected():
     assert result.rounds[0].threshold == F("9.67")
     assert result.rounds[1].threshold == 8
     assert set(result.rounds[1].elected) == {"A", "B"}
+
+
+def _adds_up(result, valid):
+    for r in result.rounds:
+        s = r.sections[0]
+        assert sum(s.tally.values(), F(0)) + s.exhausted == valid, r.number
+
+
+def test_the_last_exclusion_keeps_its_votes_in_the_final_stage():
+    # Found by the conservation property: B is excluded by 5.5.1 (one place, one other
+    # continuing candidate) without its paper moving; the stage must still show it.
+    result = ers97(["A", "B", "C"], [(["A"], 9), (["B"], 1), (["C"], 1)], seats=2)
+    assert result.winners == ("A", "C")
+    assert result.rounds[-1].tally["B"] == 1
+    _adds_up(result, 11)
+
+
+def test_papers_not_moved_when_the_places_fill_stay_with_the_excluded():
+    # Found by the conservation property: the places fill during an exclusion (5.5.2), so
+    # the excluded candidate's lower-valued batches never move and still count for it.
+    groups = [(["A"], 22), (["C"], 1), (["E"], 2), (["D", "C"], 1), (["D", "A", "B"], 8),
+              (["A", "B"], 1)]
+    result = ers97(["A", "B", "C", "D", "E"], groups, seats=3)
+    _adds_up(result, 35)

@@ -303,11 +303,12 @@ class _Count:
             for b in self.batches[c]:
                 by_value.setdefault(b.value, []).extend((c, p) for p in b.papers)
             self.batches[c] = []
-            self.votes[c] = 0
         moved: dict[str, dict[int, int]] = {self.names[c]: {} for c in group}
         for value in sorted(by_value, reverse=True):
             received: dict[int, _Batch] = {}
             for c, paper in by_value[value]:
+                # a candidate keeps the papers not yet moved: 5.5.2 may stop before the last
+                self.votes[c] -= paper[2] * value
                 self._move([paper], value, moved[self.names[c]], received)
             self._deposit(received)
             if not self.elected:  # 5.4.8
@@ -320,8 +321,11 @@ class _Count:
         return moved
 
     def _close(self, elected_now, excluded, moved, notes) -> None:
+        # 5.5.1 excludes the last group without moving its papers: their votes stay shown
+        # with them in the final stage, so the stage still adds up to the valid papers
         shown = [c for c in range(len(self.names))
-                 if c in self.continuing or c in self.elected]
+                 if c in self.continuing or c in self.elected
+                 or (c in excluded and self.votes[c])]
         tally = {self.names[c]: Fraction(self.votes[c], UNIT) for c in shown}
         inactive = {r: Fraction(0) for r in (
             InactiveReason.OVERVOTE, InactiveReason.SKIPPED_RANKINGS,
