@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
+
 from hustings.counting.ballots import Ballots
-from hustings.counting.errors import RulesError
 from hustings.counting.interpret import STATUS_REASON
 from hustings.counting.ledger import Ledger
 from hustings.counting.result import Result, Round, SectionRound, frozen_map
@@ -29,15 +30,8 @@ _REPORTED = (
 
 def first_preferences(rules: Rules, ballots: Ballots) -> tuple[list[str], Ledger]:
     """Read every ballot to its first valid, non-excluded choice."""
-    if rules.is_college:
-        raise RulesError(
-            f"an electoral college (several sections) is counted by IRV only, "
-            f"not {rules.method.value}"
-        )
     names = candidate_names(rules, ballots)
     ledger = Ledger(rules, ballots, len(names), 1)
-    import numpy as np
-
     continuing = np.array([c not in rules.excluded for c in names], dtype=bool)
     ledger.first_count(continuing)
     return names, ledger

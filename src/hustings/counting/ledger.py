@@ -13,6 +13,7 @@ Vote figures are integers in *units*: whole votes (``scale`` 1) for IRV and the 
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Protocol
 
 import numpy as np
 
@@ -50,20 +51,34 @@ def section_index(rules: Rules, ballots: Ballots) -> np.ndarray | None:
     return lookup[ballots.sections]
 
 
+class Recorder(Protocol):
+    """Told by the ledger where ballots go (``trace.Tracer`` keeps a per-ballot record)."""
+
+    def read(self, idx: np.ndarray | None, cand: np.ndarray, status: np.ndarray) -> None:
+        """Ballots ``idx`` (None: all, in round 1) now count for ``cand`` (or NO_CANDIDATE,
+        with ``status`` saying why); called once per round, even when none moves."""
+
+    def revalue(self, winner: int, idx: np.ndarray, values: np.ndarray,
+                kept: np.ndarray) -> None:
+        """``winner``'s ballots ``idx`` are now worth ``values`` (units) and have left
+        ``kept`` (units, weight included) with the winner."""
+
+
 class Ledger:
     """Per-ballot state and per-section sums for one count."""
 
     def __init__(
         self, rules: Rules, ballots: Ballots, n_candidates: int, scale: int | None,
-        fractional: bool = False,
+        fractional: bool = False, recorder: Recorder | None = None,
     ) -> None:
         self.reader = BallotReader(ballots, rules.ballot_rules, n_candidates)
         self.weights = ballots.weights
         mapped = section_index(rules, ballots)
         self.sections = ballots.sections if mapped is None else mapped
-        self.S = len(rules.sections)
-        self.C = n_candidates
+        self.n_sections = len(rules.sections)
+        self.n_candidates = n_candidates
         self.scale = scale  # None: exact Fractions
+        self.recorder = recorder
         n = len(ballots)
         self.groups: list[list[np.ndarray]] = [[] for _ in range(n_candidates)]
         self.first_choice: np.ndarray | None = None  # round-1 candidate of every ballot
@@ -83,8 +98,8 @@ class Ledger:
             self.values = np.full(n, scale, dtype=np.int64)
         dtype = object if self.exact else np.int64
         zero = Fraction(0) if self.exact else 0
-        self.tally = np.full((self.S, n_candidates), zero, dtype=dtype)
-        self.inactive = np.full((self.S, N_STATUS), zero, dtype=dtype)
+        self.tally = np.full((self.n_sections, n_candidates), zero, dtype=dtype)
+        self.inactive = np.full((self.n_sections, N_STATUS), zero, dtype=dtype)
         self.undervotes = 0
         self.slices = {
             kind: SliceBooks(labels, codes, n_candidates, self.group_sum, self.tally)
@@ -132,22 +147,23 @@ class Ledger:
         # Round-1 holders are found on demand (one pass per candidate whose ballots move):
         # most candidates' ballots never move, so sorting them all would be wasted.
         self.first_choice = cand
+        if self.recorder is not None:
+            self.recorder.read(None, cand, status)
         gone = np.flatnonzero(status)  # inactive, or an undervote
         under = gone[status[gone] == UNDERVOTE]
         self.undervotes = int(self.weights[under].sum())
-        if self.values is None and self.S == 1 and self.unit_weights:
-            self.tally[0] = np.bincount(cand + 1, minlength=self.C + 1)[1:]
+        if self.values is None and self.n_sections == 1 and self.unit_weights:
+            self.tally[0] = np.bincount(cand + 1, minlength=self.n_candidates + 1)[1:]
         else:
             active = np.flatnonzero(cand >= 0)
-            keys = self.sections[active].astype(np.int64) * self.C + cand[active]
-            self.tally = self.group_sum(keys, self.amounts(active), self.S * self.C).reshape(
-                self.S, self.C
-            )
+            keys = self.sections[active].astype(np.int64) * self.n_candidates + cand[active]
+            size = self.n_sections * self.n_candidates
+            self.tally = self.group_sum(keys, self.amounts(active), size).reshape(
+                self.n_sections, self.n_candidates)
         gone = gone[status[gone] != UNDERVOTE]
         keys = self.sections[gone].astype(np.int64) * N_STATUS + status[gone]
-        self.inactive = self.group_sum(keys, self.amounts(gone), self.S * N_STATUS).reshape(
-            self.S, N_STATUS
-        )
+        self.inactive = self.group_sum(
+            keys, self.amounts(gone), self.n_sections * N_STATUS).reshape(self.n_sections, N_STATUS)
         if self.slices:
             active = np.flatnonzero(cand >= 0)
             for book in self.slices.values():
@@ -161,10 +177,10 @@ class Ledger:
         integers is a radix sort in NumPy: linear time. Returns counts per cand + 1.
         """
         order = np.argsort(cand, kind="stable")
-        counts = np.bincount(cand + 1, minlength=self.C + 1)
+        counts = np.bincount(cand + 1, minlength=self.n_candidates + 1)
         ordered = order if idx is None else idx[order]
         ends = np.cumsum(counts)
-        for c in range(self.C):
+        for c in range(self.n_candidates):
             if counts[c + 1]:
                 self.groups[c].append(ordered[ends[c]: ends[c + 1]])
         return counts
@@ -191,8 +207,11 @@ class Ledger:
         The last axis is the target candidate, or ``C`` for ballots that became inactive.
         With ``final_surplus`` the ballots that leave are booked as the final-round surplus.
         """
-        C, S = self.C, self.S
+        C, S = self.n_candidates, self.n_sections
         if not sources:
+            if self.recorder is not None:
+                none = np.zeros(0, dtype=np.intp)
+                self.recorder.read(none, none.astype(np.int16), none.astype(np.int8))
             return np.zeros((S, C, C + 1), dtype=self.tally.dtype)
         held = [self.members(c) for c in sources]
         for c in sources:
@@ -206,6 +225,8 @@ class Ledger:
             status = np.full(idx.size, FINAL_SURPLUS, dtype=np.int8)
         else:
             cand, status = self.reader.advance(idx, continuing)
+        if self.recorder is not None:
+            self.recorder.read(idx, cand, status)
         self._regroup(idx, cand)
         amounts = self.amounts(idx)
         sec = (self.sections[idx].astype(np.int64) if S > 1
@@ -244,6 +265,8 @@ class Ledger:
             )
         self.values[idx] = after
         kept = (before - after) * self.weights[idx]
+        if self.recorder is not None:
+            self.recorder.revalue(winner, idx, after, kept)
         for book in self.slices.values():
             book.surplus(winner, idx, kept)
         return self.frac(kept.sum())

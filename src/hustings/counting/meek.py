@@ -25,7 +25,7 @@ from fractions import Fraction
 import numpy as np
 
 from hustings.counting.ballots import Ballots
-from hustings.counting.errors import CountingError, RulesError
+from hustings.counting.errors import CountingError
 from hustings.counting.result import Result, Round, SectionRound, frozen_map
 from hustings.counting.rounds import candidate_names
 from hustings.counting.rules import InactiveReason, Rules
@@ -73,11 +73,6 @@ def count_meek(rules: Rules, ballots: Ballots) -> Result:
     Raises ``CountingError`` when a round's iteration has not settled after
     ``_MAX_ITERATIONS`` steps, instead of carrying on with unsettled keep values.
     """
-    if rules.is_college:
-        raise RulesError(
-            f"an electoral college (several sections) is counted by IRV only, "
-            f"not {rules.method.value}"
-        )
     names = candidate_names(rules, ballots)
     C = len(names)
     places = 6 if rules.decimal_places is None else rules.decimal_places
