@@ -51,7 +51,6 @@ STATUS_REASON = {
 NO_CANDIDATE = -1
 _BLOCK = 1 << 17  # ballots read per block in a walk: bounds the temporary arrays
 _PROBES = 3  # cheap one-cell reads before a ballot gets the full walk
-RANK_CODE = np.int16
 
 
 def _offset(codes: np.ndarray, low: int) -> np.ndarray:
@@ -139,7 +138,6 @@ class BallotReader:
             if self.width == 0:
                 out_status[:] = UNDERVOTE
                 return out_cand, out_status
-            start = None
             code = self.ranks[:, 0]
             got = plain[_offset(code, low)]
             np.copyto(out_cand, code, where=got)
@@ -272,20 +270,19 @@ class BallotReader:
             else:  # exhaust-if-multiple-continuing (always-skip never stops at one)
                 set_cont = (self.set_members @ continuing.astype(np.int32)
                             if len(self.set_members) else None)
-                done = np.zeros(f.size, dtype=bool)
-                self._if_multiple(code, over, done, set_cont, continuing, cand, status)
+                self._if_multiple(code, over, set_cont, continuing, cand, status)
         out_status[slot[f]] = status
         ok = cand >= 0
         out_cand[slot[f[ok]]] = cand[ok]
         self.pos[rows[f[ok]]] = j[ok]
 
-    def _if_multiple(self, code, over, done, set_cont, continuing, cand, status) -> None:
+    def _if_multiple(self, code: np.ndarray, over: np.ndarray, set_cont: np.ndarray | None,
+                     continuing: np.ndarray, cand: np.ndarray, status: np.ndarray) -> None:
         """exhaust-if-multiple-continuing: settle the overvoted ranks in ``over`` (in place)."""
         explicit = over & (code == OVERVOTE)
         # Without the marked names we cannot tell who is continuing: treat as an overvote
         # (RCTab refuses this combination outright).
         status[explicit] = OVERVOTES
-        done |= explicit
         sets = over & (code <= OVERVOTE_SET_BASE)
         if not sets.any() or set_cont is None:
             return
@@ -293,9 +290,7 @@ class BallotReader:
         which = OVERVOTE_SET_BASE - code[at].astype(np.int32)
         k = set_cont[which]
         status[at[k >= 2]] = OVERVOTES
-        done[at[k >= 2]] = True
         one = k == 1
         if one.any():
             members = self.set_members[which[one]] * continuing.astype(np.int32)
             cand[at[one]] = members.argmax(axis=1).astype(np.int16)
-            done[at[one]] = True

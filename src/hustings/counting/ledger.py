@@ -54,6 +54,10 @@ def section_index(rules: Rules, ballots: Ballots) -> np.ndarray | None:
 class Recorder(Protocol):
     """Told by the ledger where ballots go (``trace.Tracer`` keeps a per-ballot record)."""
 
+    def begin(self, n_ballots: int, units_per_vote: int | None) -> None:
+        """The count starts: every ballot worth one vote, ``units_per_vote`` units each
+        (None: values are exact ``Fraction`` objects)."""
+
     def read(self, idx: np.ndarray | None, cand: np.ndarray, status: np.ndarray) -> None:
         """Ballots ``idx`` (None: all, in round 1) now count for ``cand`` (or NO_CANDIDATE,
         with ``status`` saying why); called once per round, even when none moves."""
@@ -79,6 +83,8 @@ class Ledger:
         self.n_candidates = n_candidates
         self.scale = scale  # None: exact Fractions
         self.recorder = recorder
+        if recorder is not None:
+            recorder.begin(len(ballots), scale)
         n = len(ballots)
         self.groups: list[list[np.ndarray]] = [[] for _ in range(n_candidates)]
         self.first_choice: np.ndarray | None = None  # round-1 candidate of every ballot
