@@ -37,7 +37,8 @@ def first_preferences(rules: Rules, ballots: Ballots) -> tuple[list[str], Ledger
     return names, ledger
 
 
-def first_round(rules: Rules, names: list[str], ledger: Ledger) -> tuple[dict, SectionRound]:
+def first_round(rules: Rules, names: list[str], ledger: Ledger
+                ) -> tuple[dict[str, Fraction], SectionRound]:
     section = rules.sections[0]
     votes = {c: Fraction(int(ledger.tally[0, i])) for i, c in enumerate(names)
              if c not in rules.excluded}

@@ -56,9 +56,8 @@ _PROBES = 3  # cheap one-cell reads before a ballot gets the full walk
 def _offset(codes: np.ndarray, low: int) -> np.ndarray:
     """``codes - low`` as lookup-table indices; int16 arithmetic (no widening copy) unless
     there are so many overvote sets that the result would not fit."""
-    if -low < 30000:
-        return codes - low
-    return codes.astype(np.int32) - low
+    shifted: np.ndarray = codes - low if -low < 30000 else codes.astype(np.int32) - low
+    return shifted
 
 
 class BallotReader:
@@ -81,8 +80,11 @@ class BallotReader:
         """ranks[rows, cols], through the flat array when it is contiguous (faster)."""
         if self.ranks.flags.c_contiguous:
             full = self.ranks.shape[1]
-            return self.ranks.reshape(-1)[rows.astype(np.intp, copy=False) * full + cols]
-        return self.ranks[rows, cols]
+            cells: np.ndarray = self.ranks.reshape(-1)[rows.astype(np.intp, copy=False) * full
+                                                       + cols]
+        else:
+            cells = self.ranks[rows, cols]
+        return cells
 
     def _first_duplicates(self, ballots: Ballots) -> np.ndarray:
         """Per ballot, the first rank naming someone already marked earlier (or width)."""
@@ -122,8 +124,7 @@ class BallotReader:
         ``continuing`` is a bool per candidate. Returns (candidate or NO_CANDIDATE, status)
         per ballot of ``idx``; pointers of ballots that found a candidate are updated.
         """
-        everyone = idx is None
-        m = self.ranks.shape[0] if everyone else idx.size
+        m = self.ranks.shape[0] if idx is None else idx.size
         out_cand = np.full(m, NO_CANDIDATE, dtype=np.int16)
         out_status = np.zeros(m, dtype=np.int8)
         if m == 0:
@@ -134,7 +135,7 @@ class BallotReader:
         low = OVERVOTE_SET_BASE - len(self.set_members)
         plain = np.zeros(len(continuing) - low, dtype=bool)
         plain[-low:] = continuing  # a lookup over every rank code: True for a continuing mark
-        if everyone:
+        if idx is None:
             if self.width == 0:
                 out_status[:] = UNDERVOTE
                 return out_cand, out_status
@@ -151,7 +152,7 @@ class BallotReader:
         # Pointers of ballots not settled by a probe are rewritten by the walk (if they find
         # someone) or never read again (if they become inactive).
         self.pos[idx] = start
-        rows, slot = idx, None
+        rows, slot = idx, None  # slot: where each ballot's answer goes (None: in order)
         for probe in range(_PROBES):
             inside = start < self.width
             # Read each ballot's next cell (clipped inside the row), then blank those past
@@ -182,10 +183,12 @@ class BallotReader:
                 return out_cand, out_status
             rows, start = rows[nxt], start[nxt] + 1
             slot = nxt if slot is None else slot[nxt]
+        assert slot is not None  # set by the first probe, as some ballots went on
         self._walk(rows, slot, start - 1, continuing, out_cand, out_status)
         return out_cand, out_status
 
-    def _walk(self, rows, slot, pos, continuing, out_cand, out_status) -> None:
+    def _walk(self, rows: np.ndarray, slot: np.ndarray, pos: np.ndarray,
+              continuing: np.ndarray, out_cand: np.ndarray, out_status: np.ndarray) -> None:
         """The walk with every rule, for ballots ``rows`` from ranks after ``pos``.
 
         ``slot`` says where each ballot's answer goes in the output arrays. Rather than
@@ -216,7 +219,9 @@ class BallotReader:
                 table[OVERVOTE_SET_BASE - np.arange(len(live)) - low] = live >= 1
         return table, low
 
-    def _walk_block(self, rows, slot, pos, continuing, out_cand, out_status) -> None:
+    def _walk_block(self, rows: np.ndarray, slot: np.ndarray, pos: np.ndarray,
+                    continuing: np.ndarray, out_cand: np.ndarray, out_status: np.ndarray
+                    ) -> None:
         w = self.width
         block = np.take(self.ranks, rows, axis=0)  # take: far faster than [rows, :]
         if w < block.shape[1]:

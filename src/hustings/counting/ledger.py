@@ -28,6 +28,7 @@ from hustings.counting.interpret import (
 )
 from hustings.counting.rules import Rules
 from hustings.counting.slices import SliceBooks
+from hustings.counting.tallies import Units
 
 N_STATUS = 7
 _INT64_LIMIT = 2**63  # fixed-point sums are int64: every total must stay below this
@@ -48,7 +49,8 @@ def section_index(rules: Rules, ballots: Ballots) -> np.ndarray | None:
     if given == declared[: len(given)]:
         return None
     lookup = np.array([declared.index(g) for g in given], dtype=np.int16)
-    return lookup[ballots.sections]
+    mapped: np.ndarray = lookup[ballots.sections]
+    return mapped
 
 
 class Recorder(Protocol):
@@ -91,10 +93,12 @@ class Ledger:
         self.collected = np.zeros(n_candidates, dtype=bool)  # round-1 holders filed?
         self.unit_weights = bool(n) and bool((self.weights == 1).all())
         self.exact = scale is None
-        if self.exact:
+        # what each ballot is worth, in units; None: one vote each, amounts are the weights
+        self.values: np.ndarray | None
+        if scale is None:
             self.values = np.array([Fraction(1)] * n, dtype=object)
         elif scale == 1 and not fractional:
-            self.values = None  # every ballot is worth one vote: amounts are the weights
+            self.values = None
         else:
             if ballots.total * scale >= _INT64_LIMIT:
                 raise BallotsError(
@@ -118,17 +122,22 @@ class Ledger:
         """What the ballots ``idx`` are worth now, in units (weight x value).
 
         None means one unit each (unit weights, whole votes): sums are plain counts."""
+        amounts: np.ndarray | None
         if self.values is None:
-            return None if self.unit_weights else self.weights[idx]
-        if self.unit_weights:
-            return self.values[idx]
-        return self.weights[idx] * self.values[idx]
+            amounts = None if self.unit_weights else self.weights[idx]
+        elif self.unit_weights:
+            amounts = self.values[idx]
+        else:
+            amounts = self.weights[idx] * self.values[idx]
+        return amounts
 
-    def group_sum(self, keys: np.ndarray, amounts: np.ndarray, size: int) -> np.ndarray:
-        """Sum ``amounts`` by integer ``keys`` in [0, size), exactly."""
+    def group_sum(self, keys: np.ndarray, amounts: np.ndarray | None, size: int
+                  ) -> np.ndarray:
+        """Sum ``amounts`` (None: one each) by integer ``keys`` in [0, size), exactly."""
         if self.exact:
+            assert amounts is not None  # exact counts keep every ballot's value
             out = np.full(size, Fraction(0), dtype=object)
-            for k, a in zip(keys.tolist(), amounts.tolist()):  # never None: exact has values
+            for k, a in zip(keys.tolist(), amounts.tolist()):
                 out[k] += a
             return out
         if keys.size == 0:
@@ -140,10 +149,11 @@ class Ledger:
         np.add.at(sums, keys, amounts)
         return sums
 
-    def frac(self, units) -> Fraction:
-        if self.exact:
-            return Fraction(units)
-        return Fraction(int(units), self.scale)
+    def frac(self, units: Units) -> Fraction:
+        """A sum in units as votes."""
+        if isinstance(units, Fraction):
+            return units
+        return Fraction(int(units), 1 if self.scale is None else self.scale)
 
     # -- moving ballots ----------------------------------------------------------------
 
@@ -251,7 +261,7 @@ class Ledger:
             book.move(idx, old, target, status[out], out, amounts, sources)
         return transfers
 
-    def take_surplus(self, winner: int, fraction) -> Fraction:
+    def take_surplus(self, winner: int, fraction: int | Fraction) -> Fraction:
         """Cut the ballots held by ``winner`` to ``fraction`` of their value (rounded down).
 
         ``fraction`` is in units (fixed point) or a Fraction. Returns what the winner keeps,
@@ -259,15 +269,17 @@ class Ledger:
         ``recordCurrentRecipientAsWinner``: the transfer value is rounded *down*, so the
         winner keeps the crumbs, later booked as residual surplus).
         """
+        assert self.values is not None, "surpluses move in counts that keep ballot values"
         idx = self.members(winner)
         before = self.values[idx]
-        if self.exact:
+        scale = self.scale
+        if scale is None:
             after = before * fraction
-        elif self.scale * max(int(fraction), 1) < 2**62:
-            after = before * int(fraction) // self.scale
+        elif scale * max(int(fraction), 1) < 2**62:
+            after = before * int(fraction) // scale
         else:  # very many decimal places: Python integers cannot overflow
             after = np.array(
-                [v * int(fraction) // self.scale for v in before.tolist()], dtype=np.int64
+                [v * int(fraction) // scale for v in before.tolist()], dtype=np.int64
             )
         self.values[idx] = after
         kept = (before - after) * self.weights[idx]

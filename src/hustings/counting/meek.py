@@ -26,9 +26,9 @@ import numpy as np
 
 from hustings.counting.ballots import Ballots
 from hustings.counting.errors import CountingError
-from hustings.counting.result import Result, Round, SectionRound, frozen_map
+from hustings.counting.result import Result, Round, SectionRound, TieBreakNote, frozen_map
 from hustings.counting.rounds import candidate_names
-from hustings.counting.rules import InactiveReason, Rules
+from hustings.counting.rules import InactiveReason, Rules, Section
 from hustings.counting.tiebreak import TieBreaker
 
 _MAX_ITERATIONS = 10_000
@@ -155,7 +155,9 @@ def count_meek(rules: Rules, ballots: Ballots) -> Result:
                   undervotes)
 
 
-def _round(number, names, votes, excess, quota, hopeful, elected, chosen, out, notes, section):
+def _round(number: int, names: list[str], votes: list[Fraction], excess: Fraction,
+           quota: Fraction, hopeful: set[int], elected: list[int], chosen: list[str],
+           out: list[str], notes: list[TieBreakNote], section: Section) -> Round:
     tally = {names[c]: votes[c] for c in sorted(hopeful | set(elected))}
     inactive = {r: Fraction(0) for r in (InactiveReason.OVERVOTE,
                                          InactiveReason.SKIPPED_RANKINGS,

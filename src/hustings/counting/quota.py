@@ -61,7 +61,7 @@ def quota_threshold(rules: Rules, active_votes: Fraction, seats: int) -> Thresho
     if unrounded and rules.decimal_places is None:
         # Exact arithmetic: "more than votes/(seats+1)" cannot be written as a figure.
         return Threshold(active_votes / divisor, strict=not hare)
-    places = rules.decimal_places if unrounded else 0
+    places = rules.decimal_places if unrounded and rules.decimal_places is not None else 0
     if hare:
         return Threshold(ceil_to(active_votes / divisor, places))
     return Threshold(floor_to(active_votes / divisor, places) + Fraction(1, 10**places))

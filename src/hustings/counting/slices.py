@@ -22,7 +22,7 @@ import numpy as np
 
 from hustings.counting.result import Result, Round, Transfer, frozen_map
 from hustings.counting.rules import InactiveReason, Rules
-from hustings.counting.tallies import inactive_by_reason, section_round, transfers
+from hustings.counting.tallies import Units, inactive_by_reason, section_round, transfers
 
 N_STATUS = 7
 GroupSum = Callable[[np.ndarray, "np.ndarray | None", int], np.ndarray]
@@ -89,7 +89,7 @@ class SliceRounds:
     """Each slice's rounds, built as the whole count's rounds are closed."""
 
     def __init__(self, books: Mapping[str, SliceBooks], rules: Rules, names: Sequence[str],
-                 votes: Callable[[object], Fraction]) -> None:
+                 votes: Callable[[Units], Fraction]) -> None:
         self.books, self.rules, self.names, self.votes = books, rules, names, votes
         self.section = rules.sections[0]
         slices = [(kind, label) for kind, book in books.items() for label in book.labels]
@@ -109,7 +109,7 @@ class SliceRounds:
                     if w in book.kept:
                         held[self.names[w]] = self.votes(book.kept[w][k])
                 votes = {self.names[i]: self.votes(book.tally[k, i])
-                         for i in np.flatnonzero(continuing)}
+                         for i in np.flatnonzero(continuing).tolist()}
                 votes.update(held)
                 inactive = inactive_by_reason(lambda code: self.votes(book.inactive[k, code]))
                 self.counted[kind, label] = (votes, inactive)

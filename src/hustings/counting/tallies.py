@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
@@ -14,6 +15,8 @@ from hustings.counting.interpret import STATUS_REASON
 from hustings.counting.quota import college_shares
 from hustings.counting.result import EXHAUSTED, SectionRound, Transfer, frozen_map
 from hustings.counting.rules import InactiveReason, Section
+
+Units = int | np.integer[Any] | Fraction  # a sum in the ledger's units (or exact votes)
 
 # RCTab reports these four inactive categories in every round, even at 0.
 REPORTED = (
@@ -45,7 +48,7 @@ def section_round(section: Section, votes: Mapping[str, Fraction],
 
 
 def transfers(moved: np.ndarray, sources: Sequence[int], section: str,
-              names: Sequence[str], votes: Callable[[object], Fraction]) -> list[Transfer]:
+              names: Sequence[str], votes: Callable[[Units], Fraction]) -> list[Transfer]:
     """Transfers out of ``sources`` in one section (or slice): ``moved[source, target]``
     in the ledger's units, the last target (``len(names)``) being the exhausted."""
     n = len(names)

@@ -39,6 +39,7 @@ from hustings.counting.interpret import (
 from hustings.counting.result import Result
 from hustings.counting.rounds import candidate_names, count_rounds
 from hustings.counting.rules import InactiveReason, Rules
+from hustings.counting.tallies import Units
 
 __all__ = ["ACTIVE", "NO_CANDIDATE", "UNDERVOTE", "BallotRound", "Surplus", "Trace",
            "reason", "trace"]
@@ -113,11 +114,11 @@ class Trace:
         self._steps = tuple(tracer.steps)
         self._n = tracer.n_ballots
 
-    def votes(self, units: object) -> Fraction:
+    def votes(self, units: Units) -> Fraction:
         """A figure in units as votes."""
-        if self.unit is None:
-            return Fraction(units)  # type: ignore[arg-type]
-        return Fraction(int(units), self.unit)  # type: ignore[call-overload]
+        if isinstance(units, Fraction):
+            return units
+        return Fraction(int(units), 1 if self.unit is None else self.unit)
 
     def rounds(self) -> Iterator[BallotRound]:
         """Every ballot's state, round by round (fresh arrays each round)."""
