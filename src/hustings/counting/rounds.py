@@ -100,8 +100,14 @@ class _Decided:
     eliminated: tuple[str, ...]
     tie_breaks: tuple[TieBreakNote, ...]
 
-    def close(self, moved: Iterable[Transfer]) -> Round:
-        return Round(self.number, self.sections, frozen_map(self.tally), self.threshold,
+    def close(self, moved: Iterable[Transfer], *, final_surplus: bool = False) -> Round:
+        """The ``Round``, once the moves its decisions caused are known; ``final_surplus``
+        shows the final-round surplus category (0 if nothing went there)."""
+        sections = self.sections
+        if final_surplus:
+            sections = tuple(replace(sr, inactive=frozen_map(
+                {**sr.inactive, FINAL: sr.inactive.get(FINAL, Fraction(0))})) for sr in sections)
+        return Round(self.number, sections, frozen_map(self.tally), self.threshold,
                      self.elected, self.eliminated, tuple(moved), self.tie_breaks)
 
 
@@ -132,7 +138,6 @@ class _RoundLoop:
         self.held: dict[str, Fraction] = {}  # STV winners' votes, once their surplus moved
         self.kept: dict[str, Fraction] = {}  # what a new STV winner keeps of its ballots
         self.rounds: list[Round] = []
-        self.sections: tuple[SectionRound, ...] = ()  # the round being decided
 
     def _units_per_vote(self) -> int | None:
         """Whole votes, unless surpluses move: then the declared places (None: exact)."""
@@ -151,8 +156,7 @@ class _RoundLoop:
             moved, settled = self._count(moving)
             if decided is not None:
                 self._close(decided, moved)
-            self._take_tallies(settled)
-            decided, moving = self._decide()
+            decided, moving = self._decide(self._tallies(settled))
         if decided is not None:
             self._close(decided, (), last=True)
         slices = self.slices.results(self.rules, tuple(self.progress.winners))
@@ -172,13 +176,8 @@ class _RoundLoop:
 
     def _close(self, decided: _Decided, moved: Iterable[Transfer], *, last: bool = False
                ) -> None:
-        if last and self.method.moves_surplus:
-            # RCTab reports the final-round surplus in an STV count's last round.
-            decided = replace(decided, sections=tuple(
-                replace(sr, inactive=frozen_map({**sr.inactive,
-                                                 FINAL: sr.inactive.get(FINAL, Fraction(0))}))
-                for sr in decided.sections))
-        rnd = decided.close(moved)
+        # RCTab reports the final-round surplus in an STV count's last round.
+        rnd = decided.close(moved, final_surplus=last and self.method.moves_surplus)
         self.rounds.append(rnd)
         self.slices.close(rnd)
 
@@ -216,9 +215,10 @@ class _RoundLoop:
             self.held[w] = kept
         return residual
 
-    def _take_tallies(self, settled: list[int]) -> None:
-        self.sections = tuple(self._section(s) for s in range(len(self.rules.sections)))
+    def _tallies(self, settled: list[int]) -> tuple[SectionRound, ...]:
+        """Each section's figures for the round just counted (and each slice's)."""
         self.slices.count(self.progress.continuing, settled)
+        return tuple(self._section(s) for s in range(len(self.rules.sections)))
 
     def _section(self, s: int) -> SectionRound:
         ledger, section = self.ledger, self.rules.sections[s]
@@ -234,11 +234,11 @@ class _RoundLoop:
 
     # -- deciding ------------------------------------------------------------------------
 
-    def _decide(self) -> tuple[_Decided, list[int]]:
+    def _decide(self, sections: tuple[SectionRound, ...]) -> tuple[_Decided, list[int]]:
         """Elect or eliminate at the end of this round; returns the round and whose
         ballots move next."""
         r = self.progress.rounds_counted
-        tally, figures = self._figures()
+        tally, figures = self._figures(sections)
         threshold = self._threshold(figures)
         standing = Standing(r, figures, threshold, self.rules.undeclared_write_in)
         self.ties.start(r, [rnd.tally for rnd in self.rounds])
@@ -251,19 +251,20 @@ class _RoundLoop:
             moving = self._eliminated(eliminated)
         else:
             moving = []
-        decided = _Decided(r, self.sections, tally, threshold.votes, tuple(elected),
+        decided = _Decided(r, sections, tally, threshold.votes, tuple(elected),
                            tuple(eliminated), tuple(self.ties.notes))
         return decided, moving
 
-    def _figures(self) -> tuple[dict[str, Fraction], dict[str, Fraction]]:
+    def _figures(self, sections: tuple[SectionRound, ...]
+                 ) -> tuple[dict[str, Fraction], dict[str, Fraction]]:
         """(the round's tally, the continuing candidates' figures decisions are taken on):
         votes, or for a college the weighted shares summed over the sections."""
         continuing = [self.names[i] for i in np.flatnonzero(self.progress.continuing)]
         if self.rules.is_college:
-            tally = {c: sum((sr.share[c] for sr in self.sections), Fraction(0))
+            tally = {c: sum((sr.share[c] for sr in sections), Fraction(0))
                      for c in continuing}
         else:
-            tally = dict(self.sections[0].tally)
+            tally = dict(sections[0].tally)
         return tally, {c: tally[c] for c in continuing}
 
     def _threshold(self, figures: Mapping[str, Fraction]) -> Threshold:
