@@ -14,6 +14,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_properties import elections
 
 from hustings.counting import (
     RESIDUAL,
@@ -199,3 +202,33 @@ def test_the_trace_checks_the_rules_as_count_does() -> None:
     rules = Rules(("A", "B"), method=Method.BOTTOMS_UP_PERCENTAGE)
     with pytest.raises(CountingError, match="needs bottoms_up_threshold"):
         trace(rules, Ballots.from_rankings(("A", "B"), [["A"]]))
+
+
+# --- property: the trace is the count, ballot by ballot ---------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(elections(blanks=True), st.sampled_from([
+    (Method.IRV, 1, 4), (Method.STV, 2, 4), (Method.STV, 3, None), (Method.STV, 2, 0),
+    (Method.BOTTOMS_UP, 2, 4)]))
+def test_every_rounds_figures_are_the_sum_of_its_ballots(election: Any, method: Any) -> None:
+    cands, rankings, weights = election
+    kind, seats, places = method
+    rules = Rules(cands, method=kind, seats=seats, decimal_places=places)
+    ballots = Ballots.from_rankings(cands, [list(r) for r in rankings], weights=weights)
+    tr = trace(rules, ballots)
+    assert tr.result == count(rules, ballots)
+    won_in = {w: rnd.number for rnd in tr.result.rounds for w in rnd.elected}
+    per_ballot = tr.counted_for()
+    for k, (rnd, ballots) in enumerate(zip(tr.result.rounds, tr.rounds(), strict=True)):
+        worth = ballots.value * tr.weights
+        for c, votes in rnd.tally.items():
+            if rnd.number > won_in.get(c, rnd.number) and kind is Method.STV:
+                # a winner whose surplus moved: what its ballots kept, less any residual
+                kept = sum((b[k].get(c, Fraction(0)) for b in per_ballot), Fraction(0))
+                assert votes <= kept
+                continue
+            assert tr.votes(worth[ballots.holder == tr.candidates.index(c)].sum()) == votes
+        for why, votes in rnd.sections[0].inactive.items():
+            gone = np.array([reason(int(s)) is why for s in ballots.status], dtype=bool)
+            assert tr.votes(worth[gone].sum()) == votes, (rnd.number, why)

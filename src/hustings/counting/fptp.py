@@ -17,15 +17,10 @@ from hustings.counting.interpret import STATUS_REASON
 from hustings.counting.ledger import Ledger
 from hustings.counting.result import Result, Round, SectionRound, frozen_map
 from hustings.counting.rounds import candidate_names
-from hustings.counting.rules import InactiveReason, Rules
+from hustings.counting.rules import Rules
+from hustings.counting.tallies import REPORTED
 from hustings.counting.tiebreak import TieBreaker
 
-_REPORTED = (
-    InactiveReason.OVERVOTE,
-    InactiveReason.SKIPPED_RANKINGS,
-    InactiveReason.EXHAUSTED_CHOICES,
-    InactiveReason.REPEATED_RANKINGS,
-)
 
 
 def first_preferences(rules: Rules, ballots: Ballots) -> tuple[list[str], Ledger]:
@@ -42,7 +37,7 @@ def first_round(rules: Rules, names: list[str], ledger: Ledger
     section = rules.sections[0]
     votes = {c: Fraction(int(ledger.tally[0, i])) for i, c in enumerate(names)
              if c not in rules.excluded}
-    inactive = {r: Fraction(0) for r in _REPORTED}
+    inactive = {r: Fraction(0) for r in REPORTED}
     for code, reason in STATUS_REASON.items():
         if reason in inactive:
             inactive[reason] = Fraction(int(ledger.inactive[0, code]))
