@@ -126,7 +126,7 @@ class Trace:
         holder = np.full(n, NO_CANDIDATE, dtype=np.int16)
         status = np.zeros(n, dtype=np.int8)
         value = (np.array([Fraction(1)] * n, dtype=object) if self.unit is None
-                 else np.full(n, self.unit, dtype=object if self.unit >= 2**31 else np.int64))
+                 else np.full(n, self.unit, dtype=np.int64))  # as the ledger keeps them
         revalued = np.zeros(n, dtype=bool)
         for number, step in enumerate(self._steps, start=1):
             moved = np.arange(n) if step.moved is None else step.moved
