@@ -57,3 +57,16 @@ def test_good_rules_go_on_to_the_ballots() -> None:
 
     with pytest.raises(BallotsError, match="the ballots name 'Z'"):
         count(Rules(CANDS), STRANGER)
+
+
+def test_the_bottoms_up_share_is_a_threshold_for_bottoms_up_percentage_only() -> None:
+    """RCTab setWinningThreshold uses multiSeatBottomsUpPercentageThreshold only in that
+    mode; a share left in another rule set does not change the STV quota."""
+    cands = ("A", "B", "C")
+    ballots = Ballots.from_rankings(cands, [["A"]] * 5 + [["B"]] * 3 + [["C"]] * 2)
+    stv = count(Rules(cands, method=Method.STV, seats=2,
+                      bottoms_up_threshold=Fraction(15, 100)), ballots)
+    assert stv.rounds[0].threshold == 4  # Droop: floor(10 / 3) + 1, not 15% of 10
+    share = count(Rules(cands, method=Method.BOTTOMS_UP_PERCENTAGE, seats=2,
+                        bottoms_up_threshold=Fraction(15, 100)), ballots)
+    assert share.rounds[0].threshold == Fraction(3, 2)
