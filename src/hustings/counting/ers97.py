@@ -39,8 +39,10 @@ excluded, the transfers that ended it (non-transferable as ``EXHAUSTED``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from hustings.counting.ballots import Ballots
 from hustings.counting.javarandom import JavaRandom, java_sorted
@@ -59,6 +61,7 @@ from hustings.counting.rules import InactiveReason, Rules, TieBreakMode
 from hustings.counting.tiebreak import and_list, fmt
 
 UNIT = 100  # hundredths of a vote
+Paper = list[Any]  # [preference order, position of its current preference, papers]
 
 
 @dataclass
@@ -66,11 +69,11 @@ class _Batch:
     """Papers a candidate received together, all of one value: (order, position, count)."""
 
     value: int
-    papers: list[list] = field(default_factory=list)
+    papers: list[Paper] = field(default_factory=list)
 
     @property
     def worth(self) -> int:
-        return self.value * sum(p[2] for p in self.papers)
+        return self.value * sum(int(p[2]) for p in self.papers)
 
 
 class _Count:
@@ -109,7 +112,7 @@ class _Count:
     def _quota(self, votes: int) -> int:
         return -(-votes // (self.rules.seats + 1))  # to 0.01; a remainder adds 0.01
 
-    def _next(self, order, pos):
+    def _next(self, order: tuple[int, ...], pos: int) -> int | None:
         for p in range(pos + 1, len(order)):
             if order[p] in self.continuing:
                 return p
@@ -127,7 +130,8 @@ class _Count:
                 return at[0]
         return None
 
-    def _choose(self, tied: list[int], most: bool, purpose: str, notes: list) -> int:
+    def _choose(self, tied: list[int], most: bool, purpose: str,
+                notes: list[TieBreakNote]) -> int:
         if len(tied) == 1:
             return tied[0]
         names = [self.names[c] for c in tied]
@@ -154,7 +158,7 @@ class _Count:
     def _unfilled(self) -> int:
         return self.rules.seats - len(self.elected)
 
-    def _deem_elected(self, stage_elected: list[int], notes: list) -> None:
+    def _deem_elected(self, stage_elected: list[int], notes: list[TieBreakNote]) -> None:
         """5.1.7 / 5.3.13 / 5.4.9, with 5.6.2 for equal votes at the last places."""
         while self._unfilled() > 0:
             active = self.valid - self.nontransferable - sum(
@@ -179,7 +183,7 @@ class _Count:
                 if not self.rounds:
                     self.first_stage_elected.add(c)
 
-    def _move(self, papers: list[list], value: int, moved: dict[int, int],
+    def _move(self, papers: list[Paper], value: int, moved: dict[int, int],
               received: dict[int, _Batch]) -> None:
         """Papers to their next available preference at ``value``; the rest set aside."""
         for order, pos, n in papers:
@@ -200,7 +204,7 @@ class _Count:
     # -- stages ---------------------------------------------------------------------
     def run(self) -> Result:
         elected_now: list[int] = []
-        notes: list = []
+        notes: list[TieBreakNote] = []
         self._deem_elected(elected_now, notes)  # 5.1.7
         self._close(elected_now, [], {}, notes)
         while self._unfilled() > 0 and self.continuing:
@@ -226,8 +230,8 @@ class _Count:
                 self.elected += rest
                 self._close(rest, group, {}, notes)
                 break
-            moved = self._exclude(group, elected_now, notes)
-            self._close(elected_now, group, moved, notes)
+            excluded_moves = self._exclude(group, elected_now, notes)
+            self._close(elected_now, group, excluded_moves, notes)
         names = [self.names[c] for c in self.elected]
         return Result(self.rules, tuple(self.rounds), tuple(names), self.total, self.invalid)
 
@@ -235,7 +239,7 @@ class _Count:
         return [e for e in self.elected
                 if e not in self.transferred and self.votes[e] > self.quota]
 
-    def _surplus_to_transfer(self, notes: list) -> int | None:
+    def _surplus_to_transfer(self, notes: list[TieBreakNote]) -> int | None:
         """5.2.2 (deferral) and 5.2.3 (the largest)."""
         due = self._surpluses()
         if not due:
@@ -277,7 +281,7 @@ class _Count:
         self._point()
         return moved
 
-    def _exclusion_group(self, notes: list) -> list[int]:
+    def _exclusion_group(self, notes: list[TieBreakNote]) -> list[int]:
         """5.2.5: as many of the lowest as possible, else the lowest."""
         deferred = sum(self.votes[e] - self.quota for e in self._surpluses())
         ranked = sorted(self.continuing, key=lambda c: self.votes[c])
@@ -293,12 +297,13 @@ class _Count:
         return [self._choose([c for c in ranked if self.votes[c] == low], False,
                              "elimination", notes)]
 
-    def _exclude(self, group: list[int], elected_now: list[int], notes: list
+    def _exclude(self, group: list[int], elected_now: list[int],
+                 notes: list[TieBreakNote]
                  ) -> dict[str, dict[int, int]]:
         """5.4: batches in descending order of value; election checked after each."""
         for c in group:
             self.continuing.remove(c)
-        by_value: dict[int, list[tuple[int, list]]] = {}
+        by_value: dict[int, list[tuple[int, Paper]]] = {}
         for c in group:
             for b in self.batches[c]:
                 by_value.setdefault(b.value, []).extend((c, p) for p in b.papers)
@@ -320,7 +325,8 @@ class _Count:
                 break  # 5.5.2: no further papers move
         return moved
 
-    def _close(self, elected_now, excluded, moved, notes) -> None:
+    def _close(self, elected_now: list[int], excluded: list[int],
+               moved: Mapping[str, Mapping[int, int]], notes: list[TieBreakNote]) -> None:
         # 5.5.1 excludes the last group without moving its papers: their votes stay shown
         # with them in the final stage, so the stage still adds up to the valid papers
         shown = [c for c in range(len(self.names))

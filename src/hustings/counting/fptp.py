@@ -10,44 +10,34 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
+
 from hustings.counting.ballots import Ballots
-from hustings.counting.errors import RulesError
 from hustings.counting.interpret import STATUS_REASON
 from hustings.counting.ledger import Ledger
 from hustings.counting.result import Result, Round, SectionRound, frozen_map
 from hustings.counting.rounds import candidate_names
-from hustings.counting.rules import InactiveReason, Rules
+from hustings.counting.rules import Rules
+from hustings.counting.tallies import REPORTED
 from hustings.counting.tiebreak import TieBreaker
 
-_REPORTED = (
-    InactiveReason.OVERVOTE,
-    InactiveReason.SKIPPED_RANKINGS,
-    InactiveReason.EXHAUSTED_CHOICES,
-    InactiveReason.REPEATED_RANKINGS,
-)
 
 
 def first_preferences(rules: Rules, ballots: Ballots) -> tuple[list[str], Ledger]:
     """Read every ballot to its first valid, non-excluded choice."""
-    if rules.is_college:
-        raise RulesError(
-            f"an electoral college (several sections) is counted by IRV only, "
-            f"not {rules.method.value}"
-        )
     names = candidate_names(rules, ballots)
     ledger = Ledger(rules, ballots, len(names), 1)
-    import numpy as np
-
     continuing = np.array([c not in rules.excluded for c in names], dtype=bool)
     ledger.first_count(continuing)
     return names, ledger
 
 
-def first_round(rules: Rules, names: list[str], ledger: Ledger) -> tuple[dict, SectionRound]:
+def first_round(rules: Rules, names: list[str], ledger: Ledger
+                ) -> tuple[dict[str, Fraction], SectionRound]:
     section = rules.sections[0]
     votes = {c: Fraction(int(ledger.tally[0, i])) for i, c in enumerate(names)
              if c not in rules.excluded}
-    inactive = {r: Fraction(0) for r in _REPORTED}
+    inactive = {r: Fraction(0) for r in REPORTED}
     for code, reason in STATUS_REASON.items():
         if reason in inactive:
             inactive[reason] = Fraction(int(ledger.inactive[0, code]))

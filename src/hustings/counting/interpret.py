@@ -51,15 +51,13 @@ STATUS_REASON = {
 NO_CANDIDATE = -1
 _BLOCK = 1 << 17  # ballots read per block in a walk: bounds the temporary arrays
 _PROBES = 3  # cheap one-cell reads before a ballot gets the full walk
-RANK_CODE = np.int16
 
 
 def _offset(codes: np.ndarray, low: int) -> np.ndarray:
     """``codes - low`` as lookup-table indices; int16 arithmetic (no widening copy) unless
     there are so many overvote sets that the result would not fit."""
-    if -low < 30000:
-        return codes - low
-    return codes.astype(np.int32) - low
+    shifted: np.ndarray = codes - low if -low < 30000 else codes.astype(np.int32) - low
+    return shifted
 
 
 class BallotReader:
@@ -82,8 +80,11 @@ class BallotReader:
         """ranks[rows, cols], through the flat array when it is contiguous (faster)."""
         if self.ranks.flags.c_contiguous:
             full = self.ranks.shape[1]
-            return self.ranks.reshape(-1)[rows.astype(np.intp, copy=False) * full + cols]
-        return self.ranks[rows, cols]
+            cells: np.ndarray = self.ranks.reshape(-1)[rows.astype(np.intp, copy=False) * full
+                                                       + cols]
+        else:
+            cells = self.ranks[rows, cols]
+        return cells
 
     def _first_duplicates(self, ballots: Ballots) -> np.ndarray:
         """Per ballot, the first rank naming someone already marked earlier (or width)."""
@@ -123,8 +124,7 @@ class BallotReader:
         ``continuing`` is a bool per candidate. Returns (candidate or NO_CANDIDATE, status)
         per ballot of ``idx``; pointers of ballots that found a candidate are updated.
         """
-        everyone = idx is None
-        m = self.ranks.shape[0] if everyone else idx.size
+        m = self.ranks.shape[0] if idx is None else idx.size
         out_cand = np.full(m, NO_CANDIDATE, dtype=np.int16)
         out_status = np.zeros(m, dtype=np.int8)
         if m == 0:
@@ -135,11 +135,10 @@ class BallotReader:
         low = OVERVOTE_SET_BASE - len(self.set_members)
         plain = np.zeros(len(continuing) - low, dtype=bool)
         plain[-low:] = continuing  # a lookup over every rank code: True for a continuing mark
-        if everyone:
+        if idx is None:
             if self.width == 0:
                 out_status[:] = UNDERVOTE
                 return out_cand, out_status
-            start = None
             code = self.ranks[:, 0]
             got = plain[_offset(code, low)]
             np.copyto(out_cand, code, where=got)
@@ -153,7 +152,7 @@ class BallotReader:
         # Pointers of ballots not settled by a probe are rewritten by the walk (if they find
         # someone) or never read again (if they become inactive).
         self.pos[idx] = start
-        rows, slot = idx, None
+        rows, slot = idx, None  # slot: where each ballot's answer goes (None: in order)
         for probe in range(_PROBES):
             inside = start < self.width
             # Read each ballot's next cell (clipped inside the row), then blank those past
@@ -184,10 +183,12 @@ class BallotReader:
                 return out_cand, out_status
             rows, start = rows[nxt], start[nxt] + 1
             slot = nxt if slot is None else slot[nxt]
+        assert slot is not None  # set by the first probe, as some ballots went on
         self._walk(rows, slot, start - 1, continuing, out_cand, out_status)
         return out_cand, out_status
 
-    def _walk(self, rows, slot, pos, continuing, out_cand, out_status) -> None:
+    def _walk(self, rows: np.ndarray, slot: np.ndarray, pos: np.ndarray,
+              continuing: np.ndarray, out_cand: np.ndarray, out_status: np.ndarray) -> None:
         """The walk with every rule, for ballots ``rows`` from ranks after ``pos``.
 
         ``slot`` says where each ballot's answer goes in the output arrays. Rather than
@@ -218,7 +219,9 @@ class BallotReader:
                 table[OVERVOTE_SET_BASE - np.arange(len(live)) - low] = live >= 1
         return table, low
 
-    def _walk_block(self, rows, slot, pos, continuing, out_cand, out_status) -> None:
+    def _walk_block(self, rows: np.ndarray, slot: np.ndarray, pos: np.ndarray,
+                    continuing: np.ndarray, out_cand: np.ndarray, out_status: np.ndarray
+                    ) -> None:
         w = self.width
         block = np.take(self.ranks, rows, axis=0)  # take: far faster than [rows, :]
         if w < block.shape[1]:
@@ -272,20 +275,19 @@ class BallotReader:
             else:  # exhaust-if-multiple-continuing (always-skip never stops at one)
                 set_cont = (self.set_members @ continuing.astype(np.int32)
                             if len(self.set_members) else None)
-                done = np.zeros(f.size, dtype=bool)
-                self._if_multiple(code, over, done, set_cont, continuing, cand, status)
+                self._if_multiple(code, over, set_cont, continuing, cand, status)
         out_status[slot[f]] = status
         ok = cand >= 0
         out_cand[slot[f[ok]]] = cand[ok]
         self.pos[rows[f[ok]]] = j[ok]
 
-    def _if_multiple(self, code, over, done, set_cont, continuing, cand, status) -> None:
+    def _if_multiple(self, code: np.ndarray, over: np.ndarray, set_cont: np.ndarray | None,
+                     continuing: np.ndarray, cand: np.ndarray, status: np.ndarray) -> None:
         """exhaust-if-multiple-continuing: settle the overvoted ranks in ``over`` (in place)."""
         explicit = over & (code == OVERVOTE)
         # Without the marked names we cannot tell who is continuing: treat as an overvote
         # (RCTab refuses this combination outright).
         status[explicit] = OVERVOTES
-        done |= explicit
         sets = over & (code <= OVERVOTE_SET_BASE)
         if not sets.any() or set_cont is None:
             return
@@ -293,9 +295,7 @@ class BallotReader:
         which = OVERVOTE_SET_BASE - code[at].astype(np.int32)
         k = set_cont[which]
         status[at[k >= 2]] = OVERVOTES
-        done[at[k >= 2]] = True
         one = k == 1
         if one.any():
             members = self.set_members[which[one]] * continuing.astype(np.int32)
             cand[at[one]] = members.argmax(axis=1).astype(np.int16)
-            done[at[one]] = True

@@ -12,6 +12,7 @@ Java's string order (used to sort tied names before a draw) compares UTF-16 code
 from __future__ import annotations
 
 from collections.abc import Iterable, MutableSequence
+from typing import Any
 
 _MULTIPLIER = 0x5DEECE66D
 _ADDEND = 0xB
@@ -50,7 +51,7 @@ class JavaRandom:
             if bits - val + (bound - 1) < 1 << 31:
                 return val
 
-    def shuffle(self, items: MutableSequence) -> None:
+    def shuffle(self, items: MutableSequence[Any]) -> None:
         """``Collections.shuffle(list, rnd)``: swap(i, nextInt(i + 1)) for i = size-1 .. 1."""
         for i in range(len(items) - 1, 0, -1):
             j = self.next_int(i + 1)

@@ -13,6 +13,7 @@ Vote figures are integers in *units*: whole votes (``scale`` 1) for IRV and the 
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Protocol
 
 import numpy as np
 
@@ -27,6 +28,7 @@ from hustings.counting.interpret import (
 )
 from hustings.counting.rules import Rules
 from hustings.counting.slices import SliceBooks
+from hustings.counting.tallies import Units
 
 N_STATUS = 7
 _INT64_LIMIT = 2**63  # fixed-point sums are int64: every total must stay below this
@@ -47,7 +49,25 @@ def section_index(rules: Rules, ballots: Ballots) -> np.ndarray | None:
     if given == declared[: len(given)]:
         return None
     lookup = np.array([declared.index(g) for g in given], dtype=np.int16)
-    return lookup[ballots.sections]
+    mapped: np.ndarray = lookup[ballots.sections]
+    return mapped
+
+
+class Recorder(Protocol):
+    """Told by the ledger where ballots go (``trace.Tracer`` keeps a per-ballot record)."""
+
+    def begin(self, n_ballots: int, units_per_vote: int | None) -> None:
+        """The count starts: every ballot worth one vote, ``units_per_vote`` units each
+        (None: values are exact ``Fraction`` objects)."""
+
+    def read(self, idx: np.ndarray | None, cand: np.ndarray, status: np.ndarray) -> None:
+        """Ballots ``idx`` (None: all, in round 1) now count for ``cand`` (or NO_CANDIDATE,
+        with ``status`` saying why); called once per round, even when none moves."""
+
+    def revalue(self, winner: int, idx: np.ndarray, values: np.ndarray,
+                kept: np.ndarray) -> None:
+        """``winner``'s ballots ``idx`` are now worth ``values`` (units) and have left
+        ``kept`` (units, weight included) with the winner."""
 
 
 class Ledger:
@@ -55,25 +75,30 @@ class Ledger:
 
     def __init__(
         self, rules: Rules, ballots: Ballots, n_candidates: int, scale: int | None,
-        fractional: bool = False,
+        fractional: bool = False, recorder: Recorder | None = None,
     ) -> None:
         self.reader = BallotReader(ballots, rules.ballot_rules, n_candidates)
         self.weights = ballots.weights
         mapped = section_index(rules, ballots)
         self.sections = ballots.sections if mapped is None else mapped
-        self.S = len(rules.sections)
-        self.C = n_candidates
+        self.n_sections = len(rules.sections)
+        self.n_candidates = n_candidates
         self.scale = scale  # None: exact Fractions
+        self.recorder = recorder
+        if recorder is not None:
+            recorder.begin(len(ballots), scale)
         n = len(ballots)
         self.groups: list[list[np.ndarray]] = [[] for _ in range(n_candidates)]
         self.first_choice: np.ndarray | None = None  # round-1 candidate of every ballot
         self.collected = np.zeros(n_candidates, dtype=bool)  # round-1 holders filed?
         self.unit_weights = bool(n) and bool((self.weights == 1).all())
         self.exact = scale is None
-        if self.exact:
+        # what each ballot is worth, in units; None: one vote each, amounts are the weights
+        self.values: np.ndarray | None
+        if scale is None:
             self.values = np.array([Fraction(1)] * n, dtype=object)
         elif scale == 1 and not fractional:
-            self.values = None  # every ballot is worth one vote: amounts are the weights
+            self.values = None
         else:
             if ballots.total * scale >= _INT64_LIMIT:
                 raise BallotsError(
@@ -83,8 +108,8 @@ class Ledger:
             self.values = np.full(n, scale, dtype=np.int64)
         dtype = object if self.exact else np.int64
         zero = Fraction(0) if self.exact else 0
-        self.tally = np.full((self.S, n_candidates), zero, dtype=dtype)
-        self.inactive = np.full((self.S, N_STATUS), zero, dtype=dtype)
+        self.tally = np.full((self.n_sections, n_candidates), zero, dtype=dtype)
+        self.inactive = np.full((self.n_sections, N_STATUS), zero, dtype=dtype)
         self.undervotes = 0
         self.slices = {
             kind: SliceBooks(labels, codes, n_candidates, self.group_sum, self.tally)
@@ -97,17 +122,22 @@ class Ledger:
         """What the ballots ``idx`` are worth now, in units (weight x value).
 
         None means one unit each (unit weights, whole votes): sums are plain counts."""
+        amounts: np.ndarray | None
         if self.values is None:
-            return None if self.unit_weights else self.weights[idx]
-        if self.unit_weights:
-            return self.values[idx]
-        return self.weights[idx] * self.values[idx]
+            amounts = None if self.unit_weights else self.weights[idx]
+        elif self.unit_weights:
+            amounts = self.values[idx]
+        else:
+            amounts = self.weights[idx] * self.values[idx]
+        return amounts
 
-    def group_sum(self, keys: np.ndarray, amounts: np.ndarray, size: int) -> np.ndarray:
-        """Sum ``amounts`` by integer ``keys`` in [0, size), exactly."""
+    def group_sum(self, keys: np.ndarray, amounts: np.ndarray | None, size: int
+                  ) -> np.ndarray:
+        """Sum ``amounts`` (None: one each) by integer ``keys`` in [0, size), exactly."""
         if self.exact:
+            assert amounts is not None  # exact counts keep every ballot's value
             out = np.full(size, Fraction(0), dtype=object)
-            for k, a in zip(keys.tolist(), amounts.tolist()):  # never None: exact has values
+            for k, a in zip(keys.tolist(), amounts.tolist()):
                 out[k] += a
             return out
         if keys.size == 0:
@@ -119,10 +149,11 @@ class Ledger:
         np.add.at(sums, keys, amounts)
         return sums
 
-    def frac(self, units) -> Fraction:
-        if self.exact:
-            return Fraction(units)
-        return Fraction(int(units), self.scale)
+    def frac(self, units: Units) -> Fraction:
+        """A sum in units as votes."""
+        if isinstance(units, Fraction):
+            return units
+        return Fraction(int(units), 1 if self.scale is None else self.scale)
 
     # -- moving ballots ----------------------------------------------------------------
 
@@ -132,22 +163,23 @@ class Ledger:
         # Round-1 holders are found on demand (one pass per candidate whose ballots move):
         # most candidates' ballots never move, so sorting them all would be wasted.
         self.first_choice = cand
+        if self.recorder is not None:
+            self.recorder.read(None, cand, status)
         gone = np.flatnonzero(status)  # inactive, or an undervote
         under = gone[status[gone] == UNDERVOTE]
         self.undervotes = int(self.weights[under].sum())
-        if self.values is None and self.S == 1 and self.unit_weights:
-            self.tally[0] = np.bincount(cand + 1, minlength=self.C + 1)[1:]
+        if self.values is None and self.n_sections == 1 and self.unit_weights:
+            self.tally[0] = np.bincount(cand + 1, minlength=self.n_candidates + 1)[1:]
         else:
             active = np.flatnonzero(cand >= 0)
-            keys = self.sections[active].astype(np.int64) * self.C + cand[active]
-            self.tally = self.group_sum(keys, self.amounts(active), self.S * self.C).reshape(
-                self.S, self.C
-            )
+            keys = self.sections[active].astype(np.int64) * self.n_candidates + cand[active]
+            size = self.n_sections * self.n_candidates
+            self.tally = self.group_sum(keys, self.amounts(active), size).reshape(
+                self.n_sections, self.n_candidates)
         gone = gone[status[gone] != UNDERVOTE]
         keys = self.sections[gone].astype(np.int64) * N_STATUS + status[gone]
-        self.inactive = self.group_sum(keys, self.amounts(gone), self.S * N_STATUS).reshape(
-            self.S, N_STATUS
-        )
+        self.inactive = self.group_sum(
+            keys, self.amounts(gone), self.n_sections * N_STATUS).reshape(self.n_sections, N_STATUS)
         if self.slices:
             active = np.flatnonzero(cand >= 0)
             for book in self.slices.values():
@@ -161,10 +193,10 @@ class Ledger:
         integers is a radix sort in NumPy: linear time. Returns counts per cand + 1.
         """
         order = np.argsort(cand, kind="stable")
-        counts = np.bincount(cand + 1, minlength=self.C + 1)
+        counts = np.bincount(cand + 1, minlength=self.n_candidates + 1)
         ordered = order if idx is None else idx[order]
         ends = np.cumsum(counts)
-        for c in range(self.C):
+        for c in range(self.n_candidates):
             if counts[c + 1]:
                 self.groups[c].append(ordered[ends[c]: ends[c + 1]])
         return counts
@@ -191,8 +223,11 @@ class Ledger:
         The last axis is the target candidate, or ``C`` for ballots that became inactive.
         With ``final_surplus`` the ballots that leave are booked as the final-round surplus.
         """
-        C, S = self.C, self.S
+        C, S = self.n_candidates, self.n_sections
         if not sources:
+            if self.recorder is not None:
+                none = np.zeros(0, dtype=np.intp)
+                self.recorder.read(none, none.astype(np.int16), none.astype(np.int8))
             return np.zeros((S, C, C + 1), dtype=self.tally.dtype)
         held = [self.members(c) for c in sources]
         for c in sources:
@@ -206,6 +241,8 @@ class Ledger:
             status = np.full(idx.size, FINAL_SURPLUS, dtype=np.int8)
         else:
             cand, status = self.reader.advance(idx, continuing)
+        if self.recorder is not None:
+            self.recorder.read(idx, cand, status)
         self._regroup(idx, cand)
         amounts = self.amounts(idx)
         sec = (self.sections[idx].astype(np.int64) if S > 1
@@ -224,7 +261,7 @@ class Ledger:
             book.move(idx, old, target, status[out], out, amounts, sources)
         return transfers
 
-    def take_surplus(self, winner: int, fraction) -> Fraction:
+    def take_surplus(self, winner: int, fraction: int | Fraction) -> Fraction:
         """Cut the ballots held by ``winner`` to ``fraction`` of their value (rounded down).
 
         ``fraction`` is in units (fixed point) or a Fraction. Returns what the winner keeps,
@@ -232,18 +269,22 @@ class Ledger:
         ``recordCurrentRecipientAsWinner``: the transfer value is rounded *down*, so the
         winner keeps the crumbs, later booked as residual surplus).
         """
+        assert self.values is not None, "surpluses move in counts that keep ballot values"
         idx = self.members(winner)
         before = self.values[idx]
-        if self.exact:
+        scale = self.scale
+        if scale is None:
             after = before * fraction
-        elif self.scale * max(int(fraction), 1) < 2**62:
-            after = before * int(fraction) // self.scale
+        elif scale * max(int(fraction), 1) < 2**62:
+            after = before * int(fraction) // scale
         else:  # very many decimal places: Python integers cannot overflow
             after = np.array(
-                [v * int(fraction) // self.scale for v in before.tolist()], dtype=np.int64
+                [v * int(fraction) // scale for v in before.tolist()], dtype=np.int64
             )
         self.values[idx] = after
         kept = (before - after) * self.weights[idx]
+        if self.recorder is not None:
+            self.recorder.revalue(winner, idx, after, kept)
         for book in self.slices.values():
             book.surplus(winner, idx, kept)
         return self.frac(kept.sum())

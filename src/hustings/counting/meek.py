@@ -25,10 +25,10 @@ from fractions import Fraction
 import numpy as np
 
 from hustings.counting.ballots import Ballots
-from hustings.counting.errors import CountingError, RulesError
-from hustings.counting.result import Result, Round, SectionRound, frozen_map
+from hustings.counting.errors import CountingError
+from hustings.counting.result import Result, Round, SectionRound, TieBreakNote, frozen_map
 from hustings.counting.rounds import candidate_names
-from hustings.counting.rules import InactiveReason, Rules
+from hustings.counting.rules import InactiveReason, Rules, Section
 from hustings.counting.tiebreak import TieBreaker
 
 _MAX_ITERATIONS = 10_000
@@ -73,11 +73,6 @@ def count_meek(rules: Rules, ballots: Ballots) -> Result:
     Raises ``CountingError`` when a round's iteration has not settled after
     ``_MAX_ITERATIONS`` steps, instead of carrying on with unsettled keep values.
     """
-    if rules.is_college:
-        raise RulesError(
-            f"an electoral college (several sections) is counted by IRV only, "
-            f"not {rules.method.value}"
-        )
     names = candidate_names(rules, ballots)
     C = len(names)
     places = 6 if rules.decimal_places is None else rules.decimal_places
@@ -160,7 +155,9 @@ def count_meek(rules: Rules, ballots: Ballots) -> Result:
                   undervotes)
 
 
-def _round(number, names, votes, excess, quota, hopeful, elected, chosen, out, notes, section):
+def _round(number: int, names: list[str], votes: list[Fraction], excess: Fraction,
+           quota: Fraction, hopeful: set[int], elected: list[int], chosen: list[str],
+           out: list[str], notes: list[TieBreakNote], section: Section) -> Round:
     tally = {names[c]: votes[c] for c in sorted(hopeful | set(elected))}
     inactive = {r: Fraction(0) for r in (InactiveReason.OVERVOTE,
                                          InactiveReason.SKIPPED_RANKINGS,

@@ -37,10 +37,10 @@ from __future__ import annotations
 from fractions import Fraction
 
 from hustings.counting.ballots import Ballots
-from hustings.counting.errors import CountingError, RulesError
+from hustings.counting.errors import CountingError
 from hustings.counting.gregory import Ties
 from hustings.counting.papers import preference_orders
-from hustings.counting.result import Result, Round, SectionRound, frozen_map
+from hustings.counting.result import Result, Round, SectionRound, TieBreakNote, frozen_map
 from hustings.counting.rounds import candidate_names
 from hustings.counting.rules import InactiveReason, Rules
 
@@ -54,9 +54,7 @@ def _ceil_div(a: int, b: int) -> int:
 
 def count_meek_prf(rules: Rules, ballots: Ballots) -> Result:
     """Count ``ballots`` by the PRF's Meek reference rule (see the module docstring)."""
-    if rules.decimal_places is None:
-        raise RulesError("meek-prf counts in fixed decimal places (9 in the rule); "
-                         "exact fractions are what method meek-stv does")
+    assert rules.decimal_places is not None, "count() refuses exact fractions here"
     unit = 10**rules.decimal_places
     omega = max(1, unit // 10**OMEGA_PLACES)
     names = candidate_names(rules, ballots)
@@ -86,7 +84,8 @@ def count_meek_prf(rules: Rules, ballots: Ballots) -> Result:
             excess += w * papers
         return votes, excess
 
-    def record(votes, excess, quota, chosen, out, notes, extra=()) -> Round:
+    def record(votes: list[int], excess: int, quota: int, chosen: list[int], out: list[int],
+               notes: list[TieBreakNote], extra: tuple[int, ...] = ()) -> Round:
         shown = [c for c in range(C) if c in hopeful or c in elected or c in extra]
         tally = {names[c]: Fraction(votes[c], unit) for c in shown}
         inactive = {r: Fraction(0) for r in (

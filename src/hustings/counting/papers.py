@@ -25,7 +25,6 @@ from __future__ import annotations
 import numpy as np
 
 from hustings.counting.ballots import BLANK, Ballots
-from hustings.counting.errors import RulesError
 from hustings.counting.rules import BallotRules, OvervoteRule, Rules
 
 
@@ -36,16 +35,7 @@ def preference_orders(rules: Rules, ballots: Ballots
     Candidate numbers index ``ballots.candidates`` (``rounds.candidate_names`` keeps them
     first).
     """
-    br: BallotRules = rules.ballot_rules
-    if br.overvote is OvervoteRule.EXHAUST_IF_MULTIPLE_CONTINUING:
-        raise RulesError(
-            f"method {rules.method.value} reads each paper's preferences once; overvote rule "
-            "'exhaust-if-multiple-continuing' is not one it can apply (use "
-            "exhaust-immediately or always-skip)"
-        )
-    if rules.is_college:
-        raise RulesError(f"an electoral college (several sections) is counted by IRV only, "
-                         f"not {rules.method.value}")
+    br: BallotRules = rules.ballot_rules  # exhaust-if-multiple-continuing: count() refuses
     ranks = ballots.ranks if br.max_rankings is None else ballots.ranks[:, : br.max_rankings]
     if not len(ballots):
         return [], 0

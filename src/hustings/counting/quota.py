@@ -18,6 +18,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 
 from hustings.counting.rules import Quota, Rules
@@ -33,29 +35,46 @@ def ceil_to(x: Fraction, places: int) -> Fraction:
     return Fraction(math.ceil(x * unit), unit)
 
 
-def college_threshold(rules: Rules) -> Fraction:
+@dataclass(frozen=True)
+class Threshold:
+    """What it takes to be elected in a round: ``votes`` or more (more than, when strict)."""
+
+    votes: Fraction
+    strict: bool = False  # "more than": the college's half, or an exact Droop quota
+
+    def met_by(self, figure: Fraction) -> bool:
+        return figure > self.votes if self.strict else figure >= self.votes
+
+
+def college_threshold(rules: Rules) -> Threshold:
     """Half the weighted total, in percent: strictly more is needed to win."""
-    return sum((s.weight for s in rules.sections), Fraction(0)) * 100 / 2
+    return Threshold(sum((s.weight for s in rules.sections), Fraction(0)) * 100 / 2, strict=True)
 
 
-def threshold(rules: Rules, active_votes: Fraction, seats: int) -> tuple[Fraction, bool]:
-    """(votes needed, strict): a candidate wins with ``votes >= t`` (``> t`` when strict)."""
-    if rules.bottoms_up_threshold is not None:
-        return active_votes * Fraction(rules.bottoms_up_threshold), False
+def quota_threshold(rules: Rules, active_votes: Fraction, seats: int) -> Threshold:
+    """RCTab ``setWinningThreshold``: Droop (``floor(votes / (seats + 1)) + 1``) or Hare
+    (``ceil(votes / seats)``), in whole votes or, unrounded, in the declared places; with
+    exact fractions an unrounded Droop quota is "more than votes / (seats + 1)"."""
     hare = rules.quota is Quota.HARE
     divisor = seats if hare else seats + 1
     unrounded = rules.non_integer_threshold or rules.quota is Quota.DROOP_EXACT
     if unrounded and rules.decimal_places is None:
         # Exact arithmetic: "more than votes/(seats+1)" cannot be written as a figure.
-        return active_votes / divisor, not hare
-    places = rules.decimal_places if unrounded else 0
+        return Threshold(active_votes / divisor, strict=not hare)
+    places = rules.decimal_places if unrounded and rules.decimal_places is not None else 0
     if hare:
-        return ceil_to(active_votes / divisor, places), False
-    return floor_to(active_votes / divisor, places) + Fraction(1, 10**places), False
+        return Threshold(ceil_to(active_votes / divisor, places))
+    return Threshold(floor_to(active_votes / divisor, places) + Fraction(1, 10**places))
+
+
+def percentage_threshold(share: Fraction, active_votes: Fraction) -> Threshold:
+    """Bottoms-up by percentage: ``share`` of the active votes, met at or above it
+    (RCTab ``setWinningThreshold`` in ``bottomsUpUsingPercentageThreshold`` mode)."""
+    return Threshold(active_votes * share)
 
 
 def college_shares(
-    votes: dict[str, Fraction], weight: Fraction
+    votes: Mapping[str, Fraction], weight: Fraction
 ) -> dict[str, Fraction]:
     """One section's weighted shares (percent of the whole college).
 

@@ -8,6 +8,7 @@ weighted college shares are percentages as ``Fraction``. Renderers decide the fo
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TypeVar
 from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
@@ -18,7 +19,11 @@ EXHAUSTED = "exhausted"  # transfer target: the votes left the count
 RESIDUAL = "residual surplus"  # transfer target: weight lost to rounding down
 
 
-def frozen_map(m: Mapping) -> Mapping:
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def frozen_map(m: Mapping[K, V]) -> Mapping[K, V]:
     """A read-only copy, so a Round cannot be edited after the count."""
     return MappingProxyType(dict(m))
 
