@@ -28,8 +28,10 @@ def publish_demo(client, tmp_path, settings, *, publish: bool = True):
     voter = csrf_client()
     cands = [c.name for c in contest.ballot()]
     for k, (_, code) in enumerate(sorted(codes.items())):
-        first = "Ed Miliband" if k % 3 else "David Miliband"
-        second = "Andy Burnham" if k % 2 else "Ed Balls"
+        # spread first preferences, so the count runs over several rounds with transfers
+        first = ["David Miliband", "Ed Miliband", "Ed Miliband", "Andy Burnham",
+                 "Ed Balls"][k % 5]
+        second = "Ed Miliband" if first != "Ed Miliband" else "David Miliband"
         vote(voter, contest.slug, code,
              {f"rank-{cands.index(first)}": "1", f"rank-{cands.index(second)}": "2"})
     client.post(page, {"action": "close"})
