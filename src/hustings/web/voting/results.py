@@ -137,11 +137,8 @@ def _rounds(analysis: dict) -> tuple[list[dict], list[dict]]:
     return [{"number": n, "charts": cs} for n, cs in sorted(by_round.items())], sankeys
 
 
-def page(request: HttpRequest, slug: str) -> HttpResponse:
-    contest, preview = _visible(request, slug)
-    doc = ledger.setup_for(contest).result_plain or {}
-    if not doc.get("rounds"):
-        raise Http404("no count is stored")
+def context(doc: dict) -> dict:
+    """What results.html draws from a result document (also the gallery's)."""
     sections = [s["name"] for s in doc["rounds"][0]["sections"]]
     college = len(sections) > 1
     tables = ([weighted_table(doc)] + [section_table(doc, s, True) for s in sections]
@@ -149,18 +146,29 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     analysis = doc.get("analysis") or {}
     rounds, sankeys = _rounds(analysis)
     report = analysis.get("report") or {}
+    return {
+        "doc": doc, "college": college, "tables": tables,
+        "rounds": [r["round"] for r in doc["rounds"]], "chart_rounds": rounds,
+        "sankeys": sankeys, "report": report, "notes": analysis.get("notes", []),
+        "round_notes": _notes(doc), "turnout": _turnout(doc),
+        "pairwise_rows": list(zip(report.get("candidates", []), report.get("pairwise", []))),
+    }
+
+
+def page(request: HttpRequest, slug: str) -> HttpResponse:
+    contest, preview = _visible(request, slug)
+    doc = ledger.setup_for(contest).result_plain or {}
+    if not doc.get("rounds"):
+        raise Http404("no count is stored")
     files = (PublishedFile.objects.filter(contest=contest).exclude(name__startswith="superseded-")
              .order_by("name").values("name", "sha256"))
     embed = request.GET.get("embed") == "1"
     response = render(request, "voting/results.html", {
-        "contest": contest, "doc": doc, "college": college, "tables": tables,
-        "rounds": [r["round"] for r in doc["rounds"]], "chart_rounds": rounds,
-        "sankeys": sankeys, "report": report, "notes": analysis.get("notes", []),
-        "round_notes": _notes(doc), "files": files, "preview": preview, "embed": embed,
+        **context(doc), "contest": contest, "heading": f"Result: {contest.title}",
+        "files": files, "preview": preview, "embed": embed,
+        "chart_base": f"/contests/{contest.slug}/results/charts/",
         "commands": recountkit.commands(contest.slug, files_names(files)),
         "kit_name": recountkit.kit_name(contest.slug),
-        "turnout": _turnout(doc),
-        "pairwise_rows": list(zip(report.get("candidates", []), report.get("pairwise", []))),
     })
     if embed:
         # An embed is meant to be framed elsewhere (django-csp's documented override).
@@ -191,18 +199,23 @@ def _chart(contest: Contest, name: str) -> dict:
     raise Http404("no such chart")
 
 
-def chart(request: HttpRequest, slug: str, name: str, ext: str) -> HttpResponse:
-    """One chart as SVG or PNG, for download."""
-    contest, _ = _visible(request, slug)
-    ch = _chart(contest, name)
+def chart_response(ch: dict, filename: str, ext: str) -> HttpResponse:
     if ext == "svg":
         response = HttpResponse(ch["svg"], content_type="image/svg+xml; charset=utf-8")
-    else:
+    elif ext == "png":
         from hustings.charts.render import png
 
         response = HttpResponse(png(ch["svg"]), content_type="image/png")
-    response["Content-Disposition"] = f'attachment; filename="{contest.slug}-{name}.{ext}"'
+    else:
+        raise Http404("charts are .svg or .png")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
     return response
+
+
+def chart(request: HttpRequest, slug: str, name: str, ext: str) -> HttpResponse:
+    """One chart as SVG or PNG, for download."""
+    contest, _ = _visible(request, slug)
+    return chart_response(_chart(contest, name), f"{contest.slug}-{name}", ext)
 
 
 def download(request: HttpRequest, slug: str, name: str) -> HttpResponse:
