@@ -57,6 +57,8 @@ def test_results_page_works_without_javascript(browser, live_server, client, tmp
     page.goto(f"{live_server.url}/contests/{contest.slug}/results/")
     assert page.locator("figure svg").count() >= 8
     assert page.locator("table").count() >= 4
+    page.emulate_media(media="print")  # print: the charts and tables stay, the frame goes
+    assert page.locator("header.top").is_hidden() and page.locator("figure svg").first.is_visible()
     page.goto(f"{live_server.url}/contests/{contest.slug}/results/?embed=1")
     assert page.locator("figure svg").count() >= 8
     context.close()

@@ -62,7 +62,10 @@ def report(rules: Rules, ballots: Ballots, result: Result) -> tuple[dict[str, An
         return {}, [f"The what-if comparison could not be made: {e}"]
     margins: tuple = ()
     n = len(rules.candidates) - len(getattr(rules, "excluded", ()) or ())
-    if n > MARGIN_CANDIDATES:
+    if rules.seats > 1:
+        notes.append(f"The margin is computed for one seat by the alternative vote; this "
+                     f"count fills {rules.seats} seats.")
+    elif n > MARGIN_CANDIDATES:
         notes.append(f"The margin was not computed with the count: {n} candidates (it is "
                      f"computed here for up to {MARGIN_CANDIDATES}); run hustings compare "
                      "on the downloaded ballots for a proven upper bound.")

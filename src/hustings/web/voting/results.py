@@ -146,8 +146,11 @@ def context(doc: dict) -> dict:
     analysis = doc.get("analysis") or {}
     rounds, sankeys = _rounds(analysis)
     report = analysis.get("report") or {}
+    weights = {s["name"]: f"{_dec(_frac(s['weight']) * 100)}%" for s in doc["rounds"][0]["sections"]}
+    worth = [{**v, "share": weights.get(v["section"], v["weight"])}
+             for v in report.get("ballotValues", [])]
     return {
-        "doc": doc, "college": college, "tables": tables,
+        "doc": doc, "college": college, "worth": worth, "tables": tables,
         "rounds": [r["round"] for r in doc["rounds"]], "chart_rounds": rounds,
         "sankeys": sankeys, "report": report, "notes": analysis.get("notes", []),
         "round_notes": _notes(doc), "turnout": _turnout(doc),
