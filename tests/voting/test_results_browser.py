@@ -62,3 +62,19 @@ def test_results_page_works_without_javascript(browser, live_server, client, tmp
     page.goto(f"{live_server.url}/contests/{contest.slug}/results/?embed=1")
     assert page.locator("figure svg").count() >= 8
     context.close()
+
+
+def test_gallery_count_fits_and_passes_axe(browser, live_server, settings, shared):
+    from hustings.web.voting import gallery
+
+    folder = shared / "data"
+    if not (folder / gallery.ENTRIES[0].path).is_file():
+        pytest.skip("../shared/data is not present")
+    settings.HUSTINGS_GALLERY_DATA = str(folder)
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(f"{live_server.url}/gallery/")
+    no_violations(page)
+    page.goto(f"{live_server.url}/gallery/labour-2010-plp/")
+    assert page.locator("figure svg").count() == 5  # four rounds and the Sankey
+    assert page.evaluate(OVERFLOW) <= 0
+    no_violations(page)

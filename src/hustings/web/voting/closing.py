@@ -22,12 +22,16 @@ raises leaves nothing behind (stage, ledger entry, files: one transaction).
   without a count. The files are written once, here, so everyone downloads the same bytes:
 
   - ``ballots-<section>.csv`` and ``.blt`` — each section's opened ballots, in a new
-    random order drawn from ``secrets``;
+    random order drawn from ``secrets``; the CSV names the section in every row, the BLT
+    in its title (``<contest> – <section>``), so ``verify`` never reads it from a file name;
   - ``sealed-ballots.csv`` — every sealed ballot (receipt, section, ciphertext), sorted by
     receipt, so anyone can hold them to the ledger and a trustee can re-open them
     (``hustings verify sealed`` / ``verify box``);
   - ``result.json`` — the RCTab-format report; ``election.toml`` — the rules with the
     candidates, so ``hustings verify ballots`` can recount with nothing else.
+
+  Beside them, in the result document only (not a published file), the ``analysis`` the
+  results page draws: ``analysisdoc.build`` (charts, what-if, margin), made here once.
 
 * ``publish_files`` (``publish``): a ``published`` entry and ``ledger.json`` (the whole
   hash chain, with that last entry).
@@ -57,7 +61,15 @@ from django.utils import timezone
 from hustings.counting import Ballots, CountingError, count
 from hustings.formats.ballot_csv import ballots_csv_text
 from hustings.web.errors import TransitionError
-from hustings.web.voting import analysisdoc, box, contest_info, ledger, resultdoc, sealedlist, trustees
+from hustings.web.voting import (
+    analysisdoc,
+    box,
+    contest_info,
+    ledger,
+    resultdoc,
+    sealedlist,
+    trustees,
+)
 from hustings.web.voting.models import (
     Ballot,
     LedgerEntry,

@@ -146,7 +146,8 @@ def context(doc: dict) -> dict:
     analysis = doc.get("analysis") or {}
     rounds, sankeys = _rounds(analysis)
     report = analysis.get("report") or {}
-    weights = {s["name"]: f"{_dec(_frac(s['weight']) * 100)}%" for s in doc["rounds"][0]["sections"]}
+    weights = {s["name"]: f"{_dec(_frac(s['weight']) * 100)}%"
+               for s in doc["rounds"][0]["sections"]}
     worth = [{**v, "share": weights.get(v["section"], v["weight"])}
              for v in report.get("ballotValues", [])]
     return {
