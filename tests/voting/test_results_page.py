@@ -161,3 +161,19 @@ def test_kit_zip_with_a_folder_inside_is_refused(tmp_path):
     (tmp_path / "notzip.zip").write_bytes(b"hello")
     r = CliRunner().invoke(main, ["verify", "all", str(tmp_path / "notzip.zip")])
     assert r.exit_code == 2 and "not a zip" in r.output
+
+
+def test_charts_that_cannot_be_drawn_do_not_fail_the_count(client, tmp_path, settings,
+                                                          monkeypatch):
+    from hustings.charts import ChartError
+    from hustings.web.voting import analysisdoc
+
+    def broken(*a, **k):  # noqa: ANN002, ANN003
+        raise ChartError("no view 'x' in round 1")
+
+    monkeypatch.setattr(analysisdoc, "charts", broken)
+    contest, _ = publish_demo(client, tmp_path, settings)
+    assert contest.stage == "published"
+    page = client.get(f"/contests/{contest.slug}/results/").content.decode()
+    assert "The charts could not be drawn: no view &#x27;x&#x27; in round 1" in page
+    assert "The charts were not drawn for this count." in page and "Elected:" in page

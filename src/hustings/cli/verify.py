@@ -41,6 +41,7 @@ def verify_group() -> None:
 
     \b
     Example:
+        hustings verify all labour-leader-2010-recount-kit.zip
         hustings verify all downloads/
         hustings verify ballots --rules election.toml --result result.json ballots-*.csv
         hustings verify ledger ledger.json

@@ -82,7 +82,13 @@ def report(rules: Rules, ballots: Ballots, result: Result) -> tuple[dict[str, An
 
 def build(rules: Rules, ballots: Ballots, result: Result, title: str) -> dict[str, Any]:
     started = time.perf_counter()
+    from hustings.charts import ChartError
+
     doc, notes = report(rules, ballots, result)
-    drawn = charts(result, title)
+    try:
+        drawn = charts(result, title)
+    except (ChartError, ValueError) as e:  # vl-convert reports a failed render as ValueError
+        drawn = []
+        notes.append(f"The charts could not be drawn: {e}")
     return {"charts": drawn, "report": doc, "notes": notes,
             "seconds": round(time.perf_counter() - started, 2)}
