@@ -91,6 +91,9 @@ def test_preview_for_officer_and_scrutineers_404_for_others(client, tmp_path, se
     assert contest.stage == "counted"
     r = client.get(f"/contests/{contest.slug}/results/")
     assert r.status_code == 200 and "not published" in r.content.decode()
+    # before publication there is no ledger.json: only the recount command is printed
+    assert "hustings verify all" not in r.content.decode()
+    assert "hustings verify ballots --rules election.toml" in r.content.decode()
     anonymous = Client()
     assert anonymous.get(f"/contests/{contest.slug}/results/").status_code == 404
     assert anonymous.get(f"/contests/{contest.slug}/results/result.json").status_code == 404

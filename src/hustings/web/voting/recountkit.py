@@ -24,8 +24,11 @@ def kit_name(slug: str) -> str:
 
 def commands(slug: str, names: list[str]) -> list[dict[str, str]]:
     """The commands the results page prints, each with what it needs."""
-    out = [{"what": f"With the recount kit ({kit_name(slug)}), in the folder you saved it to",
-            "command": f"hustings verify all {kit_name(slug)}"}]
+    out = []
+    if "ledger.json" in names:  # written at publication: before it, the recount alone
+        out.append({"what": f"With the recount kit ({kit_name(slug)}), in the folder you "
+                            "saved it to",
+                    "command": f"hustings verify all {kit_name(slug)}"})
     if any(n.startswith("ballots-") and n.endswith(".csv") for n in names):
         out.append({"what": "With election.toml, result.json and the ballots-*.csv files "
                             "saved into one folder, from that folder",
