@@ -96,3 +96,55 @@ def test_verify_ledger_and_a_tampered_copy(plp_published):
     r = CliRunner().invoke(main, ["verify", "ledger", str(folder / "tampered.json")])
     assert r.exit_code == 1
     assert "NOT VERIFIED" in r.output and "entry 2 (cast): stored hash" in r.output
+
+
+def _verify(folder, *files):
+    return CliRunner().invoke(main, [
+        "verify", "ballots", "--rules", str(folder / "election.toml"),
+        "--result", str(folder / "result.json"), *map(str, files)])
+
+
+def test_verify_refuses_a_ballot_set_given_twice(plp_published):
+    _, folder = plp_published
+    csv_file, blt_file = folder / "ballots-all-voters.csv", folder / "ballots-all-voters.blt"
+    r = _verify(folder, csv_file, csv_file)
+    assert r.exit_code == 2
+    assert (f"{csv_file}: the same ballots as {csv_file} (the same file given twice); each "
+            "ballot set must be given once") in r.output
+    copy = folder / "copy.csv"
+    copy.write_bytes(csv_file.read_bytes())
+    r = _verify(folder, csv_file, copy)
+    assert r.exit_code == 2 and "the same file given twice" in r.output
+    r = _verify(folder, csv_file, blt_file)  # what ballots-* globs
+    assert r.exit_code == 2
+    assert (f"{blt_file}: the .blt copy of the ballots in {csv_file}; give the CSV or the "
+            "BLT of a section, not both") in r.output
+
+
+def test_sections_are_read_from_inside_the_files_whatever_the_slug(officer, tmp_path):
+    """A college whose slug contains 'ballots-': files saved under the slug-prefixed names
+    (an older download's) still recount, each section read from the CSV's column or the
+    BLT's title."""
+    contest = make_contest("ballots-2010-ballots-x", "labour-2010", CANDIDATES_2010)
+    sections = ["MPs and MEPs", "Members", "Affiliates"]
+    codes = add_voters(contest, [(f"V{i}", [sections[i % 3]]) for i in range(9)])
+    for i in range(9):
+        voter = casting.check_code(contest, codes[f"V{i}"]).voter
+        casting.cast(contest, voter, sections[i % 3],
+                     [CANDIDATES_2010[i % 2], CANDIDATES_2010[2 + i % 3]])
+    closing.close_count_publish(contest, by=officer, shares=SHARES[contest.slug])
+    for f in PublishedFile.objects.filter(contest=contest):
+        (tmp_path / f"{contest.slug}-{f.name}").write_text(f.content, encoding="utf-8")
+    folder = tmp_path
+    (folder / "election.toml").write_text((folder / f"{contest.slug}-election.toml").read_text())
+    (folder / "result.json").write_text((folder / f"{contest.slug}-result.json").read_text())
+    for ext in ("csv", "blt"):
+        r = _verify(folder, *sorted(folder.glob(f"{contest.slug}-ballots-*.{ext}")))
+        assert r.exit_code == 0, r.output
+        assert "Reproduced: 9 ballots" in r.output
+    # a BLT whose title names no section: said, not guessed
+    blt = next(folder.glob(f"{contest.slug}-ballots-members.blt"))
+    text = blt.read_text().replace("– Members", "– Someone else")
+    (folder / "odd.blt").write_text(text)
+    r = _verify(folder, folder / "odd.blt")
+    assert r.exit_code == 2 and "names none of the sections" in r.output

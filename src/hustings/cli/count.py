@@ -16,6 +16,7 @@ import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from fractions import Fraction
 from pathlib import Path
 
 import click
@@ -52,6 +53,7 @@ Examples:
     hustings count ballots.csv --method stv --seats 3 --output json -o result.json
     hustings count --rules examples/college/election.toml
     hustings count mps.csv --preset labour-2010 --output csv
+    hustings count ballots.csv --chart charts/
     hustings count ward11.blt --preset scottish-stv
     hustings count ballots.blt --method stv --quota droop-exact --decimal-places 9
     hustings count --rctab-config contest_config.json --output csv -o report.csv
@@ -76,6 +78,8 @@ Examples:
 @click.option("--rules", "rules_path", type=click.Path(path_type=Path),
               help="election.toml: rules, sections and (when no BALLOTS are given) ballot files.")
 @click.option("--preset", help="A packaged rule book, e.g. labour-2010 (instead of --rules).")
+@click.option("--chart", "chart_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Also write every chart (SVG, PNG and a CSV of its figures) into DIR.")
 @click.option("--rctab-config", type=click.Path(path_type=Path),
               help="An RCTab contest config (*_config.json) with its own CVR files.")
 @click.option("--output", type=click.Choice(OUTPUTS), default="table", show_default=True,
@@ -89,7 +93,7 @@ Examples:
               help="With --rctab-config: convert the CVRs without counting (RCTab's CDF JSON "
                    "or its one-row-per-ballot rctab_cvr CSV).")
 def count_command(ballots, method, seats, quota, decimal_places, stop_when_filled, rules_path,
-                  preset, rctab_config, output, out_path, output_dir, convert_to):
+                  preset, rctab_config, output, out_path, output_dir, convert_to, chart_dir):
     """Count ranked ballots and show the result round by round.
 
     BALLOTS are .csv (one ballot per row, columns pref1..prefN or rank1..rankN, optional
@@ -138,6 +142,45 @@ def count_command(ballots, method, seats, quota, decimal_places, stop_when_fille
         click.echo(text, nl=False)
     else:
         _write(out_path, text)
+    if chart_dir is not None:
+        _charts(result, title, chart_dir)
+
+
+def _charts(result, title: str, folder: Path) -> None:
+    from hustings.charts import ChartError
+    from hustings.charts.data import from_result
+    from hustings.charts.render import write_charts
+
+    try:
+        written = write_charts(from_result(result, title), folder)
+    except (ChartError, OSError) as e:
+        raise CliError(f"{folder}: cannot write the charts: {e}") from None
+    click.echo(f"wrote {len(written)} chart files to {folder}", err=True)
+
+
+def partial_college_warning(result) -> str | None:
+    """The warning when a college's rules meet ballots that fill only some sections: each
+    section keeps its fixed share, so the empty ones' shares count for no one."""
+    if not result.rules.is_college or not result.rounds:
+        return None
+    first = result.rounds[0].sections
+    empty = [s for s in first if not (s.continuing + s.exhausted)]
+    if not empty:
+        return None
+    filled = [s for s in first if s.continuing + s.exhausted]
+    cast = sum((s.weight for s in filled), Fraction(0)) * 100
+    names = lambda ss: ", ".join(f"{s.name} ({_share(s.weight * 100)}%)" for s in ss)  # noqa: E731
+    return (f"warning: these ballots fill only some sections of the college: "
+            f"{names(filled) or 'none'}; none in {names(empty)}. Each section keeps its "
+            f"fixed share of the college, so the weighted figures are percent of the whole "
+            f"college with only {_share(cast)}% of it cast, and no one can reach the "
+            f"threshold shown (over 50%). To count these ballots on their own, leave out "
+            f"--preset/--rules (one section, one vote each).")
+
+
+def _share(x: Fraction) -> str:
+    units = int(Fraction(x) * 100 + Fraction(1, 2))  # exact, half up (x >= 0)
+    return f"{units // 100}.{units % 100:02d}"
 
 
 def _write(path: Path, text: str) -> None:
@@ -283,6 +326,9 @@ def _count(ballots, method, seats, rules_path, preset, tuning):
         if tell:
             tell(None, "counting")
         result = count(rules, read)
+    warning = partial_college_warning(result)
+    if warning:
+        click.echo(warning, err=True)
     # a preset's title names its rules; the file's own title names the contest
     file_title = next((f.title for f in files if f.title), None)
     title = ((None if preset else election.title) or file_title or election.title

@@ -5,8 +5,9 @@ with ``--contest SLUG``, the one in the database named by ``DATABASE_URL``).
 
 ``hustings verify ballots --rules election.toml --result result.json BALLOTS...`` recounts
 the published anonymised ballots through ``hustings.counting.count`` and compares every
-round with the published result. A BLT file has no section column: name its section as
-``SECTION=PATH`` (or keep the published name ``ballots-<section>.blt``).
+round with the published result. Each file names its section inside (a CSV's ``section``
+column, a BLT's title ``<contest> – <section>``), or give ``SECTION=PATH``. A ballot set
+given twice (the same file, or the CSV and BLT of one section) is refused (exit 2).
 
 ``hustings verify sealed FOLDER`` holds the published sealed ballots to the ledger: every
 ciphertext hashes to its receipt, every receipt in the ledger is in the sealed list and
@@ -16,7 +17,8 @@ nothing else is, and sealed = opened = participations = the published ballots (w
 ``hustings verify box FOLDER --share FILE...``: a trustee with k shares re-opens the
 published sealed ballots and checks they are, as a multiset, the published ballots.
 
-``hustings verify all FOLDER``: the ledger, the sealed list and the recount, in turn.
+``hustings verify all FOLDER`` (or ``KIT.zip``, the results page's recount kit): the ledger,
+the sealed list and the recount, in turn.
 
 Exit status: 0 verified / reproduced; 1 not (one line says where it differs); 2 bad input
 (a file that cannot be read or is not what it should be, a rule book with errors, a share
@@ -26,7 +28,6 @@ that cannot be used): one line, never a traceback.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import click
@@ -40,6 +41,7 @@ def verify_group() -> None:
 
     \b
     Example:
+        hustings verify all labour-leader-2010-recount-kit.zip
         hustings verify all downloads/
         hustings verify ballots --rules election.toml --result result.json ballots-*.csv
         hustings verify ledger ledger.json
@@ -159,6 +161,7 @@ def ballots_command(rules_path: str, result_path: str, ballot_files: tuple[str, 
         raise CliError(f"{result_path}: not JSON ({e}); expected the published result.json") from None
     names = [s.name for s in election.sections] or ["all"]
     sources = [_source(arg, names, Source) for arg in ballot_files]
+    refuse_duplicates(sources)
     plan = None
     if election.sections:
         labels = {label: s.name for s in election.sections for label in (*s.labels, s.name)}
@@ -184,18 +187,61 @@ def ballots_command(rules_path: str, result_path: str, ballot_files: tuple[str, 
 
 
 def _source(arg: str, sections: list[str], Source):  # noqa: ANN001, N803
+    """A ballot file and its section, read from inside the file: a CSV names it in its
+    ``section`` column, a BLT in its title (``<contest> – <section>``); ``SECTION=PATH``
+    names it outright. Never from the file name (a slug may contain anything)."""
     if "=" in arg and arg.split("=", 1)[0] in sections:
         name, path = arg.split("=", 1)
         return Source(Path(path), name)
     path = Path(arg)
     if not path.is_file():
         raise CliError(f"{arg}: no such ballot file")
-    stem = re.sub(r"^.*?ballots-", "", path.stem)
-    by_slug = {re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-"): s for s in sections}
-    section = by_slug.get(stem)
-    if section is None and len(sections) == 1:
-        section = sections[0]
-    return Source(path, section)
+    if len(sections) == 1:
+        return Source(path, sections[0])
+    if path.suffix.lower() == ".blt":
+        return Source(path, _blt_section(path, sections))
+    return Source(path, None)  # the section column says, row by row
+
+
+def _blt_section(path: Path, sections: list[str]) -> str:
+    from hustings.formats.blt import read_blt
+    from hustings.formats.errors import FormatError
+
+    try:
+        title = read_blt(path).title or ""
+    except FormatError as e:
+        raise CliError(str(e)) from None
+    # the longest section name the title ends with (one name may end another)
+    found = sorted((s for s in sections if title.endswith(f" – {s}") or title == s),
+                   key=len, reverse=True)
+    if not found:
+        raise CliError(f"{path}: its title {title!r} names none of the sections "
+                       f"{sections}; expected '<contest> – <section>', or give "
+                       "SECTION=PATH")
+    return found[0]
+
+
+def refuse_duplicates(sources) -> None:  # noqa: ANN001
+    """A ballot set given twice would be counted twice: the same file (by content), or
+    the CSV and the BLT of one section."""
+    import hashlib
+
+    seen: dict[str, Path] = {}
+    for src in sources:
+        digest = hashlib.sha256(src.path.read_bytes()).hexdigest()
+        if digest in seen:
+            raise CliError(f"{src.path}: the same ballots as {seen[digest]} (the same file "
+                           "given twice); each ballot set must be given once")
+        seen[digest] = src.path
+    by_stem: dict[tuple[Path, str], Path] = {}
+    for src in sources:
+        key = (src.path.parent.resolve(), src.path.stem)
+        other = by_stem.get(key)
+        if other is not None and other.suffix.lower() != src.path.suffix.lower():
+            raise CliError(f"{src.path}: the {src.path.suffix} copy of the ballots in "
+                           f"{other}; give the CSV or the BLT of a section, not both "
+                           "(each ballot would be counted twice)")
+        by_stem[key] = src.path
 
 
 # -- the sealed ballot box ------------------------------------------------------------
@@ -372,13 +418,44 @@ def _show(ballot: tuple) -> str:
 @click.argument("folder")
 @click.pass_context
 def all_command(ctx: click.Context, folder: str) -> None:
-    """The ledger, the sealed ballots against it, and the recount, from the downloads.
+    """The ledger, the sealed ballots against it, and the recount, from the downloads (a
+    folder, or the recount kit zip from the results page).
 
     \b
     Example:
+        hustings verify all labour-leader-2010-recount-kit.zip
         hustings verify all downloads/
     """
-    path = _folder(folder)
+    import tempfile
+
+    if Path(folder).is_file():
+        with tempfile.TemporaryDirectory(prefix="hustings-kit-") as tmp:
+            _unzip_kit(Path(folder), Path(tmp))
+            _verify_folder(ctx, Path(tmp))
+        return
+    _verify_folder(ctx, _folder(folder))
+
+
+def _unzip_kit(kit: Path, into: Path) -> None:
+    """Extract a recount kit: flat names only (no folders, no '..'), nothing else."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(kit) as z:
+            for info in z.infolist():
+                name = info.filename
+                if "/" in name or "\\" in name or name.startswith(".") or info.is_dir():
+                    raise CliError(f"{kit}: holds {name!r}; expected the flat files of a "
+                                   "recount kit")
+                (into / name).write_bytes(z.read(info))
+    except zipfile.BadZipFile:
+        raise CliError(f"{kit}: not a zip; expected a recount kit (.zip) or a folder of "
+                       "downloads") from None
+    except OSError as e:
+        raise CliError(f"{kit}: cannot read: {e.strerror or e}") from None
+
+
+def _verify_folder(ctx: click.Context, path: Path) -> None:
     ctx.invoke(ledger_command, ledger_file=str(path / "ledger.json"), slug=None)
     ctx.invoke(sealed_command, folder=str(path), slug=None)
     ctx.invoke(ballots_command, rules_path=str(path / "election.toml"),

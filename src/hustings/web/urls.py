@@ -8,6 +8,7 @@ from hustings.web.contests import setup_views as setup
 from hustings.web.contests import views as contests
 from hustings.web.endorsements import views as endorsements
 from hustings.web.nominations import views as nominations
+from hustings.web.voting import gallery
 
 urlpatterns = [
     path("", contests.contest_list, name="contest-list"),
@@ -37,6 +38,10 @@ urlpatterns = [
     path("contests/<slug:slug>/people/", setup.people_page, name="contest-people"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # the gallery of real counts (public; the data is read from HUSTINGS_GALLERY_DATA)
+    path("gallery/", gallery.index, name="gallery"),
+    path("gallery/<slug:key>/", gallery.detail, name="gallery-count"),
+    path("gallery/<slug:key>/charts/<str:name>.<str:ext>", gallery.chart, name="gallery-chart"),
     path("", include("hustings.web.voting.urls")),  # voting: ballot, results, officer page
     path("admin/", admin.site.urls),
 ]

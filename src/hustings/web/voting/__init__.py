@@ -8,5 +8,8 @@ shares), ``sealing`` (the cryptography, no Django), ``casting`` (seal, then the 
 transaction), ``receipts`` (the public receipt check), ``paper`` (double-keyed batches),
 ``chain``/``ledger`` (the hash chain), ``box`` (opening the sealed ballot box),
 ``sealedlist`` (the published sealed ballots and their checks), ``closing`` (close,
-count, publish, downloads). Errors: see ``errors.py`` (``VotingError`` tree).
+count, publish, downloads), ``analysisdoc`` (charts, what-if and margin, made once at the
+count), ``results`` (the results page, its preview and embed), ``recountkit`` (the zip
+``hustings verify all`` checks), ``gallery`` (real counts from ``HUSTINGS_GALLERY_DATA``).
+Errors: see ``errors.py`` (``VotingError`` tree).
 """

@@ -22,12 +22,16 @@ raises leaves nothing behind (stage, ledger entry, files: one transaction).
   without a count. The files are written once, here, so everyone downloads the same bytes:
 
   - ``ballots-<section>.csv`` and ``.blt`` — each section's opened ballots, in a new
-    random order drawn from ``secrets``;
+    random order drawn from ``secrets``; the CSV names the section in every row, the BLT
+    in its title (``<contest> – <section>``), so ``verify`` never reads it from a file name;
   - ``sealed-ballots.csv`` — every sealed ballot (receipt, section, ciphertext), sorted by
     receipt, so anyone can hold them to the ledger and a trustee can re-open them
     (``hustings verify sealed`` / ``verify box``);
   - ``result.json`` — the RCTab-format report; ``election.toml`` — the rules with the
     candidates, so ``hustings verify ballots`` can recount with nothing else.
+
+  Beside them, in the result document only (not a published file), the ``analysis`` the
+  results page draws: ``analysisdoc.build`` (charts, what-if, margin), made here once.
 
 * ``publish_files`` (``publish``): a ``published`` entry and ``ledger.json`` (the whole
   hash chain, with that last entry).
@@ -46,9 +50,7 @@ and tests: each only calls the ``Contest`` method.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 import secrets
@@ -57,8 +59,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hustings.counting import Ballots, CountingError, count
+from hustings.formats.ballot_csv import ballots_csv_text
 from hustings.web.errors import TransitionError
-from hustings.web.voting import box, contest_info, ledger, resultdoc, sealedlist, trustees
+from hustings.web.voting import (
+    analysisdoc,
+    box,
+    contest_info,
+    ledger,
+    resultdoc,
+    sealedlist,
+    trustees,
+)
 from hustings.web.voting.models import (
     Ballot,
     LedgerEntry,
@@ -161,9 +172,9 @@ def count_and_store(contest) -> dict:
     files: dict[str, str] = {}
     for section in rules.sections:
         mine = [r for s, r in rows if s == section.name]
-        files[f"ballots-{slug(section.name)}.csv"] = ballots_csv(section.name, mine, rules.candidates)
+        files[f"ballots-{slug(section.name)}.csv"] = ballots_csv(section.name, mine)
         files[f"ballots-{slug(section.name)}.blt"] = ballots_blt(
-            mine, rules.candidates, rules.seats, f"{contest.title} – {section.name}")
+            mine, rules.candidates, rules.seats, blt_title(contest.title, section.name))
     files[sealedlist.NAME] = sealedlist.write(
         sealedlist.Sealed(r, s, bytes(c)) for r, s, c in
         SealedBallot.objects.filter(contest=contest).values_list("receipt", "section", "ciphertext"))
@@ -174,7 +185,10 @@ def count_and_store(contest) -> dict:
     setup = ledger.setup_for(contest)
     for name, text in files.items():
         PublishedFile.objects.create(contest=contest, name=name, content=text, sha256=hashes[name])
-    setup.result_plain = resultdoc.plain_document(result)
+    # The charts, what-if and margin are computed once, here, and kept in the result
+    # document the page reads (never per page view: the margin solves ILPs).
+    setup.result_plain = {**resultdoc.plain_document(result),
+                          "analysis": analysisdoc.build(rules, ballots, result, contest.title)}
     setup.result_json = files["result.json"]
     setup.election_toml = files["election.toml"]
     setup.counted_at = timezone.now()
@@ -252,14 +266,15 @@ def _supersede(contest, reason: str) -> dict:
 # -- the published files ------------------------------------------------------------
 
 
-def ballots_csv(section: str, rankings: list[list[str]], candidates) -> str:
-    width = max([len(r) for r in rankings] + [1])
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["section", *[f"pref{i}" for i in range(1, width + 1)]])
-    for r in rankings:
-        w.writerow([section, *r, *[""] * (width - len(r))])
-    return out.getvalue()
+def ballots_csv(section: str, rankings: list[list[str]]) -> str:
+    """One section's ballots as CSV: the section is named in every row (``verify`` reads
+    it from there, never from the file name)."""
+    return ballots_csv_text(section, rankings)
+
+
+def blt_title(title: str, section: str) -> str:
+    """A BLT file's title names its section after the last " – " (``verify`` reads it)."""
+    return f"{title} – {section}"
 
 
 def ballots_blt(rankings: list[list[str]], candidates, seats: int, title: str) -> str:

@@ -11,5 +11,8 @@ urlpatterns = [
     path("contests/<slug:slug>/voting/open-box/", officer.open_box, name="open_box"),
     path("contests/<slug:slug>/receipts/", receipts.check, name="receipts"),
     path("contests/<slug:slug>/results/", results.page, name="results"),
+    path("contests/<slug:slug>/results/kit/", results.kit, name="kit"),
+    path("contests/<slug:slug>/results/charts/<str:name>.<str:ext>", results.chart,
+         name="chart"),
     path("contests/<slug:slug>/results/<str:name>", results.download, name="download"),
 ]
