@@ -279,3 +279,11 @@ def test_style_src_allows_no_inline_style_and_no_template_needs_one(client):
     bad = [str(p) for p in src.glob("**/templates/**/*.html")
            if re.search(r"<style|\sstyle=", p.read_text(encoding="utf-8"))]
     assert bad == []
+
+
+def test_codes_that_all_go_by_email_download_no_empty_file(db, django_user_model):
+    contest, ro = _frozen(django_user_model, n=1, emails=True)
+    r = as_(ro).post(f"/contests/{contest.slug}/voting/", {"action": "issue"}, follow=True)
+    assert r["Content-Type"].startswith("text/html")
+    assert "Issued 1 codes by email (queued); no voter needs a printed letter" in r.content.decode()
+    assert Credential.objects.filter(voter__contest=contest).count() == 1

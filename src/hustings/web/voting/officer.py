@@ -126,6 +126,10 @@ def _act(request, contest, action):
         if _nothing_to_issue(request, contest):
             return None
         queued, letters = credentials.issue_all(contest, base_url=base)
+        if letters.count("\n") <= 1:  # the header alone: every code went by email
+            messages.success(request, f"Issued {queued:,} codes by email (queued); no voter "
+                             "needs a printed letter, so there is no file to download.")
+            return None
         response = HttpResponse(letters, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{contest.slug}-letters.csv"'
         response["X-Emails-Queued"] = str(queued)
