@@ -14,7 +14,7 @@ from django.test import Client, RequestFactory
 
 from hustings.web.clientip import client_ip, parse_proxies
 from hustings.web.voting import codes
-from hustings.web.voting.models import Ballot, Participation
+from hustings.web.voting.models import Participation, SealedBallot
 
 PROXY = "10.0.0.5"
 
@@ -71,7 +71,7 @@ def test_a_thousand_voters_behind_one_address_all_vote(omov, voters, settings):
         assert r.status_code == 200 and b"receipt" in r.content.lower(), (ref, r.status_code)
     assert wrong == {400: 20, 429: 980}  # the limit held for the wrong codes
     assert Participation.objects.filter(contest=omov).count() == 1000
-    assert Ballot.objects.filter(contest=omov).count() == 1000
+    assert SealedBallot.objects.filter(contest=omov).count() == 1000  # sealed until the box opens
 
 
 @pytest.mark.slow

@@ -118,7 +118,8 @@ def turnout(contest) -> list[dict]:  # noqa: ANN001
                                         excluded_at__isnull=True).count()
         voted = cast.get(name, 0)
         share = f"{100 * voted / eligible:.1f}%" if eligible else "–"
-        rows.append({"section": name, "eligible": eligible, "voted": voted, "share": share})
+        rows.append({"section": name, "eligible": f"{eligible:,}", "voted": f"{voted:,}",
+                     "share": share})
     return rows
 
 

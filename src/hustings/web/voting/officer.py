@@ -83,6 +83,7 @@ def _console(request: HttpRequest, contest: Contest) -> dict:
     params.pop("page", None)
     return {
         "contest": contest, "setup": setup, "figures": figures, "steps": steps,
+        "shown": {k: f"{v:,}" for k, v in figures.items()},  # 600,000, not 600000
         "next": console.next_step(steps), "stage": contest.stage,
         "before_ballot": contest.stage in console.BEFORE_BALLOT,
         "closed": contest.stage in console.CLOSED,
