@@ -72,9 +72,10 @@ def test_a_task_claimed_when_the_database_went_away_goes_back_in_the_queue(omov,
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    from hustings.web.voting import mixing
+    from hustings.web.voting import credentials  # any task of the queue (the mail task)
 
-    mine, theirs = mixing.mix_task.enqueue(omov.pk), mixing.mix_task.enqueue(omov.pk)
+    mine, theirs = (credentials.send_code.enqueue(0, "none", "http://x/", False),
+                    credentials.send_code.enqueue(0, "none", "http://x/", False))
     for result, worker in ((mine, "w-mine"), (theirs, "w-other")):
         DBTaskResult.objects.get(pk=result.id).claim(worker)
     assert resilience.requeue_claimed("w-mine") == 1

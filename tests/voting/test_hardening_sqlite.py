@@ -37,6 +37,8 @@ from hustings.web.voting.models import Credential, Voter
 c = Contest.objects.create(slug="race", title="Race", rule_book_preset="labour-2015")
 for i, name in enumerate(["Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendall"]):
     Candidate.objects.create(contest=c, name=name, slug=f"c{i}", on_ballot=True, ballot_position=i + 1)
+from hustings.web.voting import trustees
+trustees.name_trustees(c, ["Trustee"], 1)  # ballots are sealed to the trustees' key
 Contest.objects.filter(pk=c.pk).update(stage="ballot_open")
 v = Voter.objects.create(contest=c, reference="R1", name="R", email="r@example.org", sections=["All voters"])
 bid, secret = codes.new_credential()
