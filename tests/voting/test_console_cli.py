@@ -61,8 +61,9 @@ def test_demo_reset_starts_again(tmp_path):
 
 def test_make_demo_takes_a_port_and_a_reset():
     root = Path(__file__).resolve().parents[2]
-    dry = subprocess.run(["make", "-n", "demo", "PORT=8123", "RESET=1"], cwd=root,
-                         capture_output=True, text=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "demo", "PORT=8123", "RESET=1"],
+                         cwd=root, capture_output=True, text=True, env=env)
     assert dry.stdout.strip().splitlines()[-1] == ".venv/bin/hustings demo --port 8123 --reset"
 
 
