@@ -2,6 +2,9 @@
 PY ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+# make demo PORT=8001 serves elsewhere; make demo RESET=1 starts the demo again from nothing
+PORT ?= 8000
+RESET ?=
 
 .PHONY: demo test install
 
@@ -14,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/hustings demo
+	$(VENV)/bin/hustings demo --port $(PORT) $(if $(RESET),--reset)
 
 test: $(STAMP)
 	bash scripts/test

@@ -133,3 +133,33 @@ def test_axe_does_report_a_real_violation(page, live_server, omov):
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input id=x>')")
     ids = [v["id"] for v in Axe().run(page, options=AXE_OPTIONS).response["violations"]]
     assert "label" in ids
+
+
+def test_voting_officer_pages_fit_390_px_and_pass_axe_with_a_long_roll(page, live_server, omov, voters, django_user_model):  # noqa: E501
+    """Run the ballot with a roll of long names and addresses, filtered and paged, as the
+    officer and as a scrutineer; the ballot box page; at 390 px and 1280 px."""
+    from hustings.web.contests.models import Appointment, Role
+    from hustings.web.voting.models import Voter
+
+    voters(omov, [(f"LONG{i:03d}", ["All voters"]) for i in range(60)])
+    Voter.objects.filter(reference__startswith="LONG").update(
+        name="Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh-Cholmondeley the Third",
+        email="a.very.long.address.that.does.not.break.anywhere@constituency-labour-party.example.org")
+    for name, role in (("ro", Role.RETURNING_OFFICER), ("scrutineer", Role.SCRUTINEER)):
+        user = django_user_model.objects.create_user(name, password=f"{name}-pw-2010")
+        Appointment.objects.create(contest=omov, user=user, role=role)
+    base = f"{live_server.url}/contests/{omov.slug}/voting/"
+    for who in ("ro", "scrutineer"):
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", who)
+        page.fill("#id_password", f"{who}-pw-2010")
+        page.click("button[type=submit]")
+        for url in (base, base + "?q=LONG&page=2", base + "?voted=no&code=issued", base + "open-box/"):
+            for width in (390, 1280):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(url)
+                sizes = page.evaluate("[document.documentElement.scrollWidth, "
+                                      "document.documentElement.clientWidth]")
+                assert sizes[0] <= sizes[1], (who, url, width, sizes)
+                no_violations(page)

@@ -92,6 +92,12 @@ def test_a_new_officer_sets_up_a_contest_to_an_open_ballot_on_the_site(page, liv
     nav(page, "Manage").click()
     page.get_by_text("Close nominations and fix the ballot…").click()
     page.get_by_role("button", name="Confirm: close nominations and fix the ballot").click()
+    # the ballot opens only once trustees hold the key its ballots are sealed to
+    nav(page, "Run the ballot").click()
+    page.get_by_label("Trustees, one per line").fill("Tess Trustee")
+    page.get_by_role("button", name="Name the trustees and make their shares").click()
+    nav(page, "Manage").click()
+    clicks += 3
     page.get_by_text("Open the ballot…").click()
     page.get_by_role("button", name="Confirm: open the ballot").click()
     clicks += 5

@@ -16,6 +16,7 @@ COMMANDS = {
     "chart": "hustings.cli.chart:chart_command",
     "compare": "hustings.cli.compare:compare_command",
     "count": "hustings.cli.count:count_command",
+    "createofficer": "hustings.cli.officer:createofficer_command",
     "demo": "hustings.cli.web:demo_command",
     "open-box": "hustings.cli.box:open_box_command",
     "serve": "hustings.cli.web:serve_command",

@@ -116,15 +116,18 @@ def _deployment(command: str) -> None:
     help="Where the demo's SQLite database lives.",
 )
 @click.option("--no-serve", is_flag=True, help="Prepare the database, print the logins and exit.")
-def demo_command(port: int, data_dir: Path, no_serve: bool) -> None:
+@click.option("--reset", is_flag=True,
+              help="Start again: delete the demo's database and trustee share in --data-dir first.")
+def demo_command(port: int, data_dir: Path, no_serve: bool, reset: bool) -> None:
     """Run the 2010 Labour leadership demo on http://127.0.0.1:8000.
 
     Creates (or reuses) a SQLite database in --data-dir, loads the demonstration contest and
     prints a staff login. The nominators' names are placeholders; the numbers are real.
+    A second run keeps what was done in the first (votes, the count); --reset starts again.
 
     \b
     Example:
-        hustings demo --port 8000
+        hustings demo --port 8001 --reset
     """
     host = "127.0.0.1"
     if not no_serve:
@@ -134,6 +137,8 @@ def demo_command(port: int, data_dir: Path, no_serve: bool) -> None:
     except OSError as e:
         raise CliError(f"cannot create the data directory {data_dir}: {e.strerror}") from None
     data_dir = data_dir.resolve()
+    if reset:
+        _reset_demo(data_dir)
     # The demo is always its own SQLite file, whatever DATABASE_URL says.
     _django(
         {
@@ -165,6 +170,26 @@ def demo_command(port: int, data_dir: Path, no_serve: bool) -> None:
         return
     click.echo("Press Ctrl+C to stop.")
     _gunicorn(f"{host}:{port}", workers=1, threads=4, access_log=False)
+
+
+# The demo's own files in its data directory; --reset deletes these and nothing else.
+DEMO_FILES = ("hustings.sqlite3", "hustings.sqlite3-journal", "hustings.sqlite3-wal",
+              "hustings.sqlite3-shm", "demo-trustee-share.txt")
+
+
+def _reset_demo(data_dir: Path) -> None:
+    removed = []
+    for name in DEMO_FILES:
+        path = data_dir / name
+        try:
+            path.unlink()
+            removed.append(name)
+        except FileNotFoundError:
+            continue
+        except OSError as e:
+            raise CliError(f"cannot reset the demo: cannot delete {path}: {e.strerror}") from None
+    click.echo(f"Reset: deleted {', '.join(removed) if removed else 'nothing (no demo yet)'} "
+               f"in {data_dir}")
 
 
 @click.command("serve")

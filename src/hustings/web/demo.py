@@ -160,6 +160,12 @@ def load_demo() -> Contest:
         for name in SUPPORT
     }
     staff = User.objects.get(pk=staff.pk)  # fresh permission cache after joining the group
+    # The demo's officer is this contest's returning officer by appointment, as a real
+    # officer is (contests.access); the global group is only for the admin's pages.
+    from hustings.web.contests.models import Role
+    from hustings.web.contests.people import appoint
+
+    appoint(contest, staff.get_username(), Role.RETURNING_OFFICER, by=staff, check=False)
     contest.open_nominations(by=staff)
 
     # The roll of nominators, named where a source names them.

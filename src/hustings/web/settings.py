@@ -170,14 +170,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "hustings.web.clientip.client_ip"  # recorded with each failure
 AXES_VERBOSE = False
 
-# Content-Security-Policy (django-csp): scripts only from this site, no inline script.
-# Styles: the voting pages still carry one inline <style> block (to be moved to a static
-# file; then 'unsafe-inline' goes from style-src).
+# Content-Security-Policy (django-csp): scripts and styles only from this site's files, no
+# inline script or style (the pages' CSS is in static/hustings/*.css).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],

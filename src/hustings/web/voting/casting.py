@@ -31,6 +31,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from hustings.web.voting import box, chain, codes, contest_info, ledger
@@ -67,10 +68,12 @@ def check_code(contest, text: str) -> Credential:  # noqa: ANN001
             "This security code is locked after too many wrong tries. Try again in 15 minutes."
         )
     if not codes.matches(credential_key(), secret, cred.secret_digest):
-        failed = cred.failed_attempts + 1
-        locked = now + LOCKOUT if failed >= MAX_FAILED else None
+        # Counted in the database (F()), not from the row read above: concurrent wrong
+        # guesses each count, so a burst of them cannot slip past the lockout.
+        reached = Q(failed_attempts__gte=MAX_FAILED - 1)
         Credential.objects.filter(pk=cred.pk).update(
-            failed_attempts=0 if locked else failed, locked_until=locked
+            failed_attempts=Case(When(reached, then=Value(0)), default=F("failed_attempts") + 1),
+            locked_until=Case(When(reached, then=Value(now + LOCKOUT)), default=F("locked_until")),
         )
         raise CredentialError("That security code is not right. Check it and try again.")
     if cred.failed_attempts:

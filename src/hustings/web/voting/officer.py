@@ -9,8 +9,15 @@ their shares, shown once and never stored. After the close, "Open the ballot box
 trustees' shares (typed, pasted or uploaded together at one sitting: a share given alone
 would have to be kept until the others came) and then records the count.
 
-Every action needs the ``contests.run_contest`` permission (a returning officer), is a POST
-with a CSRF token, and reports refusals as a message on the page, never a traceback.
+The page is a checklist (``console``): what is done, what is next and what it will do, the
+roll one page at a time with search and filters, turnout per section and the codes' figures.
+Only the actions valid at the current stage are offered, and each step that cannot be
+undone (freeze, open, close, publish) asks again in a ``<details>`` naming its consequence.
+
+Who may (``contests.access``): the page is read with ``Action.VIEW`` (a scrutineer sees it
+all, without the forms); every POST needs ``Action.RUN`` (the contest's returning officer or
+deputy). Opening the box takes ``Action.RUN`` or ``Action.HOLD_KEY`` (a trustee). Every
+action is a POST with a CSRF token and reports refusals as a message, never a traceback.
 """
 
 from __future__ import annotations
@@ -20,29 +27,32 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from hustings.web import uploads
+from hustings.web.contests.access import Action, can, officer_contest
 from hustings.web.contests.models import Contest
 from hustings.web.errors import PlatformError
-from hustings.web.voting import box, contest_info, credentials, ledger, paper, roll, trustees
-from hustings.web.voting.errors import VotingError
-from hustings.web.voting.models import (
-    LedgerEntry,
-    PaperBatch,
-    Participation,
-    SetAside,
-    Trustee,
-    Voter,
+from hustings.web.voting import (
+    box,
+    console,
+    contest_info,
+    credentials,
+    ledger,
+    paper,
+    roll,
+    rollfile,
+    trustees,
 )
+from hustings.web.voting.errors import VotingError
+from hustings.web.voting.models import LedgerEntry, PaperBatch, SetAside, Trustee, Voter
 
 
 def _officer(request: HttpRequest, slug: str) -> Contest:
-    if not request.user.has_perm("contests.run_contest"):
-        raise PermissionDenied("only a returning officer may run the ballot")
-    return get_object_or_404(Contest, slug=slug)
+    return officer_contest(request, slug, Action.RUN if request.method == "POST" else Action.VIEW)
 
 
 @never_cache
@@ -59,11 +69,27 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         except (VotingError, PlatformError) as e:
             messages.error(request, str(e))
         return redirect("voting:manage", contest.slug)
+    return render(request, "voting/manage.html", _console(request, contest))
+
+
+def _console(request: HttpRequest, contest: Contest) -> dict:
     setup = ledger.setup_for(contest)
-    return render(request, "voting/manage.html", {
-        "contest": contest, "setup": setup,
-        "voters": Voter.objects.filter(contest=contest).count(),
-        "voted": Participation.objects.filter(contest=contest).values("voter").distinct().count(),
+    figures = console.roll_figures(contest)
+    steps = console.checklist(contest, setup, voters=figures["voters"], issued=figures["issued"],
+                              eligible=figures["eligible"])
+    query = console.RollQuery.from_get(request.GET)
+    page = console.roll_page(contest, query, request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {
+        "contest": contest, "setup": setup, "figures": figures, "steps": steps,
+        "shown": {k: f"{v:,}" for k, v in figures.items()},  # 600,000, not 600000
+        "next": console.next_step(steps), "stage": contest.stage,
+        "before_ballot": contest.stage in console.BEFORE_BALLOT,
+        "closed": contest.stage in console.CLOSED,
+        "accepting_paper": contest.stage in contest_info.ACCEPTING,
+        "turnout": console.turnout(contest), "sections": console.section_names(contest),
+        "query": query, "page": page, "page_params": params.urlencode(),
         "batches": PaperBatch.objects.filter(contest=contest).order_by("label"),
         "ledger_entries": LedgerEntry.objects.filter(contest=contest).count(),
         "set_asides": SetAside.objects.filter(batch__contest=contest).select_related("batch"),
@@ -71,7 +97,11 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "trustees": Trustee.objects.filter(contest=contest),
         "box_opened": setup.box_opened_at,
         "demo_share": _demo_share(contest),
-    })
+        "needs_opening": contest.stage == contest_info.BALLOT_CLOSED and box.needs_opening(contest),
+        "confirm": console.consequences(figures, contest.stage),
+        "code_choices": [("none", "No code yet"), ("issued", "Issued"), ("sent", "Emailed"),
+                         ("letter", "By letter"), ("locked", "Locked (wrong tries)")],
+    }
 
 
 def _act(request, contest, action):
@@ -80,7 +110,7 @@ def _act(request, contest, action):
         upload = request.FILES.get("roll")
         if upload is None:
             raise VotingError("choose a roll CSV file to import")
-        n = roll.import_roll(contest, upload.read().decode("utf-8-sig"), source=upload.name)
+        n = roll.import_roll(contest, rollfile.roll_text(upload), source=upload.name)
         messages.success(request, f"Imported {n} voters.")
     elif action == "freeze":
         text = request.POST.get("freeze_date", "").strip()
@@ -94,20 +124,27 @@ def _act(request, contest, action):
         roll.exclude(contest, request.POST.get("reference", "").strip(), request.POST.get("reason", ""))
         messages.success(request, "Voter excluded.")
     elif action == "issue":
+        if _nothing_to_issue(request, contest):
+            return None
         queued, letters = credentials.issue_all(contest, base_url=base)
+        if letters.count("\n") <= 1:  # the header alone: every code went by email
+            messages.success(request, f"Issued {queued:,} codes by email (queued); no voter "
+                             "needs a printed letter, so there is no file to download.")
+            return None
         response = HttpResponse(letters, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{contest.slug}-letters.csv"'
         response["X-Emails-Queued"] = str(queued)
         return response
     elif action == "reissue":
         ref = request.POST.get("reference", "").strip()
-        code = credentials.reissue(contest, ref)
-        voter = contest.voters.get(reference=ref)
-        response = HttpResponse(
-            "reference,name,postal_address,security_code\n"
-            + ",".join(_csv_cell(x) for x in (ref, voter.name, voter.postal_address, code)) + "\n",
-            content_type="text/csv; charset=utf-8")
+        response = HttpResponse(credentials.reissue_letter(contest, ref, by=request.user),
+                                content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{contest.slug}-letter-{ref}.csv"'
+        return response
+    elif action == "letters":
+        response = StreamingHttpResponse(credentials.letters(contest, base_url=base),
+                                         content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{contest.slug}-letters.csv"'
         return response
     elif action == "remind":
         n = credentials.remind(contest, base_url=base)
@@ -118,7 +155,7 @@ def _act(request, contest, action):
             raise VotingError("choose a batch CSV file")
         batch = paper.submit_keying(
             contest, section=request.POST.get("section", ""), label=request.POST.get("label", "").strip(),
-            text=upload.read().decode("utf-8-sig"), by=request.user,
+            text=uploads.read_text(upload), by=request.user,
         )
         messages.success(request, f"Batch {batch.label}: {batch.get_status_display()}.")
     elif action == "trustees":
@@ -155,8 +192,20 @@ def _act(request, contest, action):
     return None
 
 
-def _csv_cell(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
+def _nothing_to_issue(request: HttpRequest, contest: Contest) -> bool:
+    """Pressing "Issue codes" again explains itself instead of downloading an empty file:
+    codes go only to voters without one (a lost letter is replaced one at a time)."""
+    if not ledger.setup_for(contest).roll_frozen_at:
+        return False  # issue_all says why not
+    if Voter.objects.filter(contest=contest, excluded_at__isnull=True,
+                            credential__isnull=True).exists():
+        return False
+    issued = Voter.objects.filter(contest=contest, credential__isnull=False).count()
+    messages.info(request, f"Every voter on the roll already has a security code ({issued:,} "
+                  "issued), so no new codes were issued and no file was made. To print the "
+                  "letters again, use \u201cDownload the letters again\u201d; to replace one "
+                  "voter's lost code, use \u201cReplace a lost code\u201d.")
+    return True
 
 
 def _demo_share(contest):  # noqa: ANN001, ANN202
@@ -178,7 +227,10 @@ def _demo_share(contest):  # noqa: ANN001, ANN202
 @require_http_methods(["GET", "POST"])
 def open_box(request: HttpRequest, slug: str) -> HttpResponse:
     """"Open the ballot box": k trustees' shares at one sitting, then the count."""
-    contest = _officer(request, slug)
+    contest = get_object_or_404(Contest, slug=slug)
+    may_open = can(request.user, contest, Action.RUN) or can(request.user, contest, Action.HOLD_KEY)
+    if not (may_open or request.method == "GET" and can(request.user, contest, Action.VIEW)):
+        raise PermissionDenied("not allowed to open this contest's ballot box")
     key = trustees.box_key(contest)
     people = list(Trustee.objects.filter(contest=contest))
     if request.method == "POST":
@@ -190,6 +242,10 @@ def open_box(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             done = box.open_box(contest, texts, by=request.user)
             contest.refresh_from_db()
+            if not can(request.user, contest, Action.RUN):  # trustees open; officers count
+                messages.success(request, f"The ballot box is open: {done['opened']} ballots "
+                                 "opened and shuffled. The returning officer now counts them.")
+                return redirect("voting:open_box", contest.slug)
             contest.mark_counted(by=request.user)
         except (VotingError, PlatformError) as e:
             messages.error(request, str(e))
@@ -199,5 +255,6 @@ def open_box(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("voting:manage", contest.slug)
     return render(request, "voting/open_box.html", {
         "contest": contest, "key": key, "trustees": people,
-        "opened": box.is_opened(contest),
+        "opened": box.is_opened(contest), "may_open": may_open,
+        "closed": contest.stage == contest_info.BALLOT_CLOSED,
     })
