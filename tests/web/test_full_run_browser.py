@@ -192,7 +192,12 @@ def test_a_new_officer_runs_a_contest_to_a_published_result_on_the_site(page, li
     assert "The ballot box is open: 3 ballots opened" in page.locator(".messages").inner_text()
     assert page.get_by_test_id("stage").inner_text() == "Counted"
     fits_and_passes_axe(page)
-    preview = page.goto(f"{base}/contests/{slug}/results/").status  # the results engineer's page
+    # the count, previewed before publication: the officer sees it marked not published,
+    # the other contest's officer gets nothing
+    preview = page.goto(f"{base}/contests/{slug}/results/").status
+    assert preview == 200
+    assert "not published" in page.locator("#preview").inner_text()
+    assert intruder.goto(f"{base}/contests/{slug}/results/").status == 404
     page.goto(f"{base}/contests/{slug}/voting/")
     refused_everywhere(intruder, base, slug)
     said = confirm(page, "Publish the result…", "Confirm: publish the result")
