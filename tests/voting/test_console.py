@@ -124,6 +124,12 @@ def test_the_box_is_opened_by_a_trustee_or_the_officer_never_a_scrutineer(omov, 
     r = as_(people["ro"]).post(manage(omov), {"action": "close"})
     omov.refresh_from_db()
     assert omov.stage == "counted"
+    # the checklist leads to the preview, which the scrutineer may read and others may not
+    page = as_(people["scrutineer"]).get(manage(omov)).content.decode()
+    assert 'data-testid="preview-link"' in page
+    results = f"/contests/{omov.slug}/results/"
+    assert as_(people["scrutineer"]).get(results).status_code == 200
+    assert as_(people["other_ro"]).get(results).status_code == 404
 
 
 def test_a_global_officer_is_refused_once_the_contest_has_its_own(omov, omov_codes, officer, people):
