@@ -18,14 +18,13 @@ XML is parsed with the standard library's ElementTree; namespaces are ignored.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 from hustings.formats.rctab.config import UWI, CvrSource
-from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver
+from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver, read_json_object
 from hustings.formats.rctab.errors import CvrError, shown
 
 # XML elements that may repeat, so they are always lists in the JSON shape
@@ -99,19 +98,8 @@ def load(path: Path) -> dict[str, Any]:
             raise CvrError(path, _local(root.tag), "an empty document element",
                            "a CastVoteRecordReport element") from None
         return doc
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise CvrError(path, e.lineno, f"malformed JSON at column {e.colno} ({e.msg})",
-                       "a CDF JSON document") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise CvrError(path, None, f"cannot read ({e})", "a CDF JSON file") from None
-    except (ValueError, RecursionError) as e:  # a huge number; nesting too deep
-        raise CvrError(path, None, f"unreadable JSON ({type(e).__name__})",
-                       "a CDF JSON document") from None
-    if not isinstance(doc, dict):
-        raise CvrError(path, "$", "top level is not an object", "a CastVoteRecordReport object")
-    return doc
+    return read_json_object(path, document="a CDF JSON document", unreadable="a CDF JSON file",
+                            top="a CastVoteRecordReport object")
 
 
 def _local(tag: str) -> str:

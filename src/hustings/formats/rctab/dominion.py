@@ -18,13 +18,12 @@ at all without one. Precincts are the session's ``PrecinctId`` named by
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from hustings.formats.rctab.config import CvrSource
-from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver
+from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver, read_json_object
 from hustings.formats.rctab.errors import CvrError, shown
 
 _EXPORT = re.compile(r"^CvrExport(?:_(\d+))?\.json$")
@@ -110,19 +109,9 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
 
 
 def _json(path: Path) -> dict[str, Any]:
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as e:
-        raise CvrError(path, e.lineno, f"malformed JSON at column {e.colno} ({e.msg})",
-                       "a Dominion JSON export") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise CvrError(path, None, f"cannot read ({e})", "a Dominion JSON export") from None
-    except (ValueError, RecursionError) as e:  # a huge number; nesting too deep
-        raise CvrError(path, None, f"unreadable JSON ({type(e).__name__})",
-                       "a Dominion JSON export") from None
-    if not isinstance(doc, dict):
-        raise CvrError(path, "$", "top level is not an object", "a Dominion JSON object")
-    return doc
+    return read_json_object(path, document="a Dominion JSON export",
+                            unreadable="a Dominion JSON export", top="a Dominion JSON object",
+                            encoding="utf-8-sig")
 
 
 def _names(path: Path) -> dict[int, str]:

@@ -36,9 +36,7 @@ from typing import Any
 
 from fractions import Fraction
 
-import numpy as np
-
-from hustings.counting import BLANK, OVERVOTE, OVERVOTE_SET_BASE, Ballots, Result, count
+from hustings.counting import BLANK, OVERVOTE, OVERVOTE_SET_BASE, Ballots, Method, Trace, trace
 from hustings.formats import csv_cells
 from hustings.formats.rctab import RctabContest
 from hustings.formats.figures import votes_text
@@ -115,15 +113,14 @@ def _safe_id(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", text)
 
 
-def count_per_ballot(contest: RctabContest) -> Result:
-    """The contest counted with every ballot as its own slice: which candidates each ballot
-    counts for in each round (``result.slices["ballot"][str(i)]``). Meant for the small
+def count_per_ballot(contest: RctabContest) -> Trace | None:
+    """The contest's count with each ballot's path (``hustings.counting.trace``): which
+    candidates each ballot counts for in each round (``Trace.counted_for()``). None for
+    multi-pass IRV, which RCTab writes no per-round snapshots for. Meant for the small
     contests whose CDF export asks for per-round snapshots."""
-    b = contest.ballots
-    n = len(b)
-    per_ballot = {"ballot": (tuple(str(i) for i in range(n)), np.arange(n, dtype=np.int32))}
-    return count(contest.rules, Ballots(b.candidates, b.ranks, b.weights, b.sections,
-                                        b.section_names, b.overvote_sets, slices=per_ballot))
+    if contest.rules.method is Method.MULTI_PASS_IRV:
+        return None
+    return trace(contest.rules, contest.ballots)
 
 
 def java_string_hash(text: str) -> int:
@@ -150,7 +147,7 @@ def java_hash_order(keys: list[str]) -> list[str]:
     return sorted(keys, key=bucket)  # stable: a shared bucket keeps insertion order
 
 
-def cdf_json(contest: RctabContest, *, per_ballot: Result | None = None) -> dict[str, Any]:
+def cdf_json(contest: RctabContest, *, per_ballot: Trace | None = None) -> dict[str, Any]:
     """The contest's ballots as RCTab's CDF JSON export (see the module docstring).
 
     ``GeneratedDate`` is left out: it is the time of writing, not a property of the ballots.
@@ -158,7 +155,7 @@ def cdf_json(contest: RctabContest, *, per_ballot: Result | None = None) -> dict
     ballots = contest.ballots
     names = ballots.candidates
     places = contest.rules.decimal_places
-    slices = per_ballot.slices["ballot"] if per_ballot is not None and per_ballot.slices else None
+    counted = per_ballot.counted_for() if per_ballot is not None else None
     seen = [p for part in contest.sources_read if part.precincts is not None
             for p in part.precincts if p]
     precinct_ids = {p: f"gpu-{k}" for k, p in
@@ -193,11 +190,11 @@ def cdf_json(contest: RctabContest, *, per_ballot: Result | None = None) -> dict
                 for m in marked:
                     selections.setdefault(m, []).append(j + 1)
             rounds = []
-            if slices is not None:
-                for rnd in slices[str(row_no)].rounds:
+            if counted is not None:
+                for tally in counted[row_no]:
                     # RCTab matches the tabulated name against the file's text, so a mark
                     # made under an alias is never shown as counted (its export does so too)
-                    held = [(names.index(c), v) for c, v in rnd.tally.items() if v]
+                    held = [(names.index(c), v) for c, v in tally.items()]
                     rounds.append({
                         text(i): (_first_rank(ballots, row_no, i), _votes(v, places))
                         for i, v in held if text(i) == names[i]})
