@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from test_properties import elections
 
 from hustings.counting import (
-    RESIDUAL,
     Ballots,
     CountingError,
     InactiveReason,

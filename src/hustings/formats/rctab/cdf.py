@@ -18,8 +18,8 @@ XML is parsed with the standard library's ElementTree; namespaces are ignored.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -142,7 +142,7 @@ def parse_xml(path: Path, expected: str) -> ET.Element:
         raise CvrError(path, None, f"cannot read ({e})", expected) from None
 
 
-def _objects(obj: dict, key: str, path: Path, where: str) -> list[dict]:
+def _objects(obj: dict[str, Any], key: str, path: Path, where: str) -> list[dict[str, Any]]:
     """``obj[key]`` as a list of objects (one object is a list of one; absent: empty); a
     member of another type is an error naming where it is."""
     items = _list(obj, key)
@@ -164,7 +164,7 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def _current_snapshot(cvr: dict, path: Path, where: str) -> dict | None:
+def _current_snapshot(cvr: dict[str, Any], path: Path, where: str) -> dict[str, Any] | None:
     snaps = _list(cvr, "CVRSnapshot")
     current = _text(cvr.get("CurrentSnapshotId"))
     for s in snaps:
@@ -177,7 +177,7 @@ def _current_snapshot(cvr: dict, path: Path, where: str) -> dict | None:
 
 
 def _selections(
-    doc: dict, source: CvrSource, resolver: SourceResolver
+    doc: dict[str, Any], source: CvrSource, resolver: SourceResolver
 ) -> tuple[str, dict[str, Callable[[], int]]]:
     """The contest's id and {ContestSelection id: candidate index, looked up when marked}.
 

@@ -122,13 +122,13 @@ def _names(path: Path) -> dict[int, str]:
     out: dict[int, str] = {}
     for j, p in enumerate(_objects(_json(path), "List", path, "")):
         key = p.get("Id")
-        if not _whole(key):
+        if not isinstance(key, int) or isinstance(key, bool):  # as _whole, for the type
             raise CvrError(path, f"List[{j}].Id", shown(key), "a whole-number Id")
         out[key] = str(p.get("Description", key))
     return out
 
 
-def _objects(obj: dict, key: str, path: Path, where: str) -> list[dict]:
+def _objects(obj: dict[str, Any], key: str, path: Path, where: str) -> list[dict[str, Any]]:
     """``obj[key]`` as a list of objects (absent or null: empty); anything else is an
     error naming where it is."""
     items = obj.get(key)
@@ -158,7 +158,7 @@ def _whole(v: Any) -> bool:
 
 def _number(v: Any) -> int | None:
     """A whole number written as a JSON number or a string of digits; None otherwise."""
-    if _whole(v):
+    if isinstance(v, int) and _whole(v):
         return v
     if isinstance(v, str) and v.strip().isascii() and v.strip().isdigit() and len(v) < 19:
         return int(v)

@@ -31,16 +31,17 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from fractions import Fraction
-
 from hustings.counting import BLANK, OVERVOTE, OVERVOTE_SET_BASE, Ballots, Method, Trace, trace
 from hustings.formats import csv_cells
-from hustings.formats.rctab import RctabContest
 from hustings.formats.figures import votes_text
-from hustings.formats.rctab.config import UWI
+from hustings.formats.rctab import RctabContest
+from hustings.formats.rctab.config import UWI, CvrSource
+from hustings.formats.rctab.cvr import SourceBallots
 
 HEADER = ["Source Filepath", "CVR Provider", "Contest Id", "RCTab CVR Id", "Tabulator Id",
           "Batch Id", "Vendor Id", "Precinct", "Precinct Portion"]
@@ -81,7 +82,7 @@ def rctab_cvr_csv(contest: RctabContest) -> str:
             w.writerow([
                 src.file_path if src else "",
                 provider,
-                src.contest_id if provider == "dominion" else "",
+                src.contest_id if src and provider == "dominion" else "",
                 part.ids[k] if part.ids is not None else _default_id(src, k),
                 _get(extra, "tabulator", k),
                 _get(extra, "batch", k),
@@ -94,12 +95,12 @@ def rctab_cvr_csv(contest: RctabContest) -> str:
     return out.getvalue()
 
 
-def _get(extra: dict, key: str, k: int) -> str:
+def _get(extra: Mapping[str, Sequence[str | None]], key: str, k: int) -> str:
     values = extra.get(key)
     return "" if values is None or values[k] is None else str(values[k])
 
 
-def _default_id(src, k: int) -> str:  # noqa: ANN001 - CvrSource | None
+def _default_id(src: CvrSource | None, k: int) -> str:
     """RCTab's id for a row of a tabular source without an id column: ``<file>-<n>``."""
     return f"{Path(src.file_path).name}-{k + 1}" if src else str(k + 1)
 
@@ -166,7 +167,7 @@ def cdf_json(contest: RctabContest, *, per_ballot: Trace | None = None) -> dict[
     cvrs = []
     row_no = 0
     for part in contest.sources_read:
-        def text(i: int, part=part) -> str:  # noqa: ANN001 - the loop's SourceBallots
+        def text(i: int, part: SourceBallots = part) -> str:
             return UWI if names[i] == UWI else part.raw_names.get(i, names[i])
 
         for k in range(part.count):
@@ -260,7 +261,8 @@ def _cvr(ballot_id: str, selections: dict[str, list[int]],
          rounds: list[dict[str, tuple[int, str | None]]], gpu: str | None) -> dict[str, Any]:
     original = f"ballot-{ballot_id}"
 
-    def snapshot(sid: str, kind: str, position) -> dict[str, Any]:  # noqa: ANN001
+    def snapshot(sid: str, kind: str,
+                 position: Callable[[str, int], dict[str, Any]]) -> dict[str, Any]:
         return {
             "@id": sid,
             "@type": "CVR.CVRSnapshot",
@@ -278,7 +280,8 @@ def _cvr(ballot_id: str, selections: dict[str, list[int]],
 
     snaps = [snapshot(original, "original", lambda name, r: _position(r, "unknown", None))]
     for number, counted in enumerate(rounds, start=1):
-        def position(name: str, r: int, c=counted) -> dict[str, Any]:  # noqa: ANN001
+        def position(name: str, r: int,
+                     c: dict[str, tuple[int, str | None]] = counted) -> dict[str, Any]:
             rank, fraction = c.get(name, (0, None))
             return _position(r, "yes", fraction) if rank == r else _position(r, "no", None)
 

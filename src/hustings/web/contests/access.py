@@ -3,15 +3,15 @@
 One question, ``can(user, contest, action)``, answered from the people appointed to that
 contest (``Appointment``)::
 
-    action        returning officer  deputy  scrutineer  trustee  nominator
-    VIEW                 yes           yes       yes        yes       -      drafts, audit log,
-                                                                             every officer page (read)
-    EDIT                 yes           yes        -          -        -      candidates, bodies,
-                                                                             endorsements, paper nominations
-    RUN                  yes           yes        -          -        -      lifecycle steps, the ballot
-    APPOINT              yes            -         -          -        -      people
-    HOLD_KEY              -             -         -         yes       -      a share of the ballot box key
-    NOMINATE              -             -         -          -       yes     the nominate page
+    action     ret. officer  deputy  scrutineer  trustee  nominator
+    VIEW           yes        yes       yes        yes       -      drafts, audit log,
+                                                                    every officer page (read)
+    EDIT           yes        yes        -          -        -      candidates, bodies,
+                                                                    endorsements, paper nominations
+    RUN            yes        yes        -          -        -      lifecycle steps, the ballot
+    APPOINT        yes         -         -          -        -      people
+    HOLD_KEY        -          -         -         yes       -      a share of the ballot box key
+    NOMINATE        -          -         -          -       yes     the nominate page
 
 - A superuser may do everything, in every contest.
 - Creating a contest needs the global permission ``contests.add_contest`` (given by

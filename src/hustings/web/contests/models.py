@@ -14,9 +14,9 @@ ARCHITECTURE (for the apps built on these models, e.g. voting):
   ``contests.followups`` (``close_nominations`` fixes the ballot; ``open_ballot``,
   ``close_ballot``, ``mark_counted``, ``publish`` and ``go_back`` call ``voting.closing``:
   ledger entries, the seal, the count and its files, ledger.json; an unregistered
-  follow-up is an error, never a skipped step), and writes one ``AuditEntry`` with that work's record as ``detail``, all
-  in one transaction. Nothing else writes ``stage``; every button and script goes
-  through these methods, so each step is done one way.
+  follow-up is an error, never a skipped step), and writes one ``AuditEntry`` with that
+  work's record as ``detail``, all in one transaction. Nothing else writes ``stage``;
+  every button and script goes through these methods, so each step is done one way.
 - ``Candidate.on_ballot`` is fixed when nominations close, with the reason in
   ``qualification``; a voting app should take ``contest.ballot()``.
 - People are appointed per contest (``Appointment``: returning officer, deputy,
@@ -71,7 +71,8 @@ class Contest(models.Model):
     seats = models.PositiveSmallIntegerField(default=1)
     vacancy = models.BooleanField(
         default=True,
-        help_text="A vacancy (Clause II.2.B.i); untick for a challenge to a sitting holder (II.2.B.ii).",
+        help_text="A vacancy (Clause II.2.B.i); untick for a challenge to a sitting holder "
+        "(II.2.B.ii).",
     )
     rule_book_preset = models.CharField(max_length=50, default="labour-2010")
     rule_book = models.TextField(
@@ -147,7 +148,11 @@ class Contest(models.Model):
     def open_ballot(self, *, by) -> AuditEntry:
         """Opening is recorded in the voting ledger too (``voting.closing.opened``)."""
         return self._step(
-            Stage.NOMINATIONS_CLOSED, Stage.BALLOT_OPEN, by, "open ballot", then=followups.voting().opened
+            Stage.NOMINATIONS_CLOSED,
+            Stage.BALLOT_OPEN,
+            by,
+            "open ballot",
+            then=followups.voting().opened,
         )
 
     def close_ballot(self, *, by) -> AuditEntry:
@@ -173,7 +178,11 @@ class Contest(models.Model):
         """Publication writes its ledger entry and ledger.json
         (``voting.closing.publish_files``); refused if no count is stored."""
         return self._step(
-            Stage.COUNTED, Stage.PUBLISHED, by, "publish result", then=followups.voting().publish_files
+            Stage.COUNTED,
+            Stage.PUBLISHED,
+            by,
+            "publish result",
+            then=followups.voting().publish_files,
         )
 
     def go_back(self, to: Stage | str, *, by, reason: str) -> AuditEntry:
@@ -186,7 +195,8 @@ class Contest(models.Model):
         to = Stage(to)
         if not reason or not reason.strip():
             raise TransitionError(
-                f"going back from {Stage(self.stage).label!r} to {to.label!r} needs a reason; none given"
+                f"going back from {Stage(self.stage).label!r} to {to.label!r} needs a reason; "
+                "none given"
             )
         reason = reason.strip()
         guard = followups.voting().going_back
@@ -244,15 +254,8 @@ class Contest(models.Model):
             detail = then(locked) if then else {}
             locked.stage = to
             locked.save(update_fields=["stage"])
-            entry = AuditEntry.objects.create(
-                contest=locked,
-                actor=by,
-                actor_name=by.get_username(),
-                action=action,
-                from_stage=current,
-                to_stage=to,
-                reason=reason,
-                detail=detail or {},
+            entry = AuditEntry.record(
+                locked, by, action, from_stage=current, to_stage=to, reason=reason, detail=detail
             )
         self.stage = to
         return entry
@@ -306,21 +309,22 @@ class Candidate(models.Model):
             (by.is_authenticated and by == self.user) or can(by, self.contest, Action.EDIT)
         ):
             raise PermissionDenied(
-                "only the candidate or this contest's returning officer may answer for the candidate"
+                "only the candidate or this contest's returning officer may answer for the "
+                "candidate"
             )
         with transaction.atomic():
             contest = Contest.objects.select_for_update().get(pk=self.contest_id)
             if contest.stage != Stage.NOMINATIONS_OPEN:
                 raise NominationError(
-                    f"{self.name} cannot answer now: nominations are {Stage(contest.stage).label.lower()}"
+                    f"{self.name} cannot answer now: nominations are "
+                    f"{Stage(contest.stage).label.lower()}"
                 )
             self.response = CandidateResponse.ACCEPTED if accept else CandidateResponse.DECLINED
             self.save(update_fields=["response"])
-            return AuditEntry.objects.create(
-                contest=contest,
-                actor=by,
-                actor_name=by.get_username(),
-                action=f"candidate {'accepts' if accept else 'declines'}",
+            return AuditEntry.record(
+                contest,
+                by,
+                f"candidate {'accepts' if accept else 'declines'}",
                 # who answered: the candidate, or an officer acting on their word
                 detail={"candidate": self.name, "for_candidate": by != self.user},
             )
@@ -383,6 +387,29 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.action}"
+
+    @classmethod
+    def record(
+        cls,
+        contest: Contest,
+        by,
+        action: str,
+        *,
+        detail: dict | None = None,
+        reason: str = "",
+        from_stage: str = "",
+        to_stage: str = "",
+    ) -> AuditEntry:
+        """Append one entry: ``by`` did ``action`` to ``contest``. The username is kept as
+        it is now (``actor_name``), so the log still reads right if the account changes."""
+        return cls.objects.create(
+            contest=contest,
+            actor=by,
+            actor_name=by.get_username(),
+            action=action, from_stage=from_stage,
+            to_stage=to_stage,
+            reason=reason,
+            detail=detail or {})
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

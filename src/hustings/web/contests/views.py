@@ -123,7 +123,10 @@ def consequence(contest) -> str:
             "accepted, and the ledger is sealed."
         )
     if step == "mark_counted":
-        return "Count every section now and store the result files; the count is hashed into the ledger."
+        return (
+            "Count every section now and store the result files; the count is hashed into "
+            "the ledger."
+        )
     if step == "publish":
         return "Publish the result: it becomes public at once and cannot be taken back."
     return ""

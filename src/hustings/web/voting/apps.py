@@ -9,8 +9,10 @@ class VotingConfig(AppConfig):
 
     def ready(self) -> None:
         from hustings.web.contests import followups
-        from hustings.web.voting import checks  # noqa: F401 (registers the system check)
-        from hustings.web.voting import closing
+        from hustings.web.voting import (
+            checks,  # noqa: F401 (registers the system check)
+            closing,
+        )
 
         # The lifecycle's steps ask for this work (contests.followups); without it they
         # refuse rather than, say, close a ballot without sealing the ledger.

@@ -76,7 +76,7 @@ def _contest(slug: str) -> Contest:
     return contest
 
 
-def _rows(contest, values: dict[str, str], errors: dict[str, str]) -> list[dict]:  # noqa: ANN001
+def _rows(contest, values: dict[str, str], errors: dict[str, str]) -> list[dict]:
     cands = contest_info.candidates(contest)
     return [
         {"name": name, "field": field_name(i), "value": values.get(field_name(i), ""),
@@ -85,7 +85,7 @@ def _rows(contest, values: dict[str, str], errors: dict[str, str]) -> list[dict]
     ]
 
 
-def _code_page(request, contest, *, code: str = "", error: str = "", status: int = 200):  # noqa: ANN001
+def _code_page(request, contest, *, code: str = "", error: str = "", status: int = 200):
     return render(
         request, "voting/code.html",
         {"contest": contest, "code": code, "error": error, "open": contest_info.ballot_is_open(contest)},
@@ -93,7 +93,7 @@ def _code_page(request, contest, *, code: str = "", error: str = "", status: int
     )
 
 
-def _ballot_page(request, contest, cred, section, values=None, errors=None, summary=""):  # noqa: ANN001
+def _ballot_page(request, contest, cred, section, values=None, errors=None, summary=""):
     cands = contest_info.candidates(contest)
     return render(
         request, "voting/ballot.html",
@@ -105,7 +105,7 @@ def _ballot_page(request, contest, cred, section, values=None, errors=None, summ
     )
 
 
-def _verified(request, contest):  # noqa: ANN001
+def _verified(request, contest):
     """The credential of the POSTed code, or a response to send instead. The code is
     checked first: a right one is never refused by the per-address limit."""
     try:
