@@ -31,7 +31,8 @@ def test_every_ballot_of_a_contest_seals_to_one_length(omov, voters):
     for ref, ranking in zip(codes, (["Liz Kendall"], ["Andy Burnham", "Yvette Cooper",
                                    "Jeremy Corbyn", "Liz Kendall"], ["Jeremy Corbyn"])):
         casting.cast(omov, casting.check_code(omov, codes[ref]).voter, "All voters", ranking)
-    assert len({len(bytes(c)) for c in SealedBallot.objects.values_list("ciphertext", flat=True)}) == 1
+    sealed = SealedBallot.objects.values_list("ciphertext", flat=True)
+    assert len({len(bytes(c)) for c in sealed}) == 1
 
 
 def test_without_trustees_there_is_nothing_to_seal_to(voters):
@@ -63,7 +64,8 @@ def test_college_voter_gets_one_ballot_per_section(college, voters):
     casting.cast(college, cred.voter, "Members", ["Ed Miliband"])
     assert casting.remaining_sections(college, cred.voter) == ["Affiliates"]
     casting.cast(college, cred.voter, "Affiliates", ["David Miliband"])
-    assert sorted(SealedBallot.objects.values_list("section", flat=True)) == ["Affiliates", "Members"]
+    sections = SealedBallot.objects.values_list("section", flat=True)
+    assert sorted(sections) == ["Affiliates", "Members"]
     with pytest.raises(NotOpen, match="You do not have a ballot in the section 'MPs and MEPs'"):
         casting.cast(college, cred.voter, "MPs and MEPs", ["Ed Balls"])
 
