@@ -1,8 +1,8 @@
-"""The per-ballot trace (``hustings.counting.trace``) against what the formats compute
-today without it: the CDF export's per-ballot count (``export.count_per_ballot``, one
-slice per ballot) and the RCTab scales replay (``scales.trace`` / ``trace_slices``), on
-RCTab's conformance cases. ``scales_from_trace`` below is how ``scales.py`` can read the
-trace instead of replaying the count."""
+"""The per-ballot trace (``hustings.counting.trace``): it is the count, ballot by ballot,
+on RCTab's conformance cases and on random elections; and the formats that read it (the
+CDF export's per-ballot snapshots, ``export.count_per_ballot``; RCTab's scales,
+``scales.trace`` / ``trace_slices``) take the trace a caller already counted with instead
+of counting again. Their output is checked against RCTab's own files in ``tests/rctab``."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from test_properties import elections
 
 from hustings.counting import (
-    RESIDUAL,
     Ballots,
     CountingError,
     InactiveReason,
@@ -76,73 +75,44 @@ def test_counted_for_is_the_per_ballot_count_of_the_cdf_export(name: str) -> Non
     from hustings.formats.rctab.export import count_per_ballot
 
     contest = _contest(name)
-    per_ballot = count_per_ballot(contest).slices["ballot"]
-    counted = _trace(name).counted_for()
+    per_ballot = count_per_ballot(contest)
+    assert per_ballot is not None
+    counted = per_ballot.counted_for()
+    assert per_ballot.result == count(contest.rules, contest.ballots)
     assert len(counted) == len(contest.ballots)
-    for i, rounds in enumerate(counted):
-        expected = [{c: v for c, v in rnd.tally.items() if v}
-                    for rnd in per_ballot[str(i)].rounds]
-        assert rounds == expected, f"ballot {i}"
+    # every ballot's values add up to each round's tally of a candidate still in the count
+    won_in = {w: rnd.number for rnd in per_ballot.result.rounds for w in rnd.elected}
+    for k, rnd in enumerate(per_ballot.result.rounds):
+        for c, votes in rnd.tally.items():
+            if rnd.number > won_in.get(c, rnd.number):
+                continue  # a winner whose surplus moved holds the quota, not ballots
+            assert sum((b[k].get(c, Fraction(0)) for b in counted), Fraction(0)) == votes
 
 
 # --- RCTab's scales: where the ballots a surplus re-valued are ------------------------------
 
-def scales_from_trace(tr: Trace, codes: np.ndarray | None = None, n_books: int = 1) -> list:
-    """``scales.trace`` (one book) or ``trace_slices`` (a book per slice code) from a
-    trace: what scales.py can compute instead of replaying the count."""
-    from hustings.formats.rctab.scales import Scales, _replayable, _threshold_scale
-
-    result = tr.result
-    places = result.rules.decimal_places or 0
-    books = [Scales(places, _threshold_scale(result)) for _ in range(n_books)]
-    if not _replayable(result):
-        return books
-    whole = codes is None
-    codes = np.zeros(len(tr.weights), dtype=np.int64) if codes is None else codes
-    names = tr.candidates
-    for rnd in tr.rounds():
-        r = rnd.number
-        for book in books:
-            book.tallies[r], book.inactive[r] = set(), set()
-        held = rnd.revalued & (rnd.holder >= 0)
-        for code, c in set(zip(codes[held].tolist(), rnd.holder[held].tolist())):
-            books[code].tallies[r].add(names[c])
-        gone = rnd.revalued & (rnd.holder < 0)
-        for code, status in set(zip(codes[gone].tolist(), rnd.status[gone].tolist())):
-            why = reason(status)
-            if why is not None:
-                books[code].inactive[r].add(why)
-        if r > 1:
-            for book in books:
-                book.transfers.setdefault(r - 1, set())
-            came_from = dict(zip(rnd.moved.tolist(), rnd.came_from.tolist()))
-            m = rnd.moved
-            for i in m[rnd.revalued[m] & (rnd.value[m] > 0)].tolist():
-                h = int(rnd.holder[i])
-                move = (names[came_from[i]], "exhausted" if h < 0 else names[h])
-                books[codes[i]].transfers[r - 1].add(move)
-        for w, surplus in rnd.surplus.items():
-            if whole:
-                residual = any(t.source == w and t.target == RESIDUAL
-                               for t in result.rounds[r - 1].transfers)
-                books[0].winners[w] = (r, books[0].threshold_scale if residual else places)
-            else:
-                kept = set(codes[surplus.ballots].tolist())
-                for code, book in enumerate(books):
-                    book.winners[w] = (r, places if code in kept else 0)
-    return books
-
-
 @pytest.mark.parametrize("name", SURPLUS_CASES)
-def test_scales_from_the_trace_are_the_replays(name: str) -> None:
-    from hustings.formats.rctab.scales import trace as replay
-    from hustings.formats.rctab.scales import trace_slices
+def test_the_scales_read_the_trace_they_are_given(name: str) -> None:
+    from hustings.formats.rctab.scales import scales_from_trace, trace_slices
+    from hustings.formats.rctab.scales import trace as scales
 
     contest, tr = _contest(name), _trace(name)
-    assert scales_from_trace(tr) == [replay(tr.result, contest.ballots)]
+    own = scales(tr.result, contest.ballots, verify=True)  # traces the count itself
+    assert scales(tr.result, contest.ballots, traced=tr) == own == scales_from_trace(tr)[0]
     for kind, (labels, codes) in contest.ballots.slices.items():
         books = scales_from_trace(tr, np.asarray(codes, dtype=np.int64), len(labels))
-        assert dict(zip(labels, books)) == trace_slices(tr.result, contest.ballots, kind)
+        assert dict(zip(labels, books)) == trace_slices(tr.result, contest.ballots, kind,
+                                                        traced=tr)
+
+
+def test_the_scales_refuse_a_trace_of_another_count() -> None:
+    from hustings.formats.rctab.scales import trace as scales
+
+    contest = _contest(SURPLUS_CASES[0])
+    other = trace(STV, STV_BALLOTS)
+    with pytest.raises(ValueError, match="^the trace is of another count than the result$"):
+        scales(count(contest.rules, contest.ballots), contest.ballots, traced=other,
+               verify=True)
 
 
 @pytest.mark.parametrize("name", SURPLUS_CASES + CDF_CASES)

@@ -13,7 +13,7 @@ def rctab_table() -> dict[str, str]:
     return _TABLE
 
 
-def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest's hook
+def pytest_terminal_summary(terminalreporter) -> None:
     if not _TABLE:
         return
     tr = terminalreporter

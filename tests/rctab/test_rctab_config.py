@@ -19,7 +19,7 @@ BASE = {
 }
 
 
-def _read(tmp_path: Path, candidates=None, sources=None, **rules):  # noqa: ANN001, ANN202
+def _read(tmp_path: Path, candidates=None, sources=None, **rules):
     (tmp_path / "cvr.csv").write_text("id,A,B\n")
     config = {
         "outputSettings": {"contestName": "C", "contestDate": "2024-11-05",

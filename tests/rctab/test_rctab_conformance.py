@@ -5,9 +5,9 @@ config (``hustings.formats.rctab``), counted (``hustings.counting.count``), writ
 RCTab's detailed-report JSON (``hustings.formats.report_json``) and compared structurally
 with RCTab's expected report: rounds, tallies, transfers, inactive-ballot categories,
 thresholds and summary, numbers as decimals, then every figure's text exactly (RCTab's
-``BigDecimal`` scales, via ``hustings.formats.rctab.scales``). Expected-error and config-validation cases must
-be refused with a clear message of the right kind. A pass table is printed at the end of
-the session (see conftest.py).
+``BigDecimal`` scales, via ``hustings.formats.rctab.scales``). Expected-error and
+config-validation cases must be refused with a clear message of the right kind. A pass
+table is printed at the end of the session (see conftest.py).
 """
 
 from __future__ import annotations

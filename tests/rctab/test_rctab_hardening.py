@@ -172,7 +172,7 @@ def test_dominion_rank_zero_is_refused_not_stored_at_the_last_rank(tmp_path):
 def test_clear_ballot_short_row_reads_without_its_ballot_id(tmp_path):
     head = "BallotID,PrecinctID,Choice_1_1:Mayor:1:Vote For 1:Ann:NP"
     (tmp_path / "cvr.csv").write_text(f"{head}\nB1,P1,1\n")
-    (tmp_path / "short.csv").write_text(f"Choice_1_1:Mayor:1:Vote For 1:Ann:NP,BallotID\n1\n")
+    (tmp_path / "short.csv").write_text("Choice_1_1:Mayor:1:Vote For 1:Ann:NP,BallotID\n1\n")
     p = _config(tmp_path, {"provider": "clearBallot", "filePath": "short.csv",
                            "contestId": "Mayor"})
     contest = load_contest(p)  # an IndexError before: the row has no BallotID cell

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rctab_oracle import RCTAB, all_cases, case_id, load
+from rctab_round1 import round1
 
 from hustings.counting import BLANK, OVERVOTE, OVERVOTE_SET_BASE
 from hustings.formats.errors import FormatError
@@ -24,8 +26,6 @@ from hustings.formats.rctab import (
     UnknownCandidateError,
     load_contest,
 )
-from rctab_oracle import RCTAB, all_cases, case_id, load
-from rctab_round1 import round1
 
 RUNNABLE = [c for c in all_cases() if c["kind"] == "tabulation" and c["inputs_complete"]]
 # 13 copies of 2013_minneapolis_mayor (checked there); too slow for the per-ballot oracle

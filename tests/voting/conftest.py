@@ -10,12 +10,8 @@ import os
 
 import pytest
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hustings.web.settings")
-os.environ.setdefault("HUSTINGS_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var"))
-
-import django  # noqa: E402
-
-django.setup()  # the test modules import models at collection time
+# No django.setup() here: pytest-django sets Django up (DJANGO_SETTINGS_MODULE in
+# pyproject.toml) before any test module, which may import models, is collected.
 
 CANDIDATES_2015 = ("Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendall")
 CANDIDATES_2010 = ("Diane Abbott", "Ed Balls", "Andy Burnham", "David Miliband", "Ed Miliband")
@@ -57,7 +53,7 @@ def open_box(contest, shares=None):
 
 def add_voters(contest, rows):
     """rows: (reference, sections); returns {reference: code} with codes issued."""
-    from hustings.web.voting import codes, casting
+    from hustings.web.voting import casting, codes
     from hustings.web.voting.models import Credential, Voter
 
     out = {}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hustings.web.voting import casting, ledger, sealing, trustees
+from hustings.web.voting import casting, ledger, roll, sealing, trustees
 from hustings.web.voting.errors import AlreadyVoted, CredentialError, NotOpen
-from hustings.web.voting.models import Ballot, LedgerEntry, Participation, SealedBallot
+from hustings.web.voting.models import Ballot, LedgerEntry, Participation, SealedBallot, Voter
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,8 @@ def test_every_ballot_of_a_contest_seals_to_one_length(omov, voters):
     for ref, ranking in zip(codes, (["Liz Kendall"], ["Andy Burnham", "Yvette Cooper",
                                    "Jeremy Corbyn", "Liz Kendall"], ["Jeremy Corbyn"])):
         casting.cast(omov, casting.check_code(omov, codes[ref]).voter, "All voters", ranking)
-    assert len({len(bytes(c)) for c in SealedBallot.objects.values_list("ciphertext", flat=True)}) == 1
+    sealed = SealedBallot.objects.values_list("ciphertext", flat=True)
+    assert len({len(bytes(c)) for c in sealed}) == 1
 
 
 def test_without_trustees_there_is_nothing_to_seal_to(voters):
@@ -63,15 +64,26 @@ def test_college_voter_gets_one_ballot_per_section(college, voters):
     casting.cast(college, cred.voter, "Members", ["Ed Miliband"])
     assert casting.remaining_sections(college, cred.voter) == ["Affiliates"]
     casting.cast(college, cred.voter, "Affiliates", ["David Miliband"])
-    assert sorted(SealedBallot.objects.values_list("section", flat=True)) == ["Affiliates", "Members"]
+    sections = SealedBallot.objects.values_list("section", flat=True)
+    assert sorted(sections) == ["Affiliates", "Members"]
     with pytest.raises(NotOpen, match="You do not have a ballot in the section 'MPs and MEPs'"):
         casting.cast(college, cred.voter, "MPs and MEPs", ["Ed Balls"])
 
 
-def test_omov_voter_in_several_roll_groups_gets_one_ballot(omov, voters):
-    codes = voters(omov, [("S1", ["All voters"])])
-    cred = casting.check_code(omov, codes["S1"])
-    assert casting.ballot_sections(omov, cred.voter) == ["All voters"]
+def test_omov_voter_in_several_roll_groups_gets_one_ballot(omov):
+    """A member who is also an affiliated and a registered supporter is listed under all
+    three groups on the roll; under OMOV every group is the one section, so one ballot."""
+    roll.import_roll(omov, "reference,name,email,sections\n"
+                           "S1,Sam Several,s1@example.org,Member;Affiliated supporter;"
+                           "Registered supporter\n")
+    voter = Voter.objects.get(contest=omov, reference="S1")
+    assert voter.sections == ["All voters"]
+    assert casting.ballot_sections(omov, voter) == ["All voters"]
+    casting.cast(omov, voter, "All voters", ["Liz Kendall"])
+    assert casting.remaining_sections(omov, voter) == []
+    with pytest.raises(AlreadyVoted, match="You have already voted in All voters."):
+        casting.cast(omov, voter, "All voters", ["Yvette Cooper"])
+    assert SealedBallot.objects.count() == 1
 
 
 def test_wrong_secret_counts_and_locks_the_credential(omov, omov_codes):

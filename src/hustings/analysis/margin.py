@@ -24,8 +24,9 @@ whatever way ties are broken; it is the margin or a little more (2010 PLP: 9 and
 
 Both come with a witness change (which rankings to take, what to cast instead), checked
 exactly; the decisive witness is also recounted by ``hustings.counting.count``, so that
-many changed ballots are proven to change the winner under the rules as they are. The rules must be plain AV (IRV, one seat,
-one candidate eliminated a round); anything else raises ``UnsupportedRulesError``.
+many changed ballots are proven to change the winner under the rules as they are. The
+rules must be plain AV (IRV, one seat, one candidate eliminated a round); anything else
+raises ``UnsupportedRulesError``.
 """
 
 from __future__ import annotations

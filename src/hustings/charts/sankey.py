@@ -33,7 +33,7 @@ def flows(data: ChartData, view_name: str) -> list[tuple[int, str, str, Fraction
         view = rnd.view(view_name)
         here = dict(view.tally)
         moved: dict[str, Fraction] = {}
-        for s, t, v in view.transfers:
+        for s, _, v in view.transfers:
             moved[s] = moved.get(s, Fraction(0)) + v
         # who stays first (so they sit at the top of the next node), then what moved
         for c, v in here.items():

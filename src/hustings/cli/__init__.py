@@ -62,5 +62,5 @@ class CliError(click.ClickException):
 
     exit_code = 2
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+    def show(self, file=None) -> None:
         click.echo(f"Error: {self.format_message()}", err=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import enum
 import re
 import tomllib
-from importlib import resources
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from importlib import resources
 from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
@@ -340,7 +340,8 @@ def _build(path: Path, data: dict[str, Any], *, folder: Path | None) -> Election
                     MappingProxyType(options), sections)
 
 
-def _table(path: Path, data: Mapping[str, Any], key: str, where: str | None = None) -> dict:
+def _table(path: Path, data: Mapping[str, Any], key: str,
+           where: str | None = None) -> dict[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, dict):
         raise ConfigError(path, where or key, repr(value), f"a table [{where or key}]")
@@ -355,7 +356,8 @@ def _parse(path: Path, where: str, parse: Parser, value: Any) -> Any:
         raise ConfigError(path, where, what, expected) from None
 
 
-def _fields(path: Path, table: dict, known: dict[str, Parser], where: str) -> dict[str, Any]:
+def _fields(path: Path, table: dict[str, Any], known: dict[str, Parser],
+            where: str) -> dict[str, Any]:
     out = {}
     for key, value in table.items():
         if key not in known:

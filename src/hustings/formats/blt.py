@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -216,7 +216,8 @@ def _names(path: Path, body: Iterator[tuple[int, str]], n: int
         if len(plain) <= n:  # names and title; lines after the title are remarks
             plain.append((number, line))
     if len(plain) < n and sorted(alternative) == list(range(1, n + 1)):
-        pairs = [(_collapse(alternative[k]), None) for k in range(1, n + 1)]
+        pairs: list[tuple[str, str | None]] = [
+            (_collapse(alternative[k]), None) for k in range(1, n + 1)]
         title_lines = plain
     else:
         if len(plain) < n:
@@ -289,7 +290,8 @@ def write_blt(
         Path(out).write_text(text, encoding="utf-8")
 
 
-def blt_text(ballots: Ballots, *, seats: int = 1, withdrawn=(), title: str = "") -> str:
+def blt_text(ballots: Ballots, *, seats: int = 1, withdrawn: Iterable[str] = (),
+             title: str = "") -> str:
     candidates = ballots.candidates
     lines = [f"{len(candidates)} {seats}"]
     if withdrawn:

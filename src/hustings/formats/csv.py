@@ -92,9 +92,9 @@ def read_csv(
     with path.open("rb") as f:
         data_bytes = os.fstat(f.fileno()).st_size - data_start
         cap = _most_rows(data_bytes, len(header))
-        ranks = np.empty((cap, len(ranks_cols)), dtype=RANK_DTYPE)
-        weights = np.empty(cap if weight_col else 0, np.int64)
-        sections = np.empty(cap if section_col else 0, np.int16)
+        ranks: np.ndarray = np.empty((cap, len(ranks_cols)), dtype=RANK_DTYPE)
+        weights: np.ndarray = np.empty(cap if weight_col else 0, np.int64)
+        sections: np.ndarray = np.empty(cap if section_col else 0, np.int16)
         scratch = np.empty((len(ranks_cols), 0), dtype=RANK_DTYPE)
         f.seek(data_start)
         n = 0
@@ -218,7 +218,8 @@ def _columns(path: Path, header: list[str]) -> tuple[list[str], str | None, str 
     return [numbered[k] for k in sorted(numbered)], weight, section
 
 
-def _parse(path: Path, block, header, ranks_cols, weight_col, section_col) -> pa.Table:
+def _parse(path: Path, block: bytes | memoryview, header: list[str], ranks_cols: list[str],
+           weight_col: str | None, section_col: str | None) -> pa.Table:
     """One block of whole records (no header: ``header`` names its columns)."""
     types = {c: _DICT for c in ranks_cols}
     if section_col:
@@ -289,6 +290,9 @@ def _line_of_row(path: Path, row: int) -> int:
     return start
 
 
+Decode = Callable[[pa.Array], list[str]]  # a chunk's dictionary as text (``_decode``)
+
+
 def _decode(path: Path, width: int, dictionary: pa.Array) -> list[str]:
     """A chunk's distinct cell values as text, spaces trimmed and one neutralising quote
     dropped (see ``formats.csv_cells``)."""
@@ -314,7 +318,7 @@ class _Names:
         if self.declared is not None:
             self._check_count(len(self.declared))
 
-    def encode(self, column: pa.ChunkedArray, decode, out: np.ndarray, name: str,
+    def encode(self, column: pa.ChunkedArray, decode: Decode, out: np.ndarray, name: str,
                line_of: Callable[[int], int]) -> None:
         """Write each row's candidate index (BLANK where empty) into ``out`` (one rank of a
         block's rows), through each chunk's dictionary."""
@@ -381,7 +385,8 @@ class _Names:
                                  f"at most {MAX_CANDIDATES} (are the rank columns names?)")
 
 
-def _weights(column: pa.ChunkedArray, path, line_of) -> np.ndarray:
+def _weights(column: pa.ChunkedArray, path: Path,
+             line_of: Callable[[int], int]) -> np.ndarray:
     """A block's weights, or an error naming the line of the first bad one."""
     text = pc.utf8_trim_whitespace(column)
     good = pc.match_substring_regex(text, rf"^[0-9]{{1,{len(str(MAX_WEIGHT))}}}$")
@@ -391,14 +396,15 @@ def _weights(column: pa.ChunkedArray, path, line_of) -> np.ndarray:
         too_big = bad.strip().isascii() and bad.strip().isdigit()  # too many digits
         raise CsvFormatError(path, line_of(row), f"weight {bad!r}",
                              WEIGHT_RANGE if too_big else WEIGHT_EXPECTED)
-    weights = pc.cast(text, pa.int64()).to_numpy()
+    weights: np.ndarray = pc.cast(text, pa.int64()).to_numpy()
     if len(weights) and weights.min() < 1:
         row = int(np.argmin(weights))
         raise CsvFormatError(path, line_of(row), f"weight {int(weights[row])}", WEIGHT_EXPECTED)
     return weights
 
 
-def _labels(column: pa.ChunkedArray, decode, labels: dict[str, int], out: np.ndarray) -> None:
+def _labels(column: pa.ChunkedArray, decode: Decode, labels: dict[str, int],
+            out: np.ndarray) -> None:
     """Write a block's section label codes into ``out`` (an empty cell is the label ''),
     adding new labels to ``labels`` in order of first appearance (a chunk's dictionary
     holds only values its rows use, so the order is that of the file)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import BinaryIO
+from io import BufferedIOBase
 
 # A quote with a non-boundary byte on both sides sits inside an unquoted field.
 _STRAY_QUOTE = re.compile(rb'[^,\r\n"]"[^,\r\n"]')
@@ -23,7 +23,7 @@ _STRAY_QUOTE = re.compile(rb'[^,\r\n"]"[^,\r\n"]')
 _MAX_STEPS = 64
 
 
-def blocks(f: BinaryIO, size: int) -> Iterator[bytes | memoryview]:
+def blocks(f: BufferedIOBase, size: int) -> Iterator[bytes | memoryview]:
     """Yield the rest of ``f`` in blocks of whole records of about ``size`` bytes (the
     last block may lack a final newline; a record longer than ``size`` makes a longer
     block). A block is a view of one reused buffer, valid until the next is asked for:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
+from typing import Any
 
 TRIGGERS = "=+-@\t\r"
 # quotes (possibly none) then a character a spreadsheet would start a formula with
@@ -51,7 +52,7 @@ def neutralise_row(row: Iterable[object]) -> list[str]:
 class _Writer:
     """A ``csv.writer`` whose every cell is neutralised on the way out."""
 
-    def __init__(self, out, **options) -> None:  # noqa: ANN001 - any text file
+    def __init__(self, out: Any, **options: Any) -> None:  # out: anything with write()
         self._w = csv.writer(out, **options)
 
     def writerow(self, row: Iterable[object]) -> object:
@@ -62,7 +63,7 @@ class _Writer:
             self.writerow(row)
 
 
-def writer(out, **options) -> _Writer:  # noqa: ANN001 - any text file, as csv.writer
+def writer(out: Any, **options: Any) -> _Writer:
     """``csv.writer(out, **options)``, neutralising every cell: what every Hustings CSV
     writer uses."""
     return _Writer(out, **options)

@@ -36,7 +36,7 @@ def read_preflib(path: str | PathLike[str]) -> BallotFile:
     text = read_text(path, PreflibFormatError, "PrefLib")
     names: dict[int, str] = {}
     seen: dict[str, int] = {}  # name -> the line naming it
-    rows: list[list[int | frozenset[int]]] = []
+    rows: list[list[frozenset[int]]] = []
     weights: list[int] = []
     starts: list[int] = []
     for number, raw in enumerate(text.splitlines(), 1):

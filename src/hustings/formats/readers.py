@@ -41,7 +41,7 @@ def read_ballot_file(
     if suffix == ".blt":
         from hustings.formats.blt import read_blt
 
-        file = read_blt(path)
+        file: BallotFile = read_blt(path)
     elif suffix in (".soi", ".toi", ".soc"):
         from hustings.formats.preflib import read_preflib
 

@@ -29,7 +29,7 @@ def rows(result: Result) -> list[tuple[str, ...]]:
     """The table as rows of strings (header first)."""
     places = result.rules.decimal_places
     college = result.rules.is_college
-    out = [COLUMNS]
+    out: list[tuple[str, ...]] = [COLUMNS]
     for rnd in result.rounds:
         for sec in rnd.sections:
             continuing = sec.continuing

@@ -9,8 +9,9 @@ compares: over 50% wins) before one table per section.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
+from typing import Any
 
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
@@ -27,7 +28,7 @@ def render(result: Result, *, title: str | None = None, width: int | None = None
     terminal's), a table too wide for it is split into several, each for fewer rounds."""
     parts: list[RenderableType] = []
 
-    def fitted(*args, **kw) -> RenderableType:
+    def fitted(*args: Any, **kw: Any) -> RenderableType:
         return Group(*_fitted(result, width, *args, **kw))
 
     order = standing(result)
@@ -79,7 +80,7 @@ def _votes_cells(rnd: Round, k: int, name: str, places: int | None) -> tuple[str
     return votes_text(votes, places), decimal_text(percent(votes, sec.continuing), 2) + "%"
 
 
-def _fitted(result, width, *args, **kw) -> list[Table]:
+def _fitted(result: Result, width: int | None, *args: Any, **kw: Any) -> list[Table]:
     """The table for all rounds, or, when it is wider than ``width``, for as many rounds
     at a time as fit (never fewer than one)."""
     rounds = result.rounds
@@ -93,8 +94,13 @@ def _fitted(result, width, *args, **kw) -> list[Table]:
         per -= 1
 
 
-def _table(result, rounds, order, title, caption, cells, *, exhausted=None,
-           threshold=None) -> Table:
+Cells = Callable[[Round, str], tuple[str, str | None]]
+
+
+def _table(result: Result, rounds: Sequence[Round], order: Sequence[str], title: str,
+           caption: str | None, cells: Cells, *,
+           exhausted: Callable[[Round], str] | None = None,
+           threshold: Callable[[Round], str] | None = None) -> Table:
     two = cells(rounds[0], next(iter(rounds[0].tally)))[1] is not None
     if len(rounds) < len(result.rounds):
         title = f"{title}, rounds {rounds[0].number}–{rounds[-1].number}"
@@ -116,7 +122,7 @@ def _table(result, rounds, order, title, caption, cells, *, exhausted=None,
             first, second = cells(rnd, name)
             row.append(Text(first, style=style))
             if two:
-                row.append(Text(second, style=style))
+                row.append(Text(second or "", style=style))
         table.add_row(*row, _note(result, name))
     if exhausted is not None:
         table.add_section()
@@ -183,6 +189,7 @@ def _tie_lines(result: Result) -> list[Text]:
 def _pairwise(result: Result) -> Table:
     """Condorcet: how many ballots rank the row's candidate above the column's."""
     names = result.rules.candidates
+    assert result.pairwise is not None  # a Condorcet result carries its matrix
     table = Table(title="Head to head", caption="ballots preferring the row to the column",
                   title_style="bold")
     table.add_column("")

@@ -62,15 +62,13 @@ INSTALLED_APPS = [
     "hustings.web.contests",
     "hustings.web.nominations",
     "hustings.web.endorsements",
+    # Required: registers the lifecycle's ledger, seal and count (contests.followups)
+    "hustings.web.voting",
+    "django_tasks",
+    "django_tasks_db",
 ]
-# Later apps built on these models (voting) join when their AppConfig exists, so the
-# project does not have to be edited in lockstep with them.
-for _name in ("voting",):
-    if (WEB_DIR / _name / "apps.py").is_file():
-        INSTALLED_APPS.append(f"hustings.web.{_name}")
-if "hustings.web.voting" in INSTALLED_APPS:  # voting's task queue, rate-limit cache, mail, code key
-    from hustings.web.voting.conf import *  # noqa: E402,F403
-    INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+# voting's task queue, rate-limit cache, mail, code key
+from hustings.web.voting.conf import *  # noqa: E402,F403
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

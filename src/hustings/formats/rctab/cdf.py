@@ -18,14 +18,13 @@ XML is parsed with the standard library's ElementTree; namespaces are ignored.
 from __future__ import annotations
 
 import functools
-import json
-from collections.abc import Callable
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from hustings.formats.rctab.config import UWI, CvrSource
-from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver
+from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver, read_json_object
 from hustings.formats.rctab.errors import CvrError, shown
 
 # XML elements that may repeat, so they are always lists in the JSON shape
@@ -99,19 +98,8 @@ def load(path: Path) -> dict[str, Any]:
             raise CvrError(path, _local(root.tag), "an empty document element",
                            "a CastVoteRecordReport element") from None
         return doc
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise CvrError(path, e.lineno, f"malformed JSON at column {e.colno} ({e.msg})",
-                       "a CDF JSON document") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise CvrError(path, None, f"cannot read ({e})", "a CDF JSON file") from None
-    except (ValueError, RecursionError) as e:  # a huge number; nesting too deep
-        raise CvrError(path, None, f"unreadable JSON ({type(e).__name__})",
-                       "a CDF JSON document") from None
-    if not isinstance(doc, dict):
-        raise CvrError(path, "$", "top level is not an object", "a CastVoteRecordReport object")
-    return doc
+    return read_json_object(path, document="a CDF JSON document", unreadable="a CDF JSON file",
+                            top="a CastVoteRecordReport object")
 
 
 def _local(tag: str) -> str:
@@ -154,7 +142,7 @@ def parse_xml(path: Path, expected: str) -> ET.Element:
         raise CvrError(path, None, f"cannot read ({e})", expected) from None
 
 
-def _objects(obj: dict, key: str, path: Path, where: str) -> list[dict]:
+def _objects(obj: dict[str, Any], key: str, path: Path, where: str) -> list[dict[str, Any]]:
     """``obj[key]`` as a list of objects (one object is a list of one; absent: empty); a
     member of another type is an error naming where it is."""
     items = _list(obj, key)
@@ -176,7 +164,7 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def _current_snapshot(cvr: dict, path: Path, where: str) -> dict | None:
+def _current_snapshot(cvr: dict[str, Any], path: Path, where: str) -> dict[str, Any] | None:
     snaps = _list(cvr, "CVRSnapshot")
     current = _text(cvr.get("CurrentSnapshotId"))
     for s in snaps:
@@ -189,7 +177,7 @@ def _current_snapshot(cvr: dict, path: Path, where: str) -> dict | None:
 
 
 def _selections(
-    doc: dict, source: CvrSource, resolver: SourceResolver
+    doc: dict[str, Any], source: CvrSource, resolver: SourceResolver
 ) -> tuple[str, dict[str, Callable[[], int]]]:
     """The contest's id and {ContestSelection id: candidate index, looked up when marked}.
 

@@ -132,7 +132,7 @@ class _Checker:
     def __init__(self) -> None:
         self.problems: list[str] = []
 
-    def table(self, obj: Mapping, key: str) -> Mapping:
+    def table(self, obj: Mapping[str, Any], key: str) -> Mapping[str, Any]:
         """An object member that must itself be an object (absent or null: empty)."""
         v = obj.get(key)
         if v is None:
@@ -142,7 +142,7 @@ class _Checker:
             return {}
         return v
 
-    def names(self, obj: Mapping, key: str, where: str) -> tuple[str, ...]:
+    def names(self, obj: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
         """A list of strings (absent or null: none), each trimmed, blanks dropped."""
         v = obj.get(key)
         if v is None:
@@ -152,7 +152,7 @@ class _Checker:
             return ()
         return tuple(x.strip() for x in v if x.strip())
 
-    def text(self, obj: Mapping, key: str, where: str, default: str = "") -> str:
+    def text(self, obj: Mapping[str, Any], key: str, where: str, default: str = "") -> str:
         v = obj.get(key, default)
         if v is None:
             return default
@@ -161,7 +161,7 @@ class _Checker:
             return default
         return str(v)
 
-    def flag(self, obj: Mapping, key: str, where: str) -> bool:
+    def flag(self, obj: Mapping[str, Any], key: str, where: str) -> bool:
         v = obj.get(key, False)
         if not isinstance(v, bool):
             self.problems.append(
@@ -170,7 +170,7 @@ class _Checker:
         return v
 
     def integer(
-        self, obj: Mapping, key: str, where: str, *, low: int, high: int | None = None,
+        self, obj: Mapping[str, Any], key: str, where: str, *, low: int, high: int | None = None,
         words: tuple[str, ...] = (), required: bool = False,
     ) -> int | str | None:
         """An int given as a JSON number or string, or one of ``words``; '' means absent."""
@@ -198,7 +198,8 @@ class _Checker:
             return None
         return n
 
-    def choice(self, obj: Mapping, key: str, where: str, options: Mapping[str, Any]) -> str | None:
+    def choice(self, obj: Mapping[str, Any], key: str, where: str,
+               options: Mapping[str, Any]) -> str | None:
         v = obj.get(key)
         if not isinstance(v, str) or v not in options:
             said = "is missing" if v is None else f"is {shown(v)}"
@@ -260,7 +261,7 @@ def load_json(path: Path) -> Any:
                                  "RCTab config"]) from None
 
 
-def _output(o: Mapping, ck: _Checker) -> OutputSettings:
+def _output(o: Mapping[str, Any], ck: _Checker) -> OutputSettings:
     w = "outputSettings"
     return OutputSettings(
         contest_name=ck.text(o, "contestName", w),
@@ -364,7 +365,8 @@ def _int_or_none(v: int | str | None) -> int | None:
 
 
 def _rules(
-    path: Path, r: Mapping, cands: tuple[CandidateSpec, ...], sources: tuple[CvrSource, ...],
+    path: Path, r: Mapping[str, Any], cands: tuple[CandidateSpec, ...],
+    sources: tuple[CvrSource, ...],
     out: OutputSettings, ck: _Checker,
 ) -> ContestConfig | None:
     w = "rules"

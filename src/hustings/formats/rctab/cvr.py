@@ -10,16 +10,18 @@ skipped ranks) is the counting core's job, never a reader's.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from hustings.counting import BLANK, OVERVOTE, OVERVOTE_SET_BASE, Ballots
 from hustings.counting.ballots import RANK_DTYPE
 from hustings.formats.rctab.config import UWI, ContestConfig, CvrSource
-from hustings.formats.rctab.errors import UnknownCandidateError
+from hustings.formats.rctab.errors import CvrError, UnknownCandidateError
 
 MISSING_PRECINCT = "missing_precinct_id"  # RCTab's slice id for a ballot with no precinct
 MISSING_BATCH = "missing_batch_id"
@@ -233,3 +235,22 @@ def _codes(
 def source_label(path: Path, position: int | str | None) -> str:
     """``file:position`` for messages built outside an exception."""
     return str(path) if position is None else f"{path}:{position}"
+
+
+def read_json_object(path: Path, *, document: str, unreadable: str, top: str,
+                     encoding: str = "utf-8") -> dict[str, Any]:
+    """A JSON CVR file's top-level object, or a ``CvrError`` that says where and what was
+    expected: ``document`` for bad JSON, ``unreadable`` for a file that cannot be read,
+    ``top`` when the top level is not an object."""
+    try:
+        doc = json.loads(path.read_text(encoding=encoding))
+    except json.JSONDecodeError as e:
+        raise CvrError(path, e.lineno, f"malformed JSON at column {e.colno} ({e.msg})",
+                       document) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise CvrError(path, None, f"cannot read ({e})", unreadable) from None
+    except (ValueError, RecursionError) as e:  # a huge number; nesting too deep
+        raise CvrError(path, None, f"unreadable JSON ({type(e).__name__})", document) from None
+    if not isinstance(doc, dict):
+        raise CvrError(path, "$", "top level is not an object", top)
+    return doc

@@ -18,13 +18,12 @@ at all without one. Precincts are the session's ``PrecinctId`` named by
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from hustings.formats.rctab.config import CvrSource
-from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver
+from hustings.formats.rctab.cvr import BallotBuilder, SourceResolver, read_json_object
 from hustings.formats.rctab.errors import CvrError, shown
 
 _EXPORT = re.compile(r"^CvrExport(?:_(\d+))?\.json$")
@@ -110,19 +109,9 @@ def read(source: CvrSource, resolver: SourceResolver, builder: BallotBuilder,
 
 
 def _json(path: Path) -> dict[str, Any]:
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as e:
-        raise CvrError(path, e.lineno, f"malformed JSON at column {e.colno} ({e.msg})",
-                       "a Dominion JSON export") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise CvrError(path, None, f"cannot read ({e})", "a Dominion JSON export") from None
-    except (ValueError, RecursionError) as e:  # a huge number; nesting too deep
-        raise CvrError(path, None, f"unreadable JSON ({type(e).__name__})",
-                       "a Dominion JSON export") from None
-    if not isinstance(doc, dict):
-        raise CvrError(path, "$", "top level is not an object", "a Dominion JSON object")
-    return doc
+    return read_json_object(path, document="a Dominion JSON export",
+                            unreadable="a Dominion JSON export", top="a Dominion JSON object",
+                            encoding="utf-8-sig")
 
 
 def _names(path: Path) -> dict[int, str]:
@@ -133,13 +122,13 @@ def _names(path: Path) -> dict[int, str]:
     out: dict[int, str] = {}
     for j, p in enumerate(_objects(_json(path), "List", path, "")):
         key = p.get("Id")
-        if not _whole(key):
+        if not isinstance(key, int) or isinstance(key, bool):  # as _whole, for the type
             raise CvrError(path, f"List[{j}].Id", shown(key), "a whole-number Id")
         out[key] = str(p.get("Description", key))
     return out
 
 
-def _objects(obj: dict, key: str, path: Path, where: str) -> list[dict]:
+def _objects(obj: dict[str, Any], key: str, path: Path, where: str) -> list[dict[str, Any]]:
     """``obj[key]`` as a list of objects (absent or null: empty); anything else is an
     error naming where it is."""
     items = obj.get(key)
@@ -169,7 +158,7 @@ def _whole(v: Any) -> bool:
 
 def _number(v: Any) -> int | None:
     """A whole number written as a JSON number or a string of digits; None otherwise."""
-    if _whole(v):
+    if isinstance(v, int) and _whole(v):
         return v
     if isinstance(v, str) and v.strip().isascii() and v.strip().isdigit() and len(v) < 19:
         return int(v)

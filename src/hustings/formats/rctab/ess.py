@@ -89,7 +89,8 @@ def _encode_column(
         except RctabError as e:
             row = first_row + int(np.argmax(indices == k))
             raise type(e)(path, row, f"column {col_no}: {e.what}", e.expected) from None
-    return table[indices]
+    out: np.ndarray = table[indices]
+    return out
 
 
 def _cell_code(text: str, source: CvrSource, resolver: SourceResolver) -> int:
@@ -165,7 +166,7 @@ def _xlsx_columns(path: Path, first_row: int, needed: int) -> list[pa.Array]:
                                      date_formats=wb._date_formats,
                                      timedelta_formats=wb._timedelta_formats)
             parsed = [cells for _, cells in parser.parse()]
-    except Exception as e:  # noqa: BLE001 - openpyxl's sheet parser has no error tree:
+    except Exception as e:
         # bad XML, a bad cell reference or number each raise a different builtin type.
         # Only that third-party call is inside this try; our own code below is not.
         raise CvrError(path, None, f"cannot read the first worksheet ({type(e).__name__}: "

@@ -31,18 +31,17 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from fractions import Fraction
-
-import numpy as np
-
-from hustings.counting import BLANK, OVERVOTE, OVERVOTE_SET_BASE, Ballots, Result, count
+from hustings.counting import BLANK, OVERVOTE, OVERVOTE_SET_BASE, Ballots, Method, Trace, trace
 from hustings.formats import csv_cells
-from hustings.formats.rctab import RctabContest
 from hustings.formats.figures import votes_text
-from hustings.formats.rctab.config import UWI
+from hustings.formats.rctab import RctabContest
+from hustings.formats.rctab.config import UWI, CvrSource
+from hustings.formats.rctab.cvr import SourceBallots
 
 HEADER = ["Source Filepath", "CVR Provider", "Contest Id", "RCTab CVR Id", "Tabulator Id",
           "Batch Id", "Vendor Id", "Precinct", "Precinct Portion"]
@@ -83,7 +82,7 @@ def rctab_cvr_csv(contest: RctabContest) -> str:
             w.writerow([
                 src.file_path if src else "",
                 provider,
-                src.contest_id if provider == "dominion" else "",
+                src.contest_id if src and provider == "dominion" else "",
                 part.ids[k] if part.ids is not None else _default_id(src, k),
                 _get(extra, "tabulator", k),
                 _get(extra, "batch", k),
@@ -96,12 +95,12 @@ def rctab_cvr_csv(contest: RctabContest) -> str:
     return out.getvalue()
 
 
-def _get(extra: dict, key: str, k: int) -> str:
+def _get(extra: Mapping[str, Sequence[str | None]], key: str, k: int) -> str:
     values = extra.get(key)
     return "" if values is None or values[k] is None else str(values[k])
 
 
-def _default_id(src, k: int) -> str:  # noqa: ANN001 - CvrSource | None
+def _default_id(src: CvrSource | None, k: int) -> str:
     """RCTab's id for a row of a tabular source without an id column: ``<file>-<n>``."""
     return f"{Path(src.file_path).name}-{k + 1}" if src else str(k + 1)
 
@@ -115,15 +114,14 @@ def _safe_id(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", text)
 
 
-def count_per_ballot(contest: RctabContest) -> Result:
-    """The contest counted with every ballot as its own slice: which candidates each ballot
-    counts for in each round (``result.slices["ballot"][str(i)]``). Meant for the small
+def count_per_ballot(contest: RctabContest) -> Trace | None:
+    """The contest's count with each ballot's path (``hustings.counting.trace``): which
+    candidates each ballot counts for in each round (``Trace.counted_for()``). None for
+    multi-pass IRV, which RCTab writes no per-round snapshots for. Meant for the small
     contests whose CDF export asks for per-round snapshots."""
-    b = contest.ballots
-    n = len(b)
-    per_ballot = {"ballot": (tuple(str(i) for i in range(n)), np.arange(n, dtype=np.int32))}
-    return count(contest.rules, Ballots(b.candidates, b.ranks, b.weights, b.sections,
-                                        b.section_names, b.overvote_sets, slices=per_ballot))
+    if contest.rules.method is Method.MULTI_PASS_IRV:
+        return None
+    return trace(contest.rules, contest.ballots)
 
 
 def java_string_hash(text: str) -> int:
@@ -150,7 +148,7 @@ def java_hash_order(keys: list[str]) -> list[str]:
     return sorted(keys, key=bucket)  # stable: a shared bucket keeps insertion order
 
 
-def cdf_json(contest: RctabContest, *, per_ballot: Result | None = None) -> dict[str, Any]:
+def cdf_json(contest: RctabContest, *, per_ballot: Trace | None = None) -> dict[str, Any]:
     """The contest's ballots as RCTab's CDF JSON export (see the module docstring).
 
     ``GeneratedDate`` is left out: it is the time of writing, not a property of the ballots.
@@ -158,7 +156,7 @@ def cdf_json(contest: RctabContest, *, per_ballot: Result | None = None) -> dict
     ballots = contest.ballots
     names = ballots.candidates
     places = contest.rules.decimal_places
-    slices = per_ballot.slices["ballot"] if per_ballot is not None and per_ballot.slices else None
+    counted = per_ballot.counted_for() if per_ballot is not None else None
     seen = [p for part in contest.sources_read if part.precincts is not None
             for p in part.precincts if p]
     precinct_ids = {p: f"gpu-{k}" for k, p in
@@ -169,7 +167,7 @@ def cdf_json(contest: RctabContest, *, per_ballot: Result | None = None) -> dict
     cvrs = []
     row_no = 0
     for part in contest.sources_read:
-        def text(i: int, part=part) -> str:  # noqa: ANN001 - the loop's SourceBallots
+        def text(i: int, part: SourceBallots = part) -> str:
             return UWI if names[i] == UWI else part.raw_names.get(i, names[i])
 
         for k in range(part.count):
@@ -193,11 +191,11 @@ def cdf_json(contest: RctabContest, *, per_ballot: Result | None = None) -> dict
                 for m in marked:
                     selections.setdefault(m, []).append(j + 1)
             rounds = []
-            if slices is not None:
-                for rnd in slices[str(row_no)].rounds:
+            if counted is not None:
+                for tally in counted[row_no]:
                     # RCTab matches the tabulated name against the file's text, so a mark
                     # made under an alias is never shown as counted (its export does so too)
-                    held = [(names.index(c), v) for c, v in rnd.tally.items() if v]
+                    held = [(names.index(c), v) for c, v in tally.items()]
                     rounds.append({
                         text(i): (_first_rank(ballots, row_no, i), _votes(v, places))
                         for i, v in held if text(i) == names[i]})
@@ -263,7 +261,8 @@ def _cvr(ballot_id: str, selections: dict[str, list[int]],
          rounds: list[dict[str, tuple[int, str | None]]], gpu: str | None) -> dict[str, Any]:
     original = f"ballot-{ballot_id}"
 
-    def snapshot(sid: str, kind: str, position) -> dict[str, Any]:  # noqa: ANN001
+    def snapshot(sid: str, kind: str,
+                 position: Callable[[str, int], dict[str, Any]]) -> dict[str, Any]:
         return {
             "@id": sid,
             "@type": "CVR.CVRSnapshot",
@@ -281,7 +280,8 @@ def _cvr(ballot_id: str, selections: dict[str, list[int]],
 
     snaps = [snapshot(original, "original", lambda name, r: _position(r, "unknown", None))]
     for number, counted in enumerate(rounds, start=1):
-        def position(name: str, r: int, c=counted) -> dict[str, Any]:  # noqa: ANN001
+        def position(name: str, r: int,
+                     c: dict[str, tuple[int, str | None]] = counted) -> dict[str, Any]:
             rank, fraction = c.get(name, (0, None))
             return _position(r, "yes", fraction) if rank == r else _position(r, "no", None)
 

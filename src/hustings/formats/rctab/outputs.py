@@ -14,7 +14,10 @@ names here are the part after the timestamp:
 
 ``<id>`` is the slice id with every character outside ``[A-Za-z0-9_.-]`` replaced by
 ``_`` (RCTab's ``sanitizeStringForOutput``); two ids that clash get ``_2``, ``_3``, ... .
-Every figure is written at RCTab's ``BigDecimal`` scale (``scales.trace``).
+Every figure is written at RCTab's ``BigDecimal`` scale (``scales.trace``). The scales and
+the CDF export's per-round snapshots read one per-ballot trace of the count
+(``hustings.counting.trace``); a caller that counted with ``trace`` passes it as ``traced=``
+and nothing is counted again.
 """
 
 from __future__ import annotations
@@ -23,10 +26,10 @@ import json
 import re
 from typing import Any
 
-from hustings.counting import Result
+from hustings.counting import Method, Result, Trace
 from hustings.formats import report_json
 from hustings.formats.rctab import RctabContest, export, report_csv
-from hustings.formats.rctab.scales import trace, trace_slices
+from hustings.formats.rctab.scales import needs_trace, trace, trace_slices
 
 FORMATS = ("json", "csv")
 SLICE_KINDS = ("precinct", "batch")
@@ -72,10 +75,11 @@ def _jackson(value: Any, level: int, out: list[str]) -> None:
         out.append(json.dumps(value, ensure_ascii=False))
 
 
-def reports(result: Result, contest: RctabContest, fmt: str) -> list[str]:
+def reports(result: Result, contest: RctabContest, fmt: str, *,
+            traced: Trace | None = None) -> list[str]:
     """The whole contest's detailed report(s) in ``fmt`` ("json" or "csv"): one text, or one
     per pass of a multi-pass IRV count."""
-    scales = trace(result, contest.ballots)
+    scales = trace(result, contest.ballots, traced=traced)
     if fmt == "json":
         return [json_text(r) for r in report_json.render_passes(
             result, contest=contest.metadata, num_candidates=contest.num_candidates,
@@ -89,7 +93,8 @@ def report_names(result: Result, fmt: str) -> list[str]:
     return [f"detailed_report_{k}.{fmt}" for k in range(1, len(result.passes) + 1)]
 
 
-def slice_reports(result: Result, contest: RctabContest, fmt: str) -> dict[str, str]:
+def slice_reports(result: Result, contest: RctabContest, fmt: str, *,
+                  traced: Trace | None = None) -> dict[str, str]:
     """``<id>_<kind>`` -> the per-precinct / per-batch report, for the slices the config
     asks for (empty when it asks for none)."""
     out: dict[str, str] = {}
@@ -99,7 +104,7 @@ def slice_reports(result: Result, contest: RctabContest, fmt: str) -> dict[str, 
         if not wanted[kind] or kind not in contest.ballots.slices or not result.slices:
             continue
         labels, _ = contest.ballots.slices[kind]
-        books = trace_slices(result, contest.ballots, kind)  # one replay for all slices
+        books = trace_slices(result, contest.ballots, kind, traced=traced)
         taken: set[str] = set()
         for label in labels:
             if label not in result.slices.get(kind, {}):
@@ -119,9 +124,11 @@ def slice_reports(result: Result, contest: RctabContest, fmt: str) -> dict[str, 
     return out
 
 
-def cdf_after_count(contest: RctabContest) -> str:
-    """``generateCdfJson`` after a count: the CDF export with RCTab's per-round snapshots."""
-    return json_text(export.cdf_json(contest, per_ballot=export.count_per_ballot(contest)))
+def cdf_after_count(contest: RctabContest, *, traced: Trace | None = None) -> str:
+    """``generateCdfJson`` after a count: the CDF export with RCTab's per-round snapshots
+    (from ``traced``, the count's trace, when given)."""
+    per_ballot = traced if traced is not None else export.count_per_ballot(contest)
+    return json_text(export.cdf_json(contest, per_ballot=per_ballot))
 
 
 def conversion(contest: RctabContest, to: str) -> tuple[str, str]:
@@ -132,14 +139,27 @@ def conversion(contest: RctabContest, to: str) -> tuple[str, str]:
     return "rctab_cvr.csv", export.rctab_cvr_csv(contest)
 
 
-def everything(result: Result, contest: RctabContest) -> dict[str, str]:
-    """Every file RCTab writes for this count (see the module docstring)."""
+def everything(result: Result, contest: RctabContest, *,
+               traced: Trace | None = None) -> dict[str, str]:
+    """Every file RCTab writes for this count (see the module docstring). ``traced``: the
+    count's ``hustings.counting.trace``; without it the count is traced here once, only when
+    a file needs it, and that one trace serves every file."""
+    if traced is None and _wants_trace(result, contest):
+        traced = export.count_per_ballot(contest)
     files: dict[str, str] = {}
     for fmt in FORMATS:
-        files.update(zip(report_names(result, fmt), reports(result, contest, fmt)))
-        for name, text in slice_reports(result, contest, fmt).items():
+        files.update(zip(report_names(result, fmt),
+                         reports(result, contest, fmt, traced=traced), strict=True))
+        for name, text in slice_reports(result, contest, fmt, traced=traced).items():
             files[f"{name}_detailed_report.{fmt}"] = text
     if contest.output.generate_cdf_json:
-        files["cvr_cdf.json"] = cdf_after_count(contest)
+        files["cvr_cdf.json"] = cdf_after_count(contest, traced=traced)
     files["rctab_cvr.csv"] = export.rctab_cvr_csv(contest)
     return files
+
+
+def _wants_trace(result: Result, contest: RctabContest) -> bool:
+    """Does any file of :func:`everything` read each ballot's path?"""
+    if result.rules.method is Method.MULTI_PASS_IRV:
+        return False
+    return needs_trace(result) or contest.output.generate_cdf_json

@@ -82,7 +82,8 @@ def csv_passes(result: Result, contest: RctabContest, *,
     winners of passes 1..k-1."""
     if not result.passes:
         return [csv_text(result, contest, scales=scales)]
-    out, earlier = [], set()
+    out: list[str] = []
+    earlier: set[str] = set()
     for rounds in result.passes:
         out.append(_report(result, rounds, contest, frozenset(earlier), scales=scales))
         earlier.update(c for r in rounds for c in r.elected)
@@ -107,7 +108,8 @@ def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
     final = rounds[-1].threshold if rounds else Fraction(0)
     if rules.method is Method.BOTTOMS_UP_PERCENTAGE:
         to_elect = (f"All candidates over the "
-                    f"{votes_text(rules.bottoms_up_threshold * 100, None)}% threshold")
+                    f"{votes_text(Fraction(rules.bottoms_up_threshold or 0) * 100, None)}"
+                    "% threshold")
     elif rules.method is Method.MULTI_PASS_IRV:
         to_elect = "1"
     else:
@@ -186,7 +188,7 @@ def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
         w.writerow([label] + fig.series(
             [i.get(reason, Fraction(0)) for i in inactive],
             [fig.inactive_scale(r, reason) for r in rounds]))
-    totals = [sum(v for k, v in i.items() if k is not frs) for i in inactive]
+    totals = [sum((v for k, v in i.items() if k is not frs), Fraction(0)) for i in inactive]
     w.writerow(["Inactive Ballots Total"] + fig.series(
         totals, [max((fig.inactive_scale(r, k) for k in i if k is not frs), default=0)
                  for r, i in zip(rounds, inactive)]))
@@ -205,12 +207,12 @@ def _report(result: Result, rounds: Sequence[Round], contest: RctabContest,
         # RCTab leaves the cell blank while no surplus has been computed at all (its
         # BigDecimal is still a bare 0: everyone was elected in the last round); once a
         # surplus was computed, even a zero is printed.
-        moved = any(r.elected for r in rounds[:-1])
+        surplus_taken = any(r.elected for r in rounds[:-1])
         if scales is not None:
             s = fig.inactive_scale(rounds[-1], frs)
             text = "" if surplus is None or (not surplus and not s) else fig.text(surplus, s)
         else:
-            text = ("" if surplus is None or (not surplus and not moved)
+            text = ("" if surplus is None or (not surplus and not surplus_taken)
                     else votes_text(surplus, places))
         w.writerow(["Final Round Surplus"] + ["", "", ""] * (len(rounds) - 1) + [text, "", ""])
     if slice_ is not None:  # RCTab's slice footnote comes first

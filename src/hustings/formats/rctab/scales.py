@@ -13,8 +13,9 @@ text. The scale follows from how the figure was computed (RCTab 2.0, ``Tabulator
   category and a transfer have scale d exactly when at least one scaled ballot is in it
   (a zero-valued one counts for tallies and inactive ballots; transfers only add ballots
   worth more than zero). Nothing in the ``Result`` aggregates shows where zero-valued
-  ballots went, so :func:`trace` replays the count's decisions ballot by ballot (with the
-  counting core's own ``BallotReader``) and records where scaled ballots are.
+  ballots went, so :func:`trace` reads the count's per-ballot trace
+  (``hustings.counting.trace``: the same count, keeping each ballot's path; nothing is
+  counted or replayed here) and records where scaled ballots are.
 * An STV winner's tally after its election is the sum of what its ballots kept (scale
   d), replaced by the threshold when a residual surplus was taken off; residual surplus
   is always scale d.
@@ -36,13 +37,17 @@ from fractions import Fraction
 
 import numpy as np
 
-from hustings.counting import RESIDUAL, Ballots, InactiveReason, Method, Result, Round
-from hustings.counting.interpret import NO_CANDIDATE, STATUS_REASON, UNDERVOTE, BallotReader
-from hustings.counting.rounds import candidate_names
-from hustings.counting.stv import surplus_fraction
-
-FINAL_SURPLUS_STATUS = next(k for k, v in STATUS_REASON.items()
-                            if v is InactiveReason.FINAL_ROUND_SURPLUS)
+from hustings import counting
+from hustings.counting import (
+    RESIDUAL,
+    BallotRound,
+    Ballots,
+    InactiveReason,
+    Method,
+    Result,
+    Trace,
+)
+from hustings.counting.trace import reason
 
 
 def bigdecimal_text(value: Fraction | int, scale: int) -> str:
@@ -134,35 +139,46 @@ def _moves_surplus(result: Result) -> bool:
         Method.BOTTOMS_UP, Method.BOTTOMS_UP_PERCENTAGE, Method.MULTI_PASS_IRV))
 
 
-def trace(result: Result, ballots: Ballots, *,
-          slice_: tuple[str, str] | None = None, verify: bool = False) -> Scales:
-    """The scales of ``result``'s figures, replaying its decisions on ``ballots``.
+def trace(result: Result, ballots: Ballots, *, slice_: tuple[str, str] | None = None,
+          verify: bool = False, traced: Trace | None = None) -> Scales:
+    """The scales of ``result``'s figures, read from the count's per-ballot trace.
 
-    ``slice_`` = (kind, label) gives the scales of that per-precinct / per-batch report
-    instead (see :func:`trace_slices`, which does every slice of a kind in one replay).
-    Cheap for counts without surplus transfers (nothing to replay); an STV count costs
-    one walk of the ballots per round, as the count itself. ``verify`` checks that the
-    replayed ballot values add up to the count's tallies in every round (ValueError if
-    not): the tests use it to keep the replay honest against the counting core."""
+    ``traced``: the ``hustings.counting.trace`` the caller already counted with (one count,
+    not two); without it, counts without surplus transfers need none, and the others are
+    traced here. ``slice_`` = (kind, label) gives the scales of that per-precinct /
+    per-batch report instead (see :func:`trace_slices`, which does every slice of a kind
+    at once). ``verify`` checks that the trace is this ``result``'s count and that its
+    ballots add up to every continuing candidate's tally in every round (ValueError if
+    not): the tests use it to keep the scales honest against the counting core."""
     if slice_ is not None:
-        return trace_slices(result, ballots, slice_[0])[slice_[1]]
-    scales = Scales(result.rules.decimal_places or 0, _threshold_scale(result))
-    if _replayable(result):
-        _Replay(result, ballots, [scales], None, verify).run()
-    return scales
+        return trace_slices(result, ballots, slice_[0], traced=traced)[slice_[1]]
+    tr = _traced(result, ballots, traced)
+    if tr is None:
+        return Scales(result.rules.decimal_places or 0, _threshold_scale(result))
+    if verify:
+        _check(tr, result)
+    return scales_from_trace(tr)[0]
 
 
-def trace_slices(result: Result, ballots: Ballots, kind: str) -> dict[str, Scales]:
+def trace_slices(result: Result, ballots: Ballots, kind: str, *,
+                 traced: Trace | None = None) -> dict[str, Scales]:
     """label -> the scales of that slice's report (``ballots.slices[kind]``): only the
     slice's ballots are looked at, and a winner's slice tally is what the slice's
     ballots kept (RCTab takes no residual off a slice), so it is a bare ``0`` when the
     slice had none of the winner's ballots."""
     labels, codes = ballots.slices[kind]
-    books = {label: Scales(result.rules.decimal_places or 0, _threshold_scale(result))
-             for label in labels}
-    if _replayable(result):
-        _Replay(result, ballots, list(books.values()), np.asarray(codes, dtype=np.int64)).run()
-    return books
+    tr = _traced(result, ballots, traced)
+    if tr is None:
+        return {label: Scales(result.rules.decimal_places or 0, _threshold_scale(result))
+                for label in labels}
+    books = scales_from_trace(tr, np.asarray(codes, dtype=np.int64), len(labels))
+    return dict(zip(labels, books, strict=True))
+
+
+def needs_trace(result: Result) -> bool:
+    """Do this count's scales depend on where re-valued ballots went (an STV count with
+    surplus transfers at declared decimal places)? If not, no trace is needed."""
+    return _replayable(result)
 
 
 def _replayable(result: Result) -> bool:
@@ -170,121 +186,81 @@ def _replayable(result: Result) -> bool:
             and bool(result.rounds))
 
 
-class _Replay:
-    """Where every ballot is, round by round, and which ballots were re-valued; each
-    ballot's findings go to the scale book of its slice (``codes``; None: one book)."""
+def _traced(result: Result, ballots: Ballots, traced: Trace | None) -> Trace | None:
+    if not _replayable(result):
+        return None
+    return traced if traced is not None else counting.trace(result.rules, ballots)
 
-    def __init__(self, result: Result, ballots: Ballots, books: list[Scales],
-                 codes: np.ndarray | None, verify: bool = False) -> None:
-        self.result = result
-        self.rules = rules = result.rules
-        self.books = books
-        self.places = books[0].places
-        self.names = candidate_names(rules, ballots)
-        self.index = {c: i for i, c in enumerate(self.names)}
-        self.C = len(self.names)
-        self.reader = BallotReader(ballots, rules.ballot_rules, self.C)
-        self.unit = 10**self.places
-        n = len(ballots)
-        self.cand = np.full(n, NO_CANDIDATE, dtype=np.int16)
-        self.status = np.zeros(n, dtype=np.int8)
-        self.scaled = np.zeros(n, dtype=bool)
-        # unit x fraction must not overflow int64 (d up to 12): Python integers beyond that
-        self.value = np.full(n, self.unit, dtype=object if self.unit**2 >= 2**62 else np.int64)
-        self.continuing = np.array([c not in rules.excluded for c in self.names], dtype=bool)
-        self.whole = codes is None
-        self.codes = np.zeros(n, dtype=np.int64) if codes is None else codes
-        self.verify = verify
-        self.weights = np.asarray(ballots.weights)
 
-    def run(self) -> None:
-        rounds = self.result.rounds
-        seats = self.rules.seats
-        elected_so_far = 0
-        for k, rnd in enumerate(rounds):
-            if k == 0:
-                self.cand, self.status = self.reader.advance(None, self.continuing)
-            else:
-                prev = rounds[k - 1]
-                sources = [self.index[c] for c in (*prev.elected, *prev.eliminated)]
-                self._move(prev, sources, final=elected_so_far >= seats)
-            self._record(rnd)
-            if self.verify:
-                self._check(rnd)
-            for w in rnd.elected:
-                self._take_surplus(rnd, w)
-            for c in (*rnd.elected, *rnd.eliminated):
-                self.continuing[self.index[c]] = False
-            elected_so_far += len(rnd.elected)
-
-    def _move(self, prev: Round, sources: list[int], *, final: bool) -> None:
-        idx = np.flatnonzero(np.isin(self.cand, sources))
-        old = self.cand[idx].astype(np.int64)
-        if final:
-            cand = np.full(idx.size, NO_CANDIDATE, dtype=np.int16)
-            status = np.full(idx.size, FINAL_SURPLUS_STATUS, dtype=np.int8)
-        else:
-            cand, status = self.reader.advance(idx, self.continuing)
-        self.cand[idx] = cand
-        self.status[idx] = status
-        carried = self.scaled[idx] & (self.value[idx] > 0)
-        C = self.C
-        target = np.where(cand >= 0, cand, C).astype(np.int64)
-        keys = np.unique((self.codes[idx][carried] * C + old[carried]) * (C + 1)
-                         + target[carried])
-        for book in self.books:
-            book.transfers.setdefault(prev.number, set())
-        for key in keys.tolist():
-            rest, t = divmod(key, C + 1)
-            code, o = divmod(rest, C)
-            self.books[code].transfers[prev.number].add(
-                (self.names[o], "exhausted" if t == C else self.names[t]))
-
-    def _record(self, rnd: Round) -> None:
-        r = rnd.number
-        for book in self.books:
-            book.tallies[r], book.inactive[r] = set(), set()
-        held = self.scaled & (self.cand >= 0)
-        for key in np.unique(self.codes[held] * self.C + self.cand[held]).tolist():
-            code, c = divmod(key, self.C)
-            self.books[code].tallies[r].add(self.names[c])
-        gone = self.scaled & (self.cand < 0)
-        span = int(self.status.max(initial=0)) + 1
-        for key in np.unique(self.codes[gone] * span + self.status[gone]).tolist():
-            code, status = divmod(key, span)
-            if status in STATUS_REASON and status != UNDERVOTE:
-                self.books[code].inactive[r].add(STATUS_REASON[status])
-
-    def _check(self, rnd: Round) -> None:
+def _check(tr: Trace, result: Result) -> None:
+    if tr.result != result:
+        raise ValueError("the trace is of another count than the result")
+    won_in = {w: rnd.number for rnd in result.rounds for w in rnd.elected}
+    for rnd, ballots in zip(result.rounds, tr.rounds(), strict=True):
         for c, votes in rnd.tally.items():
-            i = self.index[c]
-            if not self.continuing[i]:
+            if rnd.number > won_in.get(c, rnd.number):
                 continue  # a winner holds what its ballots kept (or the threshold)
-            held = self.cand == i
-            units = int((self.value[held] * self.weights[held]).sum())
-            if Fraction(units, self.unit) != votes:
-                raise ValueError(f"round {rnd.number}: the replay gives {c} "
-                                 f"{Fraction(units, self.unit)}, the count {votes}")
-
-    def _take_surplus(self, rnd: Round, winner: str) -> None:
-        votes = rnd.tally[winner]
-        fraction = surplus_fraction(votes - rnd.threshold, votes, self.rules)
-        units = int(fraction * self.unit)
-        idx = np.flatnonzero(self.cand == self.index[winner])
-        self.value[idx] = self.value[idx] * units // self.unit
-        self.scaled[idx] = True
-        if not self.whole:
-            # A slice's winner tally is ZERO plus what its ballots kept: scale d when it
-            # has any of the winner's ballots, else the bare 0.
-            kept = set(np.unique(self.codes[idx]).tolist())
-            for code, book in enumerate(self.books):
-                book.winners[winner] = (rnd.number, self.places if code in kept else 0)
-            return
-        residual = any(t.source == winner and t.target == RESIDUAL for t in rnd.transfers)
-        # After the residual is taken off, the winner holds exactly the threshold.
-        book = self.books[0]
-        book.winners[winner] = (
-            rnd.number, book.threshold_scale if residual else self.places)
+            held = ballots.holder == tr.candidates.index(c)
+            found = tr.votes((ballots.value[held] * tr.weights[held]).sum())
+            if found != votes:
+                raise ValueError(f"round {rnd.number}: the trace gives {c} {found}, "
+                                 f"the count {votes}")
 
 
-__all__ = ["Scales", "bigdecimal_text", "exact_scale", "trace", "trace_slices"]
+def scales_from_trace(tr: Trace, codes: np.ndarray | None = None,
+                      n_books: int = 1) -> list[Scales]:
+    """The scale books of a traced count: one (``codes`` None) or one per slice code.
+
+    A candidate's tally (an inactive category) in a round has scale d when a re-valued
+    ballot is there; a transfer, when a re-valued ballot worth more than 0 made it; a
+    winner's later tally, d (or the threshold's scale once a residual was taken off), and
+    for a slice d exactly when the slice held some of the winner's ballots."""
+    result = tr.result
+    places = result.rules.decimal_places or 0
+    books = [Scales(places, _threshold_scale(result)) for _ in range(n_books)]
+    if not _replayable(result):
+        return books
+    whole = codes is None
+    at = np.zeros(len(tr.weights), dtype=np.int64) if codes is None else codes
+    for rnd in tr.rounds():
+        _book_round(tr, rnd, books, at)
+        for w, surplus in rnd.surplus.items():
+            if whole:
+                residual = any(t.source == w and t.target == RESIDUAL
+                               for t in result.rounds[rnd.number - 1].transfers)
+                book = books[0]
+                book.winners[w] = (rnd.number, book.threshold_scale if residual else places)
+            else:
+                kept = set(at[surplus.ballots].tolist())
+                for code, book in enumerate(books):
+                    book.winners[w] = (rnd.number, places if code in kept else 0)
+    return books
+
+
+def _book_round(tr: Trace, rnd: BallotRound, books: list[Scales], at: np.ndarray) -> None:
+    """Where the re-valued ballots are in round ``rnd`` and how they got there."""
+    names, r = tr.candidates, rnd.number
+    for book in books:
+        book.tallies[r], book.inactive[r] = set(), set()
+    held = rnd.revalued & (rnd.holder >= 0)
+    for code, c in set(zip(at[held].tolist(), rnd.holder[held].tolist(), strict=True)):
+        books[code].tallies[r].add(names[c])
+    gone = rnd.revalued & (rnd.holder < 0)
+    for code, status in set(zip(at[gone].tolist(), rnd.status[gone].tolist(), strict=True)):
+        why = reason(status)
+        if why is not None:
+            books[code].inactive[r].add(why)
+    if r == 1:
+        return
+    for book in books:
+        book.transfers.setdefault(r - 1, set())
+    came_from = dict(zip(rnd.moved.tolist(), rnd.came_from.tolist(), strict=True))
+    m = rnd.moved
+    for i in m[rnd.revalued[m] & (rnd.value[m] > 0)].tolist():
+        h = int(rnd.holder[i])
+        books[at[i]].transfers[r - 1].add(
+            (names[came_from[i]], "exhausted" if h < 0 else names[h]))
+
+
+__all__ = ["Scales", "bigdecimal_text", "exact_scale", "needs_trace", "scales_from_trace",
+           "trace", "trace_slices"]

@@ -3,15 +3,15 @@
 One question, ``can(user, contest, action)``, answered from the people appointed to that
 contest (``Appointment``)::
 
-    action        returning officer  deputy  scrutineer  trustee  nominator
-    VIEW                 yes           yes       yes        yes       -      drafts, audit log,
-                                                                             every officer page (read)
-    EDIT                 yes           yes        -          -        -      candidates, bodies,
-                                                                             endorsements, paper nominations
-    RUN                  yes           yes        -          -        -      lifecycle steps, the ballot
-    APPOINT              yes            -         -          -        -      people
-    HOLD_KEY              -             -         -         yes       -      a share of the ballot box key
-    NOMINATE              -             -         -          -       yes     the nominate page
+    action     ret. officer  deputy  scrutineer  trustee  nominator
+    VIEW           yes        yes       yes        yes       -      drafts, audit log,
+                                                                    every officer page (read)
+    EDIT           yes        yes        -          -        -      candidates, bodies,
+                                                                    endorsements, paper nominations
+    RUN            yes        yes        -          -        -      lifecycle steps, the ballot
+    APPOINT        yes         -         -          -        -      people
+    HOLD_KEY        -          -         -         yes       -      a share of the ballot box key
+    NOMINATE        -          -         -          -       yes     the nominate page
 
 - A superuser may do everything, in every contest.
 - Creating a contest needs the global permission ``contests.add_contest`` (given by
@@ -27,63 +27,15 @@ contest (``Appointment``)::
 
 from __future__ import annotations
 
-import enum
-
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from hustings.web.contests.models import Appointment, Contest, Role, Stage
+from hustings.web.contests.permissions import ALLOWED, Action, can, legacy_officer, roles
 
-
-class Action(enum.Enum):
-    VIEW = "view"
-    EDIT = "edit"
-    RUN = "run"
-    APPOINT = "appoint"
-    HOLD_KEY = "hold_key"
-    NOMINATE = "nominate"
-
-
-ALLOWED: dict[Role, frozenset[Action]] = {
-    Role.RETURNING_OFFICER: frozenset({Action.VIEW, Action.EDIT, Action.RUN, Action.APPOINT}),
-    Role.DEPUTY: frozenset({Action.VIEW, Action.EDIT, Action.RUN}),
-    Role.SCRUTINEER: frozenset({Action.VIEW}),
-    Role.TRUSTEE: frozenset({Action.VIEW, Action.HOLD_KEY}),
-    Role.NOMINATOR: frozenset({Action.NOMINATE}),
-}
-
-
-def roles(user, contest: Contest) -> frozenset[Role]:
-    """The roles ``user`` holds in ``contest``. Read afresh at every call, never cached on
-    the user: a removal must take effect at once, in a long-lived process too."""
-    if user is None or not user.is_authenticated or contest.pk is None:
-        return frozenset()
-    return frozenset(
-        Role(r)
-        for r in Appointment.objects.filter(contest=contest, user=user).values_list(
-            "role", flat=True
-        )
-    )
-
-
-def legacy_officer(user, contest: Contest) -> bool:
-    """The global "Returning officers" permission, honoured only where no returning
-    officer is appointed (see the module docstring)."""
-    if user is None or not user.is_authenticated or not user.has_perm("contests.run_contest"):
-        return False
-    return not Appointment.objects.filter(contest=contest, role=Role.RETURNING_OFFICER).exists()
-
-
-def can(user, contest: Contest, action: Action) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    if any(action in ALLOWED[r] for r in roles(user, contest)):
-        return True
-    return action in ALLOWED[Role.RETURNING_OFFICER] and legacy_officer(user, contest)
+__all__ = ["ALLOWED", "Action", "can", "legacy_officer", "roles"]  # the answer lives in permissions
 
 
 def can_create_contest(user) -> bool:

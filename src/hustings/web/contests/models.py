@@ -10,12 +10,13 @@ ARCHITECTURE (for the apps built on these models, e.g. voting):
   time (``open_nominations``, ``close_nominations``, ``open_ballot``, ``close_ballot``,
   ``mark_counted``, ``publish``), or back to an earlier stage with ``go_back(to, by=,
   reason=)``. Each locks the contest row, checks the stage and the actor's permission,
-  does the step's follow-up work from the app that owns it (``close_nominations`` fixes
-  the ballot; ``open_ballot``, ``close_ballot``, ``mark_counted``, ``publish`` and
-  ``go_back`` call ``voting.closing``: ledger entries, the seal, the count and its files,
-  ledger.json), and writes one ``AuditEntry`` with that work's record as ``detail``, all
-  in one transaction. Nothing else writes ``stage``; every button and script goes
-  through these methods, so each step is done one way.
+  does the step's follow-up work from the app that owns it, as that app registered it in
+  ``contests.followups`` (``close_nominations`` fixes the ballot; ``open_ballot``,
+  ``close_ballot``, ``mark_counted``, ``publish`` and ``go_back`` call ``voting.closing``:
+  ledger entries, the seal, the count and its files, ledger.json; an unregistered
+  follow-up is an error, never a skipped step), and writes one ``AuditEntry`` with that
+  work's record as ``detail``, all in one transaction. Nothing else writes ``stage``;
+  every button and script goes through these methods, so each step is done one way.
 - ``Candidate.on_ballot`` is fixed when nominations close, with the reason in
   ``qualification``; a voting app should take ``contest.ballot()``.
 - People are appointed per contest (``Appointment``: returning officer, deputy,
@@ -36,19 +37,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hustings.rulebook import NominationRules, load_nominations, preset_text
+from hustings.web.contests import followups
+from hustings.web.contests.permissions import Action, Role, can
 from hustings.web.errors import AuditLogError, TransitionError
-
-
-def _voting(name: str):
-    """A follow-up from the voting app (``hustings.web.voting.closing``), which owns the
-    ledger, the ballots and the published files; None when that app is not installed."""
-    from django.apps import apps
-
-    if not apps.is_installed("hustings.web.voting"):
-        return None
-    from hustings.web.voting import closing
-
-    return getattr(closing, name)
 
 
 class Stage(models.TextChoices):
@@ -80,7 +71,8 @@ class Contest(models.Model):
     seats = models.PositiveSmallIntegerField(default=1)
     vacancy = models.BooleanField(
         default=True,
-        help_text="A vacancy (Clause II.2.B.i); untick for a challenge to a sitting holder (II.2.B.ii).",
+        help_text="A vacancy (Clause II.2.B.i); untick for a challenge to a sitting holder "
+        "(II.2.B.ii).",
     )
     rule_book_preset = models.CharField(max_length=50, default="labour-2010")
     rule_book = models.TextField(
@@ -145,27 +137,29 @@ class Contest(models.Model):
     def close_nominations(self, *, by) -> AuditEntry:
         """Closing fixes the ballot: the rule book is applied to every candidate and the
         reason recorded (Clause II.2.B)."""
-        from hustings.web.nominations.services import fix_ballot  # the next app in the journey
-
         return self._step(
             Stage.NOMINATIONS_OPEN,
             Stage.NOMINATIONS_CLOSED,
             by,
             "close nominations",
-            then=fix_ballot,
+            then=followups.nominations().fix_ballot,
         )
 
     def open_ballot(self, *, by) -> AuditEntry:
         """Opening is recorded in the voting ledger too (``voting.closing.opened``)."""
         return self._step(
-            Stage.NOMINATIONS_CLOSED, Stage.BALLOT_OPEN, by, "open ballot", then=_voting("opened")
+            Stage.NOMINATIONS_CLOSED,
+            Stage.BALLOT_OPEN,
+            by,
+            "open ballot",
+            then=followups.voting().opened,
         )
 
     def close_ballot(self, *, by) -> AuditEntry:
         """Closing seals the ledger, and is refused unless every participation has its
         ballot (``voting.closing.seal``)."""
         return self._step(
-            Stage.BALLOT_OPEN, Stage.BALLOT_CLOSED, by, "close ballot", then=_voting("seal")
+            Stage.BALLOT_OPEN, Stage.BALLOT_CLOSED, by, "close ballot", then=followups.voting().seal
         )
 
     def mark_counted(self, *, by) -> AuditEntry:
@@ -177,14 +171,18 @@ class Contest(models.Model):
             Stage.COUNTED,
             by,
             "record count",
-            then=_voting("count_and_store"),
+            then=followups.voting().count_and_store,
         )
 
     def publish(self, *, by) -> AuditEntry:
         """Publication writes its ledger entry and ledger.json
         (``voting.closing.publish_files``); refused if no count is stored."""
         return self._step(
-            Stage.COUNTED, Stage.PUBLISHED, by, "publish result", then=_voting("publish_files")
+            Stage.COUNTED,
+            Stage.PUBLISHED,
+            by,
+            "publish result",
+            then=followups.voting().publish_files,
         )
 
     def go_back(self, to: Stage | str, *, by, reason: str) -> AuditEntry:
@@ -197,17 +195,15 @@ class Contest(models.Model):
         to = Stage(to)
         if not reason or not reason.strip():
             raise TransitionError(
-                f"going back from {Stage(self.stage).label!r} to {to.label!r} needs a reason; none given"
+                f"going back from {Stage(self.stage).label!r} to {to.label!r} needs a reason; "
+                "none given"
             )
         reason = reason.strip()
-        hooks = []
-        guard = _voting("going_back")
-        if guard is not None:
-            hooks.append(lambda locked: guard(locked, to.value, reason))
+        guard = followups.voting().going_back
+        hooks = [lambda locked: guard(locked, to.value, reason)]
         if STAGES.index(to) < STAGES.index(Stage.NOMINATIONS_CLOSED):
-            from hustings.web.nominations.services import unfix_ballot
-
-            hooks.append(unfix_ballot)  # nominations reopen: the ballot is no longer fixed
+            # nominations reopen: the ballot is no longer fixed
+            hooks.append(followups.nominations().unfix_ballot)
 
         def then(locked):
             detail = {}
@@ -233,8 +229,6 @@ class Contest(models.Model):
     def _step(
         self, expected, to: Stage, by, action: str, *, reason: str = "", then=None
     ) -> AuditEntry:
-        from hustings.web.contests.access import Action, can
-
         if not can(by, self, Action.RUN):
             raise PermissionDenied(
                 f"{action}: only this contest's returning officer or deputy may do this"
@@ -260,15 +254,8 @@ class Contest(models.Model):
             detail = then(locked) if then else {}
             locked.stage = to
             locked.save(update_fields=["stage"])
-            entry = AuditEntry.objects.create(
-                contest=locked,
-                actor=by,
-                actor_name=by.get_username(),
-                action=action,
-                from_stage=current,
-                to_stage=to,
-                reason=reason,
-                detail=detail or {},
+            entry = AuditEntry.record(
+                locked, by, action, from_stage=current, to_stage=to, reason=reason, detail=detail
             )
         self.stage = to
         return entry
@@ -316,42 +303,31 @@ class Candidate(models.Model):
     def respond(self, *, accept: bool, by) -> AuditEntry:
         """The candidate (or a returning officer for them) accepts or declines nomination,
         while nominations are open."""
-        from hustings.web.contests.access import Action, can
         from hustings.web.errors import NominationError
 
         if by is None or not (
             (by.is_authenticated and by == self.user) or can(by, self.contest, Action.EDIT)
         ):
             raise PermissionDenied(
-                "only the candidate or this contest's returning officer may answer for the candidate"
+                "only the candidate or this contest's returning officer may answer for the "
+                "candidate"
             )
         with transaction.atomic():
             contest = Contest.objects.select_for_update().get(pk=self.contest_id)
             if contest.stage != Stage.NOMINATIONS_OPEN:
                 raise NominationError(
-                    f"{self.name} cannot answer now: nominations are {Stage(contest.stage).label.lower()}"
+                    f"{self.name} cannot answer now: nominations are "
+                    f"{Stage(contest.stage).label.lower()}"
                 )
             self.response = CandidateResponse.ACCEPTED if accept else CandidateResponse.DECLINED
             self.save(update_fields=["response"])
-            return AuditEntry.objects.create(
-                contest=contest,
-                actor=by,
-                actor_name=by.get_username(),
-                action=f"candidate {'accepts' if accept else 'declines'}",
+            return AuditEntry.record(
+                contest,
+                by,
+                f"candidate {'accepts' if accept else 'declines'}",
                 # who answered: the candidate, or an officer acting on their word
                 detail={"candidate": self.name, "for_candidate": by != self.user},
             )
-
-
-class Role(models.TextChoices):
-    """The people of one contest (docs/glossary.md). What each may do is in
-    ``contests.access.ALLOWED``."""
-
-    RETURNING_OFFICER = "returning_officer", "Returning officer"
-    DEPUTY = "deputy", "Deputy returning officer"
-    SCRUTINEER = "scrutineer", "Scrutineer"
-    TRUSTEE = "trustee", "Trustee"
-    NOMINATOR = "nominator", "Nominator"
 
 
 class Appointment(models.Model):
@@ -411,6 +387,29 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.action}"
+
+    @classmethod
+    def record(
+        cls,
+        contest: Contest,
+        by,
+        action: str,
+        *,
+        detail: dict | None = None,
+        reason: str = "",
+        from_stage: str = "",
+        to_stage: str = "",
+    ) -> AuditEntry:
+        """Append one entry: ``by`` did ``action`` to ``contest``. The username is kept as
+        it is now (``actor_name``), so the log still reads right if the account changes."""
+        return cls.objects.create(
+            contest=contest,
+            actor=by,
+            actor_name=by.get_username(),
+            action=action, from_stage=from_stage,
+            to_stage=to_stage,
+            reason=reason,
+            detail=detail or {})
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -39,13 +39,7 @@ def appoint(
             if body is not None:
                 body.officers.add(user)
                 detail["body"] = body.name
-            AuditEntry.objects.create(
-                contest=contest,
-                actor=by,
-                actor_name=by.get_username(),
-                action="person appointed",
-                detail=detail,
-            )
+            AuditEntry.record(contest, by, "person appointed", detail=detail)
     except IntegrityError:
         raise AppointmentError(
             f"{username} is already {role.label.lower()} of this contest"
@@ -70,13 +64,7 @@ def remove(appointment: Appointment, *, by) -> None:
             # no longer acting for any of this contest's bodies
             user = appointment.user
             user.nominating_bodies.remove(*user.nominating_bodies.filter(contest=contest))
-        AuditEntry.objects.create(
-            contest=contest,
-            actor=by,
-            actor_name=by.get_username(),
-            action="person removed",
-            detail={
-                "user": appointment.user.get_username(),
-                "role": appointment.get_role_display(),
-            },
-        )
+        AuditEntry.record(contest, by, "person removed", detail={
+            "user": appointment.user.get_username(),
+            "role": appointment.get_role_display(),
+        })

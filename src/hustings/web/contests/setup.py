@@ -43,9 +43,7 @@ MAX_RULE_BOOK = 256 * 1024
 
 
 def _audit(contest, by, action, **detail) -> AuditEntry:
-    return AuditEntry.objects.create(
-        contest=contest, actor=by, actor_name=by.get_username(), action=action, detail=detail
-    )
+    return AuditEntry.record(contest, by, action, detail=detail)
 
 
 # -- the rule book --------------------------------------------------------------------------
@@ -132,7 +130,8 @@ def create_contest(
     slug = (slug or "").strip() or slugify(title)[:50]
     if not SLUG.match(slug):
         errors.append(
-            f"short name {slug!r} is not usable in a web address; expected lower-case letters, digits and hyphens"
+            f"short name {slug!r} is not usable in a web address; expected lower-case letters, "
+            "digits and hyphens"
         )
     elif Contest.objects.filter(slug=slug).exists():
         errors.append(f"short name {slug!r} is taken; expected a new one")
@@ -143,7 +142,8 @@ def create_contest(
     if rule_book.strip():
         if len(rule_book) > MAX_RULE_BOOK:
             errors.append(
-                f"{rule_book_name}: {len(rule_book):,} characters; expected at most {MAX_RULE_BOOK:,}"
+                f"{rule_book_name}: {len(rule_book):,} characters; "
+                f"expected at most {MAX_RULE_BOOK:,}"
             )
         else:
             try:
@@ -153,7 +153,8 @@ def create_contest(
         preset = ""
     elif preset not in preset_names():
         errors.append(
-            f"rule book {preset!r} is not a preset; expected one of {', '.join(preset_names())} or an election.toml"
+            f"rule book {preset!r} is not a preset; expected one of "
+            f"{', '.join(preset_names())} or an election.toml"
         )
     if errors:
         raise SetupError(errors)
@@ -180,7 +181,8 @@ def set_dates(contest: Contest, *, by, **dates: dt.datetime | None) -> None:
     given = [(n, dates.get(n)) for n in names]
     present = [(n, d) for n, d in given if d is not None]
     errors = [
-        f"{b.replace('_', ' ')} ({db:%d %b %Y %H:%M}) is before {a.replace('_', ' ')} ({da:%d %b %Y %H:%M}); expected the stages in order"
+        f"{b.replace('_', ' ')} ({db:%d %b %Y %H:%M}) is before "
+        f"{a.replace('_', ' ')} ({da:%d %b %Y %H:%M}); expected the stages in order"
         for (a, da), (b, db) in itertools.pairwise(present)
         if db < da
     ]

@@ -50,7 +50,8 @@ class NewContestForm(forms.Form):
     rule_book_file = forms.FileField(
         label="Or upload election.toml",
         required=False,
-        help_text="Its [count], [[sections]] and [nominations] tables are checked before anything is saved.",
+        help_text="Its [count], [[sections]] and [nominations] tables are checked before "
+        "anything is saved.",
     )
 
     def __init__(self, *args, **kwargs):
@@ -174,7 +175,9 @@ def candidates(request, slug):
             setup.withdraw_candidate(cand, by=request.user)
             messages.success(request, f"{cand.name} has withdrawn.")
         else:
-            messages.error(request, f"unknown action {action!r}; expected add, rename, account or withdraw")
+            messages.error(
+                request, f"unknown action {action!r}; expected add, rename, account or withdraw"
+            )
     except setup.SetupError as e:
         for line in e.errors:
             messages.error(request, line)

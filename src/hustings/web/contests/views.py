@@ -123,18 +123,17 @@ def consequence(contest) -> str:
             "accepted, and the ledger is sealed."
         )
     if step == "mark_counted":
-        return "Count every section now and store the result files; the count is hashed into the ledger."
+        return (
+            "Count every section now and store the result files; the count is hashed into "
+            "the ledger."
+        )
     if step == "publish":
         return "Publish the result: it becomes public at once and cannot be taken back."
     return ""
 
 
 def _turnout(contest) -> tuple[int, int]:
-    from django.apps import apps
-
-    if not apps.is_installed("hustings.web.voting"):
-        return 0, 0
-    from hustings.web.voting.models import Participation, Voter
+    from hustings.web.voting.models import Participation, Voter  # voting builds on contests
 
     voters = Voter.objects.filter(contest=contest, excluded_at__isnull=True).count()
     voted = Participation.objects.filter(contest=contest).values("voter").distinct().count()

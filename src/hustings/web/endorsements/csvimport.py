@@ -111,7 +111,8 @@ def parse(text: str, candidates: list[str]) -> tuple[list[Line], list[str]]:
                 preference = int(row["preference"])
             else:
                 problems.append(
-                    f"preference {row['preference']!r} is not a whole number; expected 1, 2, ... or empty"
+                    f"preference {row['preference']!r} is not a whole number; "
+                    "expected 1, 2, ... or empty"
                 )
         if problems:
             errors.extend(f"line {n}: {p}" for p in problems)
@@ -158,11 +159,5 @@ def import_endorsements(contest: Contest, text: str, *, by) -> list[Endorsement]
             )
             for ln in lines
         ]
-        AuditEntry.objects.create(
-            contest=contest,
-            actor=by,
-            actor_name=by.get_username(),
-            action="endorsements imported",
-            detail={"count": len(created)},
-        )
+        AuditEntry.record(contest, by, "endorsements imported", detail={"count": len(created)})
     return created

@@ -73,13 +73,8 @@ def save(form: EndorsementForm, contest: Contest, *, by) -> Endorsement:
         detail = {"endorsement": _record(e)}
         if before is not None:
             detail["was"] = before
-        AuditEntry.objects.create(
-            contest=contest,
-            actor=by,
-            actor_name=by.get_username(),
-            action="endorsement edited" if before else "endorsement added",
-            detail=detail,
-        )
+        AuditEntry.record(contest, by, "endorsement edited" if before else "endorsement added",
+                          detail=detail)
     return e
 
 
@@ -87,11 +82,6 @@ def delete(e: Endorsement, *, by) -> None:
     if not can(by, e.contest, Action.EDIT):
         raise PermissionDenied("only this contest's officers may delete endorsements")
     with transaction.atomic():
-        AuditEntry.objects.create(
-            contest=e.contest,
-            actor=by,
-            actor_name=by.get_username(),
-            action="endorsement deleted",
-            detail={"endorsement": _record(e)},
-        )
+        AuditEntry.record(e.contest, by, "endorsement deleted",
+                          detail={"endorsement": _record(e)})
         e.delete()

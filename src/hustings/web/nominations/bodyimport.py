@@ -87,7 +87,8 @@ def parse(
             kind = next((b for b in allowed if b.value == code), None)
             if kind is None:
                 problems.append(
-                    f"kind {row['kind']!r} is not a body type of this rule book; expected one of {codes}"
+                    f"kind {row['kind']!r} is not a body type of this rule book; "
+                    f"expected one of {codes}"
                 )
         if len(row["name"]) > 200:
             problems.append(f"name is {len(row['name'])} characters; expected at most 200")
@@ -97,7 +98,8 @@ def parse(
                 membership = int(row["membership"].replace(",", ""))
             else:
                 problems.append(
-                    f"membership {row['membership']!r} is not a whole number; expected e.g. 1000 or empty"
+                    f"membership {row['membership']!r} is not a whole number; "
+                    "expected e.g. 1000 or empty"
                 )
         if kind is not None and row["name"]:
             key = (kind.value, row["name"].casefold())
@@ -149,11 +151,6 @@ def import_bodies(contest: Contest, text: str, *, by) -> list[NominatingBody]:
         counts: dict[str, int] = {}
         for ln in lines:
             counts[ln.kind.value] = counts.get(ln.kind.value, 0) + 1
-        AuditEntry.objects.create(
-            contest=locked,
-            actor=by,
-            actor_name=by.get_username(),
-            action="nominating bodies imported",
-            detail={"count": len(created), "by_kind": counts},
-        )
+        AuditEntry.record(locked, by, "nominating bodies imported",
+                          detail={"count": len(created), "by_kind": counts})
     return created

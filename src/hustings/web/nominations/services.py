@@ -43,7 +43,8 @@ def nominate(body: NominatingBody, candidate: Candidate, *, by) -> Nomination:
             contest = Contest.objects.select_for_update().get(pk=body.contest_id)
             if contest.stage != Stage.NOMINATIONS_OPEN:
                 raise NominationError(
-                    f"{body.name} cannot nominate: nominations are {Stage(contest.stage).label.lower()}"
+                    f"{body.name} cannot nominate: nominations are "
+                    f"{Stage(contest.stage).label.lower()}"
                     " (expected: nominations open)"
                 )
             if candidate.response == CandidateResponse.DECLINED:
@@ -55,13 +56,8 @@ def nominate(body: NominatingBody, candidate: Candidate, *, by) -> Nomination:
                     "withdraw that nomination first"
                 )
             nomination = Nomination.objects.create(body=body, candidate=candidate, made_by=by)
-            AuditEntry.objects.create(
-                contest=contest,
-                actor=by,
-                actor_name=by.get_username(),
-                action="nomination made",
-                detail={"body": body.name, "kind": body.kind, "candidate": candidate.name},
-            )
+            AuditEntry.record(contest, by, "nomination made", detail={
+                "body": body.name, "kind": body.kind, "candidate": candidate.name})
             return nomination
     except IntegrityError:
         # Another request for the same body won the race between our check and insert.
@@ -87,13 +83,8 @@ def withdraw(nomination: Nomination, *, by) -> None:
         )
         if not updated:
             raise NominationError(f"{body.name}'s nomination was already withdrawn")
-        AuditEntry.objects.create(
-            contest=contest,
-            actor=by,
-            actor_name=by.get_username(),
-            action="nomination withdrawn",
-            detail={"body": body.name, "kind": body.kind, "candidate": nomination.candidate.name},
-        )
+        AuditEntry.record(contest, by, "nomination withdrawn", detail={
+            "body": body.name, "kind": body.kind, "candidate": nomination.candidate.name})
 
 
 # -- the public table ----------------------------------------------------------------

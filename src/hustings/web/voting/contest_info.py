@@ -9,20 +9,24 @@ spellings of a section on a roll or ballot file) are read from the same ``[[sect
 from __future__ import annotations
 
 import functools
-import tempfile
 import tomllib
-from pathlib import Path
+from typing import Any
 
+from hustings.config import parse_election
 from hustings.counting import Rules
+from hustings.web.contests.models import Contest, Stage
 
-BALLOT_OPEN = "ballot_open"
-BALLOT_CLOSED = "ballot_closed"
-COUNTED = "counted"
-PUBLISHED = "published"
+# The stages voting asks about: ``contests.models.Stage`` is the one source (voting builds
+# on contests, never the other way round, so this import makes no circle).
+DRAFT = Stage.DRAFT
+BALLOT_OPEN = Stage.BALLOT_OPEN
+BALLOT_CLOSED = Stage.BALLOT_CLOSED
+COUNTED = Stage.COUNTED
+PUBLISHED = Stage.PUBLISHED
 ACCEPTING = (BALLOT_OPEN, BALLOT_CLOSED)  # paper ballots: until the count
 
 
-def candidates(contest) -> tuple[str, ...]:  # noqa: ANN001
+def candidates(contest: Contest) -> tuple[str, ...]:
     """The names on the ballot, in ballot order; kept on the instance (one per request), as
     the ballot is fixed once nominations close and a cast asks several times."""
     cached = getattr(contest, "_voting_candidates", None)
@@ -32,15 +36,15 @@ def candidates(contest) -> tuple[str, ...]:  # noqa: ANN001
     return cached
 
 
-def ballot_is_open(contest) -> bool:  # noqa: ANN001
+def ballot_is_open(contest: Contest) -> bool:
     return contest.stage == BALLOT_OPEN
 
 
-def rule_book(contest) -> dict:  # noqa: ANN001
+def rule_book(contest: Contest) -> dict[str, Any]:
     return tomllib.loads(contest.rule_book)
 
 
-def section_labels(contest) -> dict[str, str]:  # noqa: ANN001
+def section_labels(contest: Contest) -> dict[str, str]:
     """Every accepted spelling (lower case) of a section -> its name in the rule book."""
     out: dict[str, str] = {}
     for s in rule_book(contest).get("sections", []) or [{"name": "all"}]:
@@ -50,7 +54,7 @@ def section_labels(contest) -> dict[str, str]:  # noqa: ANN001
     return out
 
 
-def rules(contest) -> Rules:  # noqa: ANN001
+def rules(contest: Contest) -> Rules:
     """The typed rules the count runs under: the rule book read by ``hustings.config`` (the
     one authority on election.toml) with the candidates on the ballot."""
     return _rules(contest.rule_book, candidates(contest))
@@ -58,17 +62,10 @@ def rules(contest) -> Rules:  # noqa: ANN001
 
 @functools.lru_cache(maxsize=64)
 def _rules(text: str, cands: tuple[str, ...]) -> Rules:
-    from hustings.config import load_election
-
-    # load_election reads files (presets, relative ballot paths): give it one.
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "election.toml"
-        path.write_text(text, encoding="utf-8")
-        election = load_election(path)
-    return election.rules(cands)
+    return parse_election(text).rules(cands)
 
 
-def election_toml(contest) -> str:  # noqa: ANN001
+def election_toml(contest: Contest) -> str:
     """The rule book as published with the result: the contest's TOML with the candidates
     on the ballot written into ``[count] candidates`` so a recount needs nothing else."""
     names = ", ".join('"' + n.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -24,6 +24,7 @@ from hustings.web.clientip import client_ip
 from hustings.web.contests.models import Contest
 from hustings.web.voting import casting, contest_info, sealing
 from hustings.web.voting.errors import AlreadyVoted, BallotFormError, CredentialError, NotOpen
+from hustings.web.voting.models import Credential
 from hustings.web.voting.ranking import field_name, form_values, read_ranking
 
 RATE_GROUP = "voting.code"
@@ -67,7 +68,7 @@ def _contest(slug: str) -> Contest:
     if hit and hit[0] > now:
         return hit[1]
     contest = get_object_or_404(Contest, slug=slug)
-    if contest.stage in ("draft",):
+    if contest.stage == contest_info.DRAFT:
         raise Http404("no such contest")
     if ttl > 0:
         contest_info.candidates(contest)  # memoised on the instance
@@ -75,7 +76,7 @@ def _contest(slug: str) -> Contest:
     return contest
 
 
-def _rows(contest, values: dict[str, str], errors: dict[str, str]) -> list[dict]:  # noqa: ANN001
+def _rows(contest, values: dict[str, str], errors: dict[str, str]) -> list[dict]:
     cands = contest_info.candidates(contest)
     return [
         {"name": name, "field": field_name(i), "value": values.get(field_name(i), ""),
@@ -84,7 +85,7 @@ def _rows(contest, values: dict[str, str], errors: dict[str, str]) -> list[dict]
     ]
 
 
-def _code_page(request, contest, *, code: str = "", error: str = "", status: int = 200):  # noqa: ANN001
+def _code_page(request, contest, *, code: str = "", error: str = "", status: int = 200):
     return render(
         request, "voting/code.html",
         {"contest": contest, "code": code, "error": error, "open": contest_info.ballot_is_open(contest)},
@@ -92,7 +93,7 @@ def _code_page(request, contest, *, code: str = "", error: str = "", status: int
     )
 
 
-def _ballot_page(request, contest, cred, section, values=None, errors=None, summary=""):  # noqa: ANN001
+def _ballot_page(request, contest, cred, section, values=None, errors=None, summary=""):
     cands = contest_info.candidates(contest)
     return render(
         request, "voting/ballot.html",
@@ -104,7 +105,7 @@ def _ballot_page(request, contest, cred, section, values=None, errors=None, summ
     )
 
 
-def _verified(request, contest):  # noqa: ANN001
+def _verified(request, contest):
     """The credential of the POSTed code, or a response to send instead. The code is
     checked first: a right one is never refused by the per-address limit."""
     try:
@@ -140,17 +141,27 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     return _ballot_page(request, contest, cred, section)
 
 
-@never_cache
-@require_http_methods(["POST"])
-def review(request: HttpRequest, slug: str) -> HttpResponse:
-    """Check the ranking against the rule book; show it back, or the errors by the fields."""
+def _ballot_step(request: HttpRequest, slug: str) -> tuple[Contest, Credential, str] | HttpResponse:
+    """The opening review and cast share: the contest, while its ballot is open; the
+    credential of the POSTed code; the section the form names. Or the page to send
+    instead (the code form)."""
     contest = _contest(slug)
     if not contest_info.ballot_is_open(contest):
         return _code_page(request, contest)
     cred, response = _verified(request, contest)
     if response:
         return response
-    section = request.POST.get("section", "")
+    return contest, cred, request.POST.get("section", "")
+
+
+@never_cache
+@require_http_methods(["POST"])
+def review(request: HttpRequest, slug: str) -> HttpResponse:
+    """Check the ranking against the rule book; show it back, or the errors by the fields."""
+    step = _ballot_step(request, slug)
+    if isinstance(step, HttpResponse):
+        return step
+    contest, cred, section = step
     if section not in casting.ballot_sections(contest, cred.voter):
         return _code_page(request, contest, error="That ballot is not yours.", status=400)
     cands = contest_info.candidates(contest)
@@ -171,13 +182,10 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def cast(request: HttpRequest, slug: str) -> HttpResponse:
     """Cast (or go back to change the ranking). The receipt is shown after the commit."""
-    contest = _contest(slug)
-    if not contest_info.ballot_is_open(contest):
-        return _code_page(request, contest)
-    cred, response = _verified(request, contest)
-    if response:
-        return response
-    section = request.POST.get("section", "")
+    step = _ballot_step(request, slug)
+    if isinstance(step, HttpResponse):
+        return step
+    contest, cred, section = step
     cands = contest_info.candidates(contest)
     ranking = request.POST.getlist("choice")
     if request.POST.get("action") == "change":
