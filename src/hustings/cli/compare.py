@@ -15,24 +15,14 @@ from hustings.cli import CliError
 
 def load(ballots, rules_path, preset):
     """(rules, ballots, title) as ``hustings count`` reads them."""
-    from hustings.config import Election, load_election, load_preset
-    from hustings.formats.readers import Source, read_ballots
+    from hustings.config.loading import load_count
 
     if rules_path and preset:
         raise click.UsageError("give --rules or --preset, not both")
-    election = (load_election(rules_path) if rules_path else
-                load_preset(preset) if preset else Election(None))
-    sources = [Source(p) for p in ballots] or list(election.sources)
-    if not sources:
+    if not ballots and not rules_path:
         raise click.UsageError("no ballot files: give BALLOTS, or --rules with an "
                                "election.toml whose [[sections]] list ballots")
-    read, files = read_ballots(sources, candidates=election.candidates, plan=election.plan)
-    withdrawn = {c for f in files for c in f.withdrawn}
-    overrides = {"excluded": election.options.get("excluded", frozenset()) | withdrawn} \
-        if withdrawn else {}
-    rules = election.rules(read.candidates, **overrides)
-    title = election.title or "Count of " + ", ".join(s.path.name for s in sources)
-    return rules, read, title
+    return load_count(ballots, rules_path, preset)
 
 
 def _fig(value, percent: bool) -> str:

@@ -58,11 +58,11 @@ def data_folder() -> Path:
 
 @functools.lru_cache(maxsize=8)
 def _document(key: str, folder: str) -> dict:
-    from hustings.cli.compare import load
+    from hustings.config.loading import load_count
     from hustings.counting import count
 
     entry = next(e for e in ENTRIES if e.key == key)
-    rules, ballots, _ = load([Path(folder) / entry.path], None, entry.preset)
+    rules, ballots, _ = load_count([Path(folder) / entry.path], preset=entry.preset)
     result = count(rules, ballots)
     return {**resultdoc.plain_document(result),
             "analysis": analysisdoc.build(rules, ballots, result, entry.title)}
