@@ -34,6 +34,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from hustings.web.contests.models import Stage
 from hustings.web.voting import box, chain, codes, contest_info, ledger
 from hustings.web.voting.errors import AlreadyVoted, CredentialError, NotOpen
 from hustings.web.voting.models import Channel, Credential, Participation, SealedBallot, Voter
@@ -204,7 +205,7 @@ WITH s AS (
 ), p AS (
     INSERT INTO voting_participation (id, contest_id, voter_id, section, channel)
     SELECT %(pid)s, %(contest)s, %(voter)s, %(section)s, 'online' FROM s
-    WHERE s.stage = 'ballot_open'
+    WHERE s.stage = %(open)s
     RETURNING contest_id
 ), b AS (
     INSERT INTO voting_sealedballot (id, contest_id, section, ciphertext, receipt)
@@ -232,6 +233,7 @@ def _pg_cast(contest, voter, section: str, ciphertext: bytes, receipt: str) -> s
     try:
         with transaction.atomic():
             stored, head, seq, prev = _pg_execute(_PG_CAST_1, {
+                "open": Stage.BALLOT_OPEN.value,
                 "contest": contest.pk, "voter": voter.pk, "section": section,
                 "pid": uuid.uuid4(), "bid": uuid.uuid4(), "lane": lane,
                 "ciphertext": ciphertext, "receipt": receipt,

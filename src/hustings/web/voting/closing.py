@@ -61,6 +61,7 @@ from django.utils import timezone
 from hustings.counting import Ballots, CountingError, count
 from hustings.formats.ballot_csv import ballots_csv_text
 from hustings.web.errors import TransitionError
+from hustings.web.contests.models import Stage
 from hustings.web.voting import (
     analysisdoc,
     box,
@@ -82,8 +83,8 @@ COUNT_WITHDRAWN = "count-withdrawn"
 SUPERSEDED = "superseded-"
 
 BALLOT_OPEN, BALLOT_CLOSED, COUNTED, PUBLISHED = (
-    "ballot_open", "ballot_closed", "counted", "published")
-_ORDER = ["draft", "nominations_open", "nominations_closed", BALLOT_OPEN, BALLOT_CLOSED,
+    Stage.BALLOT_OPEN, Stage.BALLOT_CLOSED, Stage.COUNTED, Stage.PUBLISHED)
+_ORDER = [Stage.DRAFT, Stage.NOMINATIONS_OPEN, Stage.NOMINATIONS_CLOSED, BALLOT_OPEN, BALLOT_CLOSED,
           COUNTED, PUBLISHED]
 
 

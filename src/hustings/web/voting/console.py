@@ -22,12 +22,13 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from hustings.web.contests.models import Stage
 from hustings.web.voting import contest_info, trustees
 from hustings.web.voting.models import Credential, Participation, Voter
 
 ROLL_PAGE = 50
 BEFORE_BALLOT = ("draft", "nominations_open", "nominations_closed")
-CLOSED = ("ballot_closed", "counted", "published")
+CLOSED = (Stage.BALLOT_CLOSED, Stage.COUNTED, Stage.PUBLISHED)
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,9 @@ def checklist(contest, setup, *, voters: int, issued: int, eligible: int) -> lis
              "Voters can vote online and on paper."),
         Step("close", "Close the ballot", stage in CLOSED,
              "No more ballots are accepted; the ledger is sealed."),
-        Step("count", "Open the ballot box and count", stage in ("counted", "published"),
+        Step("count", "Open the ballot box and count", stage in (Stage.COUNTED, Stage.PUBLISHED),
              "k trustees' shares open the sealed ballots, which are shuffled and counted."),
-        Step("publish", "Publish the result", stage == "published",
+        Step("publish", "Publish the result", stage == Stage.PUBLISHED,
              "The result, the ballots and the ledger become public; this cannot be undone."),
     ]
 

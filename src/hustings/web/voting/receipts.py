@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from hustings.web.contests.models import Contest
+from hustings.web.contests.models import Contest, Stage
 from hustings.web.voting import contest_info, sealedlist, sealing
 from hustings.web.voting.models import PublishedFile, SealedBallot
 
@@ -42,7 +42,7 @@ def look_up(contest, text: str) -> dict:  # noqa: ANN001
 @require_GET
 def check(request: HttpRequest, slug: str) -> HttpResponse:
     contest = get_object_or_404(Contest, slug=slug)
-    if contest.stage in ("draft",):
+    if contest.stage == Stage.DRAFT:
         raise Http404("no such contest")
     asked = request.GET.get("receipt", "")
     answer = look_up(contest, asked) if asked.strip() else None

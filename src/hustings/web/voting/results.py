@@ -16,19 +16,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from hustings.web.contests.access import Action, can
-from hustings.web.contests.models import Contest
+from hustings.web.contests.models import Contest, Stage
 from hustings.web.voting import ledger, recountkit
 from hustings.web.voting.models import PublishedFile
 
 TYPES = {".csv": "text/csv", ".blt": "text/plain", ".json": "application/json",
          ".toml": "application/toml"}
-PREVIEW_STAGES = {"counted"}
+PREVIEW_STAGES = {Stage.COUNTED}
 
 
 def _visible(request: HttpRequest, slug: str) -> tuple[Contest, bool]:
     """The contest and whether this is a preview (counted, not yet published)."""
     contest = get_object_or_404(Contest, slug=slug)
-    if contest.stage == "published":
+    if contest.stage == Stage.PUBLISHED:
         return contest, False
     if contest.stage in PREVIEW_STAGES and can(request.user, contest, Action.VIEW):
         return contest, True

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from hustings.web.contests.models import Stage
 from hustings.web.voting import ledger, sealing
 from hustings.web.voting.errors import BoxError
 from hustings.web.voting.models import BoxKey, SealedBallot, Trustee
 
 BOX_KEY = "box-key"
-BEFORE_THE_BALLOT = ("draft", "nominations_open", "nominations_closed")
+BEFORE_THE_BALLOT = (Stage.DRAFT, Stage.NOMINATIONS_OPEN, Stage.NOMINATIONS_CLOSED)
 
 
 @dataclass(frozen=True)
