@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 
 from hustings.web.contests.models import Contest
 from hustings.web.errors import PlatformError
-from hustings.web.voting import box, contest_info, credentials, ledger, paper, roll, trustees
+from hustings.web.voting import box, contest_info, credentials, jobs, ledger, paper, roll, trustees
 from hustings.web.voting.errors import VotingError
 from hustings.web.voting.models import (
     LedgerEntry,
@@ -80,8 +80,8 @@ def _act(request, contest, action):
         upload = request.FILES.get("roll")
         if upload is None:
             raise VotingError("choose a roll CSV file to import")
-        n = roll.import_roll(contest, upload.read().decode("utf-8-sig"), source=upload.name)
-        messages.success(request, f"Imported {n} voters.")
+        # the worker imports it (jobs.py); the page shows the job's progress
+        return _job_page(request, jobs.start_import(contest, upload))
     elif action == "freeze":
         text = request.POST.get("freeze_date", "").strip()
         try:
@@ -94,10 +94,15 @@ def _act(request, contest, action):
         roll.exclude(contest, request.POST.get("reference", "").strip(), request.POST.get("reason", ""))
         messages.success(request, "Voter excluded.")
     elif action == "issue":
-        queued, letters = credentials.issue_all(contest, base_url=base)
-        response = HttpResponse(letters, content_type="text/csv; charset=utf-8")
+        # the worker issues them in batches (jobs.py); once done, the letters download
+        job = jobs.start_issue(contest, base_url=base)
+        job.refresh_from_db()
+        if job.state != job.State.DONE:
+            return _job_page(request, job)
+        # done already: the demo's tasks run at once; its few letters come back whole
+        response = HttpResponse("".join(credentials.letters(contest, base_url=base)),
+                                content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{contest.slug}-letters.csv"'
-        response["X-Emails-Queued"] = str(queued)
         return response
     elif action == "reissue":
         ref = request.POST.get("reference", "").strip()
@@ -144,15 +149,34 @@ def _act(request, contest, action):
                 messages.success(request, "The ballot is closed. The trustees now open the "
                                  "ballot box; then the count runs.")
                 return redirect("voting:open_box", contest.slug)
-            box.open_box(contest, [demo.read_text(encoding="utf-8")], by=request.user)
-        contest.mark_counted(by=request.user)
+        # the count (and, in the demo, the box opening) runs in the worker (jobs.py)
+        job = jobs.start_count(contest, by=request.user)
+        job.refresh_from_db()
+        if job.state != job.State.DONE:
+            return _job_page(request, job)
         messages.success(request, "The ballot is closed and counted.")
     elif action == "publish":
-        contest.publish(by=request.user)
+        job = jobs.start_publish(contest, by=request.user)
+        job.refresh_from_db()
+        if job.state != job.State.DONE:
+            return _job_page(request, job)
         return redirect("voting:results", contest.slug)
     else:
         raise VotingError(f"unknown action {action!r}")
     return None
+
+
+def _job_page(request, job):  # noqa: ANN001, ANN202
+    """After starting a job: its progress page, or its refusal as a message here."""
+    job.refresh_from_db()
+    if job.state == job.State.FAILED:
+        for line in job.message.splitlines():
+            messages.error(request, line)
+        return redirect("voting:manage", job.contest.slug)
+    if job.state == job.State.DONE:
+        messages.success(request, job.message)
+        return redirect("voting:manage", job.contest.slug)
+    return redirect("voting:job", job.contest.slug, job.pk)
 
 
 def _csv_cell(text: str) -> str:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from hustings.web.voting import officer, receipts, results, views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("contests/<slug:slug>/receipts/", receipts.check, name="receipts"),
     path("contests/<slug:slug>/results/", results.page, name="results"),
     path("contests/<slug:slug>/results/<str:name>", results.download, name="download"),
+    path("", include("hustings.web.voting.progress_urls")),
 ]
