@@ -18,7 +18,7 @@
   backend: they are rows in the project's own database, run by ``hustings worker``. No
   task ever carries a security code, a ballot or a trustee share.
 - Mail at national scale (``mailing.py``): ``HUSTINGS_MAIL_BATCH`` codes per mail task
-  (default 200: one task and one SMTP connection per batch, so the queue holds 2,400 rows
+  (default 500: one task and one SMTP connection per batch, so the queue holds 960 rows
   for 480,000 emails, not 480,000), ``HUSTINGS_MAIL_RATE`` the most messages one worker
   process sends (default ``500/second``, the ``limits`` library's notation),
   ``HUSTINGS_MAIL_RETRIES`` attempts before a temporarily failing message is marked failed
@@ -73,7 +73,7 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("HUSTINGS_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("HUSTINGS_EMAIL_PORT", "25"))
-HUSTINGS_MAIL_BATCH = int(os.environ.get("HUSTINGS_MAIL_BATCH", "200"))
+HUSTINGS_MAIL_BATCH = int(os.environ.get("HUSTINGS_MAIL_BATCH", "500"))
 HUSTINGS_MAIL_RATE = os.environ.get("HUSTINGS_MAIL_RATE", "500/second")
 HUSTINGS_MAIL_RETRIES = int(os.environ.get("HUSTINGS_MAIL_RETRIES", "5"))
 HUSTINGS_ISSUE_BATCH = int(os.environ.get("HUSTINGS_ISSUE_BATCH", "5000"))

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -135,57 +135,96 @@ def issue_codes(contest, *, base_url: str = "http://127.0.0.1:8000",  # noqa: AN
     _refuse_after_close(contest, "issuing security codes")
     link = _link(contest, base_url)
     secret_key, digest_key = _secret_key(), casting.credential_key()
-    waiting = Voter.objects.filter(contest=contest, excluded_at__isnull=True, credential__isnull=True)
-    total = waiting.count()
+    eligible = Voter.objects.filter(contest=contest, excluded_at__isnull=True)
+    total = eligible.filter(credential__isnull=True).count()
     out, last = Issued(), 0
     while True:
         with transaction.atomic():
             # one issuer at a time per contest: a second press waits, then finds no one left
             VotingSetup.objects.select_for_update().get(contest=contest)
-            rows = list(waiting.filter(pk__gt=last).order_by("pk").values_list("pk", "email")
+            # the next voters by id, then those of them that have a code left out: an index
+            # walk per batch, where an anti-join with the credentials would read them all
+            rows = list(eligible.filter(pk__gt=last).order_by("pk").values_list("pk", "email")
                         [: settings.HUSTINGS_ISSUE_BATCH])
             if not rows:
                 break
             last = rows[-1][0]
+            have = set(Credential.objects.filter(voter_id__in=[v for v, _ in rows])
+                       .values_list("voter_id", flat=True))
+            rows = [r for r in rows if r[0] not in have]
             creds = _insert(rows, secret_key, digest_key)
-            emailed = [[c.voter_id, c.ballot_id] for c in creds if c.mail_status == mailing.QUEUED]
+            emailed = [[c.voter_id, c.ballot_id] for c in creds if c.emailed]
             for i in range(0, len(emailed), settings.HUSTINGS_MAIL_BATCH):
                 _enqueue(mailing.send_batch, emailed[i : i + settings.HUSTINGS_MAIL_BATCH], link)
         out.issued += len(creds)
         out.queued += len(emailed)
         out.letters += len(creds) - len(emailed)
         if keep_letters:
-            out.letter_ids += [c.pk for c in creds if not c.mail_status]
+            out.letter_ids += [c.pk for c in creds if not c.emailed]
         if progress:
             progress(out.issued, total)
     return out
 
 
-def _insert(rows: list[tuple[int, str]], secret_key: bytes, digest_key: bytes) -> list[Credential]:
-    """Credentials for (voter id, email) rows, written with one INSERT. Ballot ids are 40
-    random bits, so among 600,000 a repeat is likely (about one issue in six): a row whose
-    ballot id is taken is left out by the INSERT and drawn again."""
-    from hustings.web.voting import mailing
+@dataclass(frozen=True)
+class _Made:
+    voter_id: int
+    ballot_id: str
+    pk: int
+    emailed: bool
 
-    made: dict[int, Credential] = {}
+
+def _insert(rows: list[tuple[int, str]], secret_key: bytes, digest_key: bytes) -> list[_Made]:
+    """Credentials for (voter id, email) rows, written at once (PostgreSQL: COPY into a
+    temporary table, then one INSERT … ON CONFLICT DO NOTHING; else one bulk INSERT). Ballot
+    ids are 40 random bits, so among 600,000 a repeat is likely (about one issue in six): a
+    row whose ballot id is taken is left out by the INSERT and drawn again."""
+    made: dict[int, _Made] = {}
     todo = rows
     while todo:
         batch = []
         for voter_id, email in todo:
             ballot_id = codes.new_ballot_id()
-            batch.append(Credential(
-                voter_id=voter_id, ballot_id=ballot_id,
-                secret_digest=codes.digest(digest_key, codes.derive_secret(secret_key, voter_id, ballot_id)),
-                mail_status=mailing.QUEUED if email else ""))
-        Credential.objects.bulk_create(batch, ignore_conflicts=True)
-        stored = dict(Credential.objects.filter(voter_id__in=[c.voter_id for c in batch])
-                      .values_list("voter_id", "pk"))
-        ours = {c.voter_id: c for c in batch}
-        for voter_id, pk in stored.items():
-            ours[voter_id].pk = pk
-            made[voter_id] = ours[voter_id]
-        todo = [(v, e) for v, e in todo if v not in stored]
-    return [made[v] for v, _ in rows]
+            digest = codes.digest(digest_key, codes.derive_secret(secret_key, voter_id, ballot_id))
+            batch.append((voter_id, ballot_id, digest, bool(email)))
+        stored = _write(batch)
+        for voter_id, ballot_id, _, emailed in batch:
+            if voter_id in stored:
+                made[voter_id] = _Made(voter_id, ballot_id, stored[voter_id], emailed)
+        todo = [(v, e) for v, e in todo if v not in made]
+        if todo:  # a voter given a code meanwhile (``reissue``) keeps it; only repeats redraw
+            taken = set(Credential.objects.filter(voter_id__in=[v for v, _ in todo])
+                        .values_list("voter_id", flat=True))
+            todo = [(v, e) for v, e in todo if v not in taken]
+    return [made[v] for v, _ in rows if v in made]
+
+
+def _write(batch: list[tuple[int, str, str, bool]]) -> dict[int, int]:
+    """Insert what does not conflict; returns voter id → credential id of the rows written."""
+    from hustings.web.voting import mailing
+
+    if connection.vendor != "postgresql":
+        Credential.objects.bulk_create(
+            [Credential(voter_id=v, ballot_id=b, secret_digest=d,
+                        mail_status=mailing.QUEUED if e else "") for v, b, d, e in batch],
+            ignore_conflicts=True)
+        wanted = {(v, b) for v, b, _, _ in batch}
+        return {v: pk for v, b, pk in Credential.objects.filter(voter_id__in=[v for v, *_ in batch])
+                .values_list("voter_id", "ballot_id", "pk") if (v, b) in wanted}
+    table = connection.ops.quote_name(Credential._meta.db_table)
+    with connection.cursor() as c:
+        c.execute("CREATE TEMPORARY TABLE IF NOT EXISTS hustings_issue (voter_id bigint, "
+                  "ballot_id text, secret_digest text, mail_status text) ON COMMIT DELETE ROWS")
+        c.execute("TRUNCATE hustings_issue")
+        with c.cursor.copy("COPY hustings_issue FROM STDIN") as copy:
+            for v, b, d, e in batch:
+                copy.write_row((v, b, d, mailing.QUEUED if e else ""))
+        c.execute(
+            f"INSERT INTO {table} (voter_id, ballot_id, secret_digest, mail_status, "  # noqa: S608
+            "failed_attempts, reminders_sent, mail_attempts, mail_error) "
+            "SELECT voter_id, ballot_id, secret_digest, mail_status, 0, 0, 0, '' "
+            "FROM hustings_issue ON CONFLICT DO NOTHING RETURNING voter_id, id")
+        return dict(c.fetchall())
 
 
 def _enqueue(task_, *args) -> None:  # noqa: ANN001

@@ -61,8 +61,8 @@ def import_roll(contest, roll: str | os.PathLike, *, source: str = "roll.csv",  
         if Participation.objects.filter(contest=contest).exists():
             raise NotOpen("voting has started; the roll can no longer be replaced")
         _clear(contest)
-        lines = read_roll(f, labels, source=source,
-                          on_line=(lambda k: progress("writing", k)) if progress else None)
+        # no progress while writing: on PostgreSQL the connection is busy with the COPY
+        lines = read_roll(f, labels, source=source)
         if connection.vendor == "postgresql":
             _copy(contest, lines)
         else:
