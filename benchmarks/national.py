@@ -16,8 +16,9 @@ in separate processes. Steps, through the public paths:
 2. freeze: "Freeze roll" (a request).
 3. issue: "Issue codes" (a job in one worker, whose mail tasks wait on queue "mail"),
    then the printed letters streamed from the letters download.
-4. mail: ``--mail-workers`` ``hustings worker`` processes drain the mail queue to a local
-   SMTP sink (aiosmtpd, in its own process, counting what it receives).
+4. mail: ``--mail-workers`` worker processes drain the mail queue to a local SMTP sink
+   (aiosmtpd, in its own process, counting what it receives), all of it or for
+   ``--mail-seconds`` (the rate is what was sent in that time; the rest is left unsent).
 5. cast: ``--sample`` voters cast with their letters' codes (``casting.check_code`` and
    ``casting.cast``, what the ballot page calls), one after another.
 6. To reach ``--ballots`` sealed ballots, the rest are inserted directly as the cast
@@ -235,6 +236,9 @@ def main() -> int:
     ap.add_argument("--ballots", type=int, default=500_000)
     ap.add_argument("--sample", type=int, default=1000, help="voters who cast through casting")
     ap.add_argument("--mail-workers", type=int, default=2)
+    ap.add_argument("--mail-seconds", type=float, default=0,
+                    help="stop timing the mail after this long (0: drain it all); the rate is "
+                    "what was sent in that time")
     args = ap.parse_args()
     server = os.environ.get("HUSTINGS_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     load_cast.fresh_database(server)
@@ -348,7 +352,7 @@ def run(args, work: Path, port: int, procs: list) -> int:  # noqa: ANN001, C901,
     procs.extend(mailers)
     with Peak([m.pid for m in mailers]) as peak:
         t = time.perf_counter()
-        while mail_left():
+        while mail_left() and not (args.mail_seconds and time.perf_counter() - t > args.mail_seconds):
             time.sleep(0.25)
         wall = time.perf_counter() - t
     status = mailing.status(contest)

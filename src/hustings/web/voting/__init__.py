@@ -8,5 +8,7 @@ shares), ``sealing`` (the cryptography, no Django), ``casting`` (seal, then the 
 transaction), ``receipts`` (the public receipt check), ``paper`` (double-keyed batches),
 ``chain``/``ledger`` (the hash chain), ``box`` (opening the sealed ballot box),
 ``sealedlist`` (the published sealed ballots and their checks), ``closing`` (close,
-count, publish, downloads). Errors: see ``errors.py`` (``VotingError`` tree).
+count, publish, downloads); at national scale ``jobs`` (the long steps as worker
+tasks with progress), ``progress`` (their pages), ``mailing`` (mail in batches, bounces,
+retries, counts). Errors: see ``errors.py`` (``VotingError`` tree).
 """
