@@ -282,3 +282,17 @@ def test_a_member_sees_no_job_no_counts_no_letters(omov, member, client):
     for url in (f"/contests/{omov.slug}/voting/jobs/{job.pk}/",
                 f"/contests/{omov.slug}/voting/codes/", f"/contests/{omov.slug}/voting/letters.csv"):
         assert client.get(url).status_code == 403
+
+
+def test_a_job_whose_worker_died_does_not_stop_issuing_again(omov, settings):
+    import datetime as dt
+
+    _db_queue(settings)
+    _frozen(omov, 3)
+    dead = Job.objects.create(contest=omov, kind="codes", state="running")
+    Job.objects.filter(pk=dead.pk).update(updated_at=dead.updated_at - dt.timedelta(minutes=6))
+    alive = Job.objects.create(contest=omov, kind="roll", state="running")
+    assert jobs.start_issue(omov, base_url="http://x/").pk != dead.pk
+    with pytest.raises(Exception, match="a roll import is already running"):
+        jobs.start_import(omov, SimpleUploadedFile("roll.csv", _roll(2).encode()))
+    assert alive.state == "running"

@@ -26,12 +26,15 @@ for the same step is returned instead of a second one.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import os
 import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django_tasks import task
 
 from hustings.web.errors import PlatformError
@@ -44,9 +47,16 @@ ROLL, CODES, COUNT, PUBLISH = "roll", "codes", "count", "publish"
 CHUNK = 1024 * 1024
 
 
+# A running job records progress at least this often; one silent longer is taken as dead
+# (its worker was killed), so pressing the button again starts the step again: issuing and
+# importing are safe to run again (see credentials.issue_codes, roll.import_roll).
+STALE = dt.timedelta(minutes=5)
+
+
 def _running(contest, kind: str) -> Job | None:  # noqa: ANN001
-    return (Job.objects.filter(contest=contest, kind=kind,
-                               state__in=[Job.State.QUEUED, Job.State.RUNNING]).first())
+    alive = Q(state=Job.State.QUEUED) | Q(state=Job.State.RUNNING,
+                                          updated_at__gte=timezone.now() - STALE)
+    return Job.objects.filter(alive, contest=contest, kind=kind).first()
 
 
 def latest(contest) -> dict[str, Job]:  # noqa: ANN001
