@@ -66,13 +66,12 @@ def import_roll(contest, roll: str | os.PathLike, *, source: str = "roll.csv",  
         if connection.vendor == "postgresql":
             _copy(contest, lines)
         else:
-            for chunk in itertools.batched(lines, BATCH) if hasattr(itertools, "batched") \
-                    else _batched(lines):
+            for chunk in _batched(lines):
                 Voter.objects.bulk_create(_voter(contest, x) for x in chunk)
     return n
 
 
-def _batched(lines: Iterable[RollLine]) -> Iterator[list[RollLine]]:  # Python 3.11
+def _batched(lines: Iterable[RollLine]) -> Iterator[list[RollLine]]:  # itertools.batched: 3.12
     it = iter(lines)
     while chunk := list(itertools.islice(it, BATCH)):
         yield chunk
