@@ -27,7 +27,8 @@ from django.views.decorators.http import require_http_methods
 
 from hustings.web.contests.models import Contest
 from hustings.web.errors import PlatformError
-from hustings.web.voting import box, contest_info, credentials, jobs, ledger, paper, roll, trustees
+from hustings.web.voting import box, contest_info, credentials, ledger, paper, roll, trustees
+from hustings.web.voting import jobs, progress  # issue 15: long steps as worker jobs
 from hustings.web.voting.errors import VotingError
 from hustings.web.voting.models import (
     LedgerEntry,
@@ -81,7 +82,7 @@ def _act(request, contest, action):
         if upload is None:
             raise VotingError("choose a roll CSV file to import")
         # the worker imports it (jobs.py); the page shows the job's progress
-        return _job_page(request, jobs.start_import(contest, upload))
+        return progress.after_start(request, jobs.start_import(contest, upload))
     elif action == "freeze":
         text = request.POST.get("freeze_date", "").strip()
         try:
@@ -98,7 +99,7 @@ def _act(request, contest, action):
         job = jobs.start_issue(contest, base_url=base)
         job.refresh_from_db()
         if job.state != job.State.DONE:
-            return _job_page(request, job)
+            return progress.after_start(request, job)
         # done already: the demo's tasks run at once; its few letters come back whole
         response = HttpResponse("".join(credentials.letters(contest, base_url=base)),
                                 content_type="text/csv; charset=utf-8")
@@ -153,30 +154,17 @@ def _act(request, contest, action):
         job = jobs.start_count(contest, by=request.user)
         job.refresh_from_db()
         if job.state != job.State.DONE:
-            return _job_page(request, job)
+            return progress.after_start(request, job)
         messages.success(request, "The ballot is closed and counted.")
     elif action == "publish":
         job = jobs.start_publish(contest, by=request.user)
         job.refresh_from_db()
         if job.state != job.State.DONE:
-            return _job_page(request, job)
+            return progress.after_start(request, job)
         return redirect("voting:results", contest.slug)
     else:
         raise VotingError(f"unknown action {action!r}")
     return None
-
-
-def _job_page(request, job):  # noqa: ANN001, ANN202
-    """After starting a job: its progress page, or its refusal as a message here."""
-    job.refresh_from_db()
-    if job.state == job.State.FAILED:
-        for line in job.message.splitlines():
-            messages.error(request, line)
-        return redirect("voting:manage", job.contest.slug)
-    if job.state == job.State.DONE:
-        messages.success(request, job.message)
-        return redirect("voting:manage", job.contest.slug)
-    return redirect("voting:job", job.contest.slug, job.pk)
 
 
 def _csv_cell(text: str) -> str:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -70,3 +71,17 @@ def letters_response(request: HttpRequest, contest: Contest) -> HttpResponse:
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{contest.slug}-letters.csv"'
     return response
+
+
+def after_start(request: HttpRequest, job: Job) -> HttpResponse:
+    """The answer to a button that started a job: its progress page, or, when it has
+    already ended (the demo's tasks run at once), its outcome as messages on the page."""
+    job.refresh_from_db()
+    if job.state == Job.State.FAILED:
+        for line in job.message.splitlines():
+            messages.error(request, line)
+        return redirect("voting:manage", job.contest.slug)
+    if job.state == Job.State.DONE:
+        messages.success(request, job.message)
+        return redirect("voting:manage", job.contest.slug)
+    return redirect("voting:job", job.contest.slug, job.pk)
