@@ -140,7 +140,10 @@ def test_the_mail_task_holds_the_voter_and_the_ballot_id_not_the_code(omov, sett
         credentials.issue_all(omov)
     ann = Voter.objects.get(reference="L1")
     args = [r.args_kwargs["args"] for r in DBTaskResult.objects.all()]
-    assert [ann.pk, ann.credential.ballot_id, "http://127.0.0.1:8000/vote/omov-2015/", False] in args
+    # one task per batch of emails (mailing.send_batch): [[voter id, ballot id], ...], link
+    assert len(args) == 1
+    assert [ann.pk, ann.credential.ballot_id] in args[0][0]
+    assert args[0][1:] == ["http://127.0.0.1:8000/vote/omov-2015/"]
 
 
 @pytest.mark.django_db

@@ -17,6 +17,13 @@
 - Tasks (credential emails and reminders, queue "mail") go through django-tasks' database
   backend: they are rows in the project's own database, run by ``hustings worker``. No
   task ever carries a security code, a ballot or a trustee share.
+- Mail at national scale (``mailing.py``): ``HUSTINGS_MAIL_BATCH`` codes per mail task
+  (default 500: one task and one SMTP connection per batch, so the queue holds 960 rows
+  for 480,000 emails, not 480,000), ``HUSTINGS_MAIL_RATE`` the most messages one worker
+  process sends (default ``500/second``, the ``limits`` library's notation),
+  ``HUSTINGS_MAIL_RETRIES`` attempts before a temporarily failing message is marked failed
+  (default 5), ``HUSTINGS_EMAIL_HOST``/``HUSTINGS_EMAIL_PORT`` the SMTP server.
+  ``HUSTINGS_ISSUE_BATCH``: codes made and written per transaction when issuing (5000).
 - ``HUSTINGS_DEMO_SHARE_FILE``: the demo only (``HUSTINGS_DEMO=1``): where ``hustings
   demo`` writes the share of its sole trustee, the demo's returning officer, and where
   "Close and count" reads it to open the box, so the demo runs to a result in one
@@ -64,4 +71,10 @@ TASKS = {
 EMAIL_BACKEND = os.environ.get(
     "HUSTINGS_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+EMAIL_HOST = os.environ.get("HUSTINGS_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("HUSTINGS_EMAIL_PORT", "25"))
+HUSTINGS_MAIL_BATCH = int(os.environ.get("HUSTINGS_MAIL_BATCH", "500"))
+HUSTINGS_MAIL_RATE = os.environ.get("HUSTINGS_MAIL_RATE", "500/second")
+HUSTINGS_MAIL_RETRIES = int(os.environ.get("HUSTINGS_MAIL_RETRIES", "5"))
+HUSTINGS_ISSUE_BATCH = int(os.environ.get("HUSTINGS_ISSUE_BATCH", "5000"))
 DEFAULT_FROM_EMAIL = os.environ.get("HUSTINGS_FROM_EMAIL", "returning.officer@localhost")

@@ -94,6 +94,14 @@ class Credential(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveIntegerField(default=0)
+    # The mail of this issue (mailing.py): "" for a printed letter, else queued → sent, or
+    # failed after the server refused it (a bounce) or HUSTINGS_MAIL_RETRIES attempts.
+    mail_status = models.CharField(max_length=10, blank=True, default="")
+    mail_attempts = models.PositiveSmallIntegerField(default=0)
+    mail_error = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["mail_status"], name="credential_mail_status")]
 
 
 class Participation(models.Model):
@@ -255,3 +263,37 @@ class PublishedFile(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["contest", "name"], name="published_file_unique_name")
         ]
+
+
+class Job(models.Model):
+    """A long step run by the worker (jobs.py): the roll import, issuing codes, the count,
+    the publication. Its row is the progress the officer's page shows; it holds no secret
+    and no voter's data (a roll upload waits in a file, see jobs.py)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "waiting for the worker"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    step = models.CharField(max_length=200, blank=True)  # what it is doing now
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)  # the outcome, or every error (one per line)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.state == self.State.DONE else (
+            min(99, self.done * 100 // self.total) if self.total else 0)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

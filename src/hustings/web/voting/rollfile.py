@@ -20,7 +20,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Mapping
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -55,15 +56,32 @@ def roll_text(upload) -> str:  # noqa: ANN001
 def parse_roll(text: str, labels: Mapping[str, str], *, source: str = "roll.csv") -> list[RollLine]:
     """Lines of a roll file. ``labels`` maps every accepted spelling (lower case) of a section
     to its name in the rule book. Raises RollError listing every bad line."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    return list(read_roll(io.StringIO(text), labels, source=source))
+
+
+def read_roll(stream: Iterable[str], labels: Mapping[str, str], *, source: str = "roll.csv",
+              on_line: Callable[[int], None] | None = None) -> Iterator[RollLine]:
+    """The roll's lines, one at a time, from a text stream (an open file is read in chunks,
+    never whole). Every line is checked; the problems are gathered and raised together as
+    one RollError when the stream ends, so a caller that writes as it reads must write
+    inside a transaction (or first read the whole file once to check it, as ``roll`` does).
+    ``on_line(n)`` is called every ``PROGRESS_EVERY`` lines with the line number."""
+    it = iter(stream)
+    first = next(it, "")
+    reader = csv.DictReader(itertools.chain([first.lstrip("\ufeff")], it))
     try:
-        return _parse(reader, labels, source)
+        yield from _parse(reader, labels, source, on_line)
     except csv.Error as e:  # a cell over the csv module's 128 KiB, a NUL byte
         raise RollError([f"{source}, line {reader.line_num + 1}: {e}; expected CSV text with cells "
                          "under 128 KiB"]) from None
 
 
-def _parse(reader: csv.DictReader, labels: Mapping[str, str], source: str) -> list[RollLine]:
+PROGRESS_EVERY = 10_000
+MAX_PROBLEMS = 1000  # every line is checked; past this many the rest are counted, not listed
+
+
+def _parse(reader: csv.DictReader, labels: Mapping[str, str], source: str,
+           on_line: Callable[[int], None] | None) -> Iterator[RollLine]:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -73,55 +91,72 @@ def _parse(reader: csv.DictReader, labels: Mapping[str, str], source: str) -> li
         )
     reader.fieldnames = header
     problems: list[str] = []
-    lines: list[RollLine] = []
+    n_problems = 0
     seen: dict[str, int] = {}
+    count = 0
     expected = ", ".join(sorted(set(labels.values())))
     for row in reader:
         n = reader.line_num
-        if None in row:
-            problems.append(f"{source}, line {n}: more fields than the header has")
-            continue
-        get = {k: (row.get(k) or "").strip() for k in KNOWN}
-        where = f"{source}, line {n}"
-        if not get["reference"]:
-            problems.append(f"{where}: the voter reference is empty")
-        elif get["reference"] in seen:
-            problems.append(
-                f"{where}: reference {get['reference']!r} already used on line "
-                f"{seen[get['reference']]}"
-            )
-        else:
-            seen[get["reference"]] = n
-        if not get["name"]:
-            problems.append(f"{where}: the name is empty")
-        if get["email"]:
-            try:
-                validate_email(get["email"])
-            except ValidationError:
-                problems.append(f"{where}: {get['email']!r} is not an email address")
-        if not get["email"] and not get["postal_address"]:
-            problems.append(f"{where}: neither an email nor a postal address to send the code to")
-        sections: list[str] = []
-        for part in filter(None, (p.strip() for p in get["sections"].split(";"))):
-            name = labels.get(part.lower())
-            if name is None:
-                problems.append(f"{where}: unknown section {part!r}; expected one of {expected}")
-            elif name not in sections:
-                sections.append(name)
-        if not get["sections"]:
-            problems.append(f"{where}: no section given; expected one or more of {expected}")
-        joined = None
-        if get["joined"]:
-            try:
-                joined = dt.date.fromisoformat(get["joined"])
-            except ValueError:
-                problems.append(f"{where}: joined {get['joined']!r} is not a date; expected YYYY-MM-DD")
-        lines.append(
-            RollLine(n, get["reference"], get["name"], get["email"], get["postal_address"],
-                     tuple(sections), joined)
-        )
+        count += 1
+        if on_line is not None and count % PROGRESS_EVERY == 0:
+            on_line(n)
+        mine = _check_row(row, n, labels, source, seen, expected)
+        if isinstance(mine, list):
+            n_problems += len(mine)
+            problems.extend(mine[: max(0, MAX_PROBLEMS - len(problems))])
+        elif not n_problems:
+            yield mine
+    if n_problems > len(problems):
+        problems.append(f"{source}: {n_problems - len(problems)} more problem(s) not listed; "
+                        "fix these and import again")
     if problems:
         raise RollError(problems)
-    if not lines:
+    if not count:
         raise RollError([f"{source}: no voters in the file"])
-    return lines
+
+
+def _check_row(row: dict, n: int, labels: Mapping[str, str], source: str,
+               seen: dict[str, int], expected: str) -> RollLine | list[str]:
+    """One row as a RollLine, or every problem it has."""
+    where = f"{source}, line {n}"
+    if None in row:
+        return [f"{where}: more fields than the header has"]
+    problems: list[str] = []
+    get = {k: (row.get(k) or "").strip() for k in KNOWN}
+    if not get["reference"]:
+        problems.append(f"{where}: the voter reference is empty")
+    elif get["reference"] in seen:
+        problems.append(
+            f"{where}: reference {get['reference']!r} already used on line "
+            f"{seen[get['reference']]}"
+        )
+    else:
+        seen[get["reference"]] = n
+    if not get["name"]:
+        problems.append(f"{where}: the name is empty")
+    if get["email"]:
+        try:
+            validate_email(get["email"])
+        except ValidationError:
+            problems.append(f"{where}: {get['email']!r} is not an email address")
+    if not get["email"] and not get["postal_address"]:
+        problems.append(f"{where}: neither an email nor a postal address to send the code to")
+    sections: list[str] = []
+    for part in filter(None, (p.strip() for p in get["sections"].split(";"))):
+        name = labels.get(part.lower())
+        if name is None:
+            problems.append(f"{where}: unknown section {part!r}; expected one of {expected}")
+        elif name not in sections:
+            sections.append(name)
+    if not get["sections"]:
+        problems.append(f"{where}: no section given; expected one or more of {expected}")
+    joined = None
+    if get["joined"]:
+        try:
+            joined = dt.date.fromisoformat(get["joined"])
+        except ValueError:
+            problems.append(f"{where}: joined {get['joined']!r} is not a date; expected YYYY-MM-DD")
+    if problems:
+        return problems
+    return RollLine(n, get["reference"], get["name"], get["email"], get["postal_address"],
+                    tuple(sections), joined)

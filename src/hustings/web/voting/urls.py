@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from hustings.web.voting import officer, receipts, results, views
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("contests/<slug:slug>/results/charts/<str:name>.<str:ext>", results.chart,
          name="chart"),
     path("contests/<slug:slug>/results/<str:name>", results.download, name="download"),
+    path("", include("hustings.web.voting.progress_urls")),
 ]

@@ -1,0 +1,429 @@
+"""A national contest, one ballot, as Labour ran it in 2015: each step timed, with memory.
+
+    .venv/bin/python benchmarks/national.py [--voters 600000] [--ballots 500000]
+        [--sample 1000] [--mail-workers 2]
+
+Needs the ``bench`` extra (aiosmtpd, psutil). Makes a fresh database
+``hustings_bench_<pid>`` on $HUSTINGS_BENCH_POSTGRES (default
+postgres://postgres@127.0.0.1:5432), dropped at the end, and a contest under the labour-2015
+rules (OMOV, four candidates). The "web" is this process, posting to the officer's page
+through Django's test client (the views, forms and redirects a browser gets, without
+gunicorn); the "worker" is ``python -m django db_worker`` (what ``hustings worker`` runs)
+in separate processes. Steps, through the public paths:
+
+1. import: a roll of N voters (members, registered and affiliated supporters; four in
+   five with an email) posted to "Import roll"; the job runs in one worker.
+2. freeze: "Freeze roll" (a request).
+3. issue: "Issue codes" (a job in one worker, whose mail tasks wait on queue "mail"),
+   then the printed letters streamed from the letters download.
+4. mail: ``--mail-workers`` worker processes drain the mail queue to a local SMTP sink
+   (aiosmtpd, in its own process, counting what it receives), all of it or for
+   ``--mail-seconds`` (the rate is what was sent in that time; the rest is left unsent).
+5. cast: ``--sample`` voters cast with their letters' codes (``casting.check_code`` and
+   ``casting.cast``, what the ballot page calls), one after another.
+6. To reach ``--ballots`` sealed ballots, the rest are inserted directly as the cast
+   leaves them (a participation, a sealed ballot made with PyNaCl, a cast entry continuing
+   the ledger's lanes), by COPY, untimed: casting speed is load_cast.py's business.
+7. close: "Close and count" (a request: the seal), then the trustee opens the box as
+   ``hustings open-box`` does (``box.open_box`` in this process, shares never stored),
+   then "Close and count" again starts the count job; "Publish" starts the publish job.
+8. verify: the published files written to a folder and ``hustings verify all`` run on it.
+
+Each step prints its wall time and the peak resident memory (RSS, sampled every 0.1 s) of
+this process ("web") and of the worker processes, and every request's time is recorded:
+the longest is printed against the 5 s target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import load_cast  # noqa: E402  (the fresh database helpers)
+
+CANDIDATES = load_cast.CANDIDATES
+SECTION = "All voters"
+LABELS = ("Member", "Registered supporter", "Affiliated supporter")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Peak:
+    """Peak RSS of this process and of the given others, sampled in a thread."""
+
+    def __init__(self, pids: list[int]):
+        import psutil
+
+        self.me = psutil.Process()
+        self.others = [psutil.Process(p) for p in pids]
+        self.web = self.work = 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+
+    def _rss(self, p) -> int:  # noqa: ANN001
+        try:
+            return p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True))
+        except Exception:  # noqa: BLE001 (a process that just ended)
+            return 0
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.web = max(self.web, self.me.memory_info().rss)  # not its children
+            self.work = max([self.work] + [self._rss(p) for p in self.others])
+            time.sleep(0.1)
+
+    def __enter__(self):  # noqa: ANN204
+        self._t.start()
+        return self
+
+    def __exit__(self, *exc):  # noqa: ANN002, ANN204
+        self._stop.set()
+        self._t.join()
+
+
+REQUESTS: list[tuple[str, float]] = []
+RESULTS: list[str] = []
+
+
+def post(client, url: str, data: dict, what: str):  # noqa: ANN001, ANN201
+    t = time.perf_counter()
+    r = client.post(url, data)
+    REQUESTS.append((what, time.perf_counter() - t))
+    return r
+
+
+def report(step: str, wall: float, peak: Peak, note: str = "") -> None:
+    line = (f"  {step:<34} {wall:8.1f} s   web {peak.web / 2**20:6.0f} MB   worker(s) "
+            f"{peak.work / 2**20:6.0f} MB   {note}")
+    print(line, flush=True)
+    RESULTS.append(line)
+
+
+def wait_job(kind: str, timeout: float = 3600) -> None:
+    from hustings.web.voting.models import Job
+
+    end = time.time() + timeout
+    while time.time() < end:
+        job = Job.objects.filter(kind=kind).order_by("-created_at").first()
+        if job is not None and job.finished:
+            if job.state != "done":
+                raise SystemExit(f"the {kind} job failed: {job.message[:2000]}")
+            return
+        time.sleep(0.2)
+    raise SystemExit(f"the {kind} job did not finish in {timeout} s")
+
+
+def write_roll(path: Path, n: int, seed: int = 15) -> None:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["reference", "name", "email", "postal_address", "sections"])
+        for i in range(n):
+            label = LABELS[0] if i % 10 < 5 else LABELS[1] if i % 10 < 8 else LABELS[2]
+            email = "" if rng.random() < 0.2 else f"voter{i}@example.org"
+            w.writerow([f"LAB{i:07d}", f"Voter {i}", email,
+                        "" if email else f"{i} High Street, Anytown", label])
+
+
+def start_worker(env: dict, queues: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "django", "db_worker", "--queue-name", queues, "--no-reload",
+         "--interval", "0.2", "--no-startup-delay"], env=env, cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=open(Path(tempfile.gettempdir()) /  # noqa: SIM115
+                                               f"national-worker-{os.getpid()}.log", "a"))
+
+
+SINK = r'''
+import asyncio, sys, time
+from aiosmtpd.controller import Controller
+class Count:
+    n = 0
+    async def handle_DATA(self, server, session, envelope):
+        Count.n += 1
+        return "250 OK"
+c = Controller(Count(), hostname="127.0.0.1", port=int(sys.argv[1]))
+c.start()
+out = sys.argv[2]
+while True:
+    time.sleep(0.2)
+    open(out, "w").write(str(Count.n))
+'''
+
+
+def _seal_chunk(args):  # noqa: ANN001, ANN202
+    from hustings.web.voting import sealing
+
+    public, block, rankings = args
+    return [(c, sealing.receipt(c)) for c in
+            (sealing.seal(public, SECTION, r, block) for r in rankings)]
+
+
+def fill_ballots(contest, n: int) -> int:  # noqa: ANN001
+    """Sealed ballots as the cast leaves them, for voters who have not voted, by COPY."""
+    from django.db import connection
+
+    from hustings.web.voting import box, chain, ledger, trustees
+    from hustings.web.voting.models import LedgerHead, Participation, Voter
+
+    if n <= 0:
+        return 0
+    voted = set(Participation.objects.filter(contest=contest).values_list("voter_id", flat=True))
+    ids = [v for v in Voter.objects.filter(contest=contest).order_by("pk")
+           .values_list("pk", flat=True).iterator(chunk_size=50_000) if v not in voted][:n]
+    rng = random.Random(7)
+    plan = []
+    for _ in ids:
+        order = list(CANDIDATES)
+        rng.shuffle(order)
+        plan.append(order[: rng.randint(1, len(order))])
+    key, block = trustees.box_key(contest), box.block(contest)
+    size = 20_000
+    with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
+        sealed = [x for part in pool.map(_seal_chunk, [
+            (key.public_bytes, block, plan[i:i + size]) for i in range(0, len(plan), size)])
+            for x in part]
+    heads = {h.lane: (h.seq, h.hash) for h in LedgerHead.objects.filter(contest=contest)}
+    lanes = ledger.lanes()
+    with connection.cursor() as cur:
+        raw = cur.cursor
+        with raw.copy("COPY voting_participation (id, contest_id, voter_id, section, channel) "
+                      "FROM STDIN") as cp:
+            for v in ids:
+                cp.write_row((uuid.uuid4(), contest.pk, v, SECTION, "online"))
+        with raw.copy("COPY voting_sealedballot (id, contest_id, section, ciphertext, receipt) "
+                      "FROM STDIN") as cp:
+            for c, r in sealed:
+                cp.write_row((uuid.uuid4(), contest.pk, SECTION, c, r))
+        at = "2026-12-05T06:00:00.000000+00:00"
+        with raw.copy("COPY voting_ledgerentry (contest_id, lane, seq, kind, at, payload, "
+                      "prev_hash, hash) FROM STDIN") as cp:
+            for i, (_, r) in enumerate(sealed):
+                lane = 1 + i % (lanes - 1)
+                seq, prev = heads[lane]
+                payload = {"receipt": r, "section": SECTION}
+                digest = chain.entry_hash(prev, chain.entry_body(seq + 1, "cast", at, payload, lane))
+                cp.write_row((contest.pk, lane, seq + 1, "cast", at,
+                              chain.canonical_json(payload), prev, digest))
+                heads[lane] = (seq + 1, digest)
+        for lane, (seq, digest) in heads.items():
+            cur.execute("UPDATE voting_ledgerhead SET seq = %s, hash = %s WHERE contest_id = %s"
+                        " AND lane = %s", [seq, digest, contest.pk, lane])
+        cur.execute("ANALYZE")
+    return len(ids)
+
+
+def mail_left() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(queue_name="mail", status__in=["READY", "RUNNING"]).count()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--voters", type=int, default=600_000)
+    ap.add_argument("--ballots", type=int, default=500_000)
+    ap.add_argument("--sample", type=int, default=1000, help="voters who cast through casting")
+    ap.add_argument("--mail-workers", type=int, default=2)
+    ap.add_argument("--mail-seconds", type=float, default=0,
+                    help="stop timing the mail after this long (0: drain it all); the rate is "
+                    "what was sent in that time")
+    args = ap.parse_args()
+    server = os.environ.get("HUSTINGS_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    load_cast.fresh_database(server)
+    work = Path(tempfile.mkdtemp(prefix="national-"))
+    port = 20000 + os.getpid() % 20000
+    os.environ.update({
+        "DATABASE_URL": f"{server}/{load_cast.DB}", "HUSTINGS_ALLOWED_HOSTS": "testserver,127.0.0.1",
+        "DJANGO_SETTINGS_MODULE": "hustings.web.settings", "HUSTINGS_DATA_DIR": str(work),
+        "HUSTINGS_CODE_KEY": "national-benchmark-code-key-" + uuid.uuid4().hex,
+        "HUSTINGS_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "HUSTINGS_EMAIL_HOST": "127.0.0.1", "HUSTINGS_EMAIL_PORT": str(port),
+        "HUSTINGS_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"})
+    os.environ.setdefault("HUSTINGS_SECRET_KEY", "benchmark-only-secret")
+    procs: list[subprocess.Popen] = []
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+        return run(args, work, port, procs)
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        from django.db import connections
+
+        connections.close_all()
+        load_cast.drop_database(server)
+
+
+def run(args, work: Path, port: int, procs: list) -> int:  # noqa: ANN001, C901, PLR0915
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: F401
+    from django.test import Client
+
+    from hustings.web.contests.models import Candidate, Contest
+    from hustings.web.voting import box, casting, mailing, trustees
+    from hustings.web.voting.models import PublishedFile
+
+    env = dict(os.environ)
+    print(f"national: {args.voters:,} voters, {args.ballots:,} ballots, PostgreSQL on loopback, "
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}", flush=True)
+    contest = Contest.objects.create(slug="national", title="National benchmark (synthetic)",
+                                     rule_book_preset="labour-2015")
+    for i, name in enumerate(CANDIDATES):
+        c = Candidate.objects.create(contest=contest, name=name, slug=f"c{i}")
+        Candidate.objects.filter(pk=c.pk).update(on_ballot=True, ballot_position=i + 1)
+    from django.db import transaction
+
+    with transaction.atomic():
+        shares = [h.text for h in trustees.name_trustees(contest, ["Trustee A"], 1)]
+    Contest.objects.filter(pk=contest.pk).update(stage="nominations_closed")
+    officer = get_user_model().objects.create_user("ro", password="benchmark-only-pw-1")
+    officer.user_permissions.add(Permission.objects.get(codename="run_contest"))
+    client = Client()
+    client.force_login(officer)
+    page = f"/contests/{contest.slug}/voting/"
+    roll_path = work / "roll.csv"
+    write_roll(roll_path, args.voters)
+    print(f"  (roll file {roll_path.stat().st_size / 2**20:.0f} MB, not timed)", flush=True)
+
+    worker = start_worker(env, "default")
+    procs.append(worker)
+    time.sleep(2)  # its start-up is not the import's
+    # 1. import
+    with Peak([worker.pid]) as peak:
+        t = time.perf_counter()
+        with roll_path.open("rb") as f:
+            r = post(client, page, {"action": "roll", "roll": f}, "import roll (upload)")
+        assert r.status_code == 302, r
+        wait_job("roll")
+        wall = time.perf_counter() - t
+    report("import roll", wall, peak, "target <= 20 s, <= 400 MB")
+    # 2. freeze
+    with Peak([worker.pid]) as peak:
+        t = time.perf_counter()
+        r = post(client, page, {"action": "freeze"}, "freeze roll")
+        wall = time.perf_counter() - t
+    report("freeze roll (request)", wall, peak)
+    # 3. issue, then the letters download
+    with Peak([worker.pid]) as peak:
+        t = time.perf_counter()
+        post(client, page, {"action": "issue"}, "issue codes (start)")
+        wait_job("codes")
+        issued = time.perf_counter() - t
+        t2 = time.perf_counter()
+        r = client.get(f"/contests/{contest.slug}/voting/letters.csv")
+        letters_path = work / "letters.csv"
+        with letters_path.open("wb") as f:
+            for chunk in r.streaming_content:
+                f.write(chunk)
+        letters = time.perf_counter() - t2
+        wall = time.perf_counter() - t
+    n_letters = sum(1 for _ in letters_path.open()) - 1
+    report("issue codes + letters", wall, peak,
+           f"target <= 60 s (codes {issued:.1f} s, {n_letters:,} letters streamed {letters:.1f} s)")
+    # 4. mail
+    counted = work / "sink-count"
+    sink = subprocess.Popen([sys.executable, "-c", SINK, str(port), str(counted)])
+    procs.append(sink)
+    time.sleep(1.5)
+    queued = mailing.status(contest)["queued"]
+    mailers = [start_worker(env, "default,mail") for _ in range(args.mail_workers)]
+    procs.extend(mailers)
+    with Peak([m.pid for m in mailers]) as peak:
+        t = time.perf_counter()
+        while mail_left() and not (args.mail_seconds and time.perf_counter() - t > args.mail_seconds):
+            time.sleep(0.25)
+        wall = time.perf_counter() - t
+    status = mailing.status(contest)
+    received = int(counted.read_text() or 0) if counted.exists() else 0
+    report(f"mail drain ({args.mail_workers} workers)", wall, peak,
+           f"{queued:,} queued, {status['sent']:,} sent, {status['failed']} failed, sink got "
+           f"{received:,}: {status['sent'] / wall:,.0f} messages/s (target >= 300)")
+    for m in mailers:
+        m.terminate()
+    # 5. open, cast a sample with the letters' codes
+    post(client, page, {"action": "open"}, "open ballot")
+    contest.refresh_from_db()
+    assert contest.stage == "ballot_open", contest.stage
+    codes = [row["security_code"] for row in csv.DictReader(letters_path.open())][: args.sample]
+    rng = random.Random(3)
+    with Peak([worker.pid]) as peak:
+        t = time.perf_counter()
+        for code in codes:
+            voter = casting.check_code(contest, code).voter
+            order = list(CANDIDATES)
+            rng.shuffle(order)
+            casting.cast(contest, voter, SECTION, order[: rng.randint(1, 4)])
+        wall = time.perf_counter() - t
+    report(f"cast {len(codes):,} (one after another)", wall, peak,
+           f"{len(codes) / wall:,.0f} ballots/s in one process")
+    t = time.perf_counter()
+    added = fill_ballots(contest, args.ballots - len(codes))
+    print(f"  (inserted {added:,} sealed ballots directly in {time.perf_counter() - t:.0f} s, "
+          "not timed)", flush=True)
+    # 7. close, open the box, count, publish
+    total = time.perf_counter()
+    with Peak([worker.pid]) as peak:
+        t = time.perf_counter()
+        r = post(client, page, {"action": "close"}, "close (seal)")
+        assert r.status_code == 302 and r["Location"].endswith("/open-box/"), r
+        wall = time.perf_counter() - t
+    report("close (request)", wall, peak)
+    with Peak([worker.pid]) as peak:
+        t = time.perf_counter()
+        done = box.open_box(contest, shares)
+        wall = time.perf_counter() - t
+    report("open the box (as hustings open-box)", wall, peak, f"{done['opened']:,} opened")
+    with Peak([worker.pid]) as peak:
+        t = time.perf_counter()
+        post(client, page, {"action": "close"}, "count (start)")
+        wait_job("count")
+        wall = time.perf_counter() - t
+    report("count (job)", wall, peak)
+    with Peak([worker.pid]) as peak:
+        t = time.perf_counter()
+        post(client, page, {"action": "publish"}, "publish (start)")
+        wait_job("publish")
+        wall = time.perf_counter() - t
+    report("publish (job)", wall, peak)
+    report("close + open + count + publish", time.perf_counter() - total, peak, "target <= 60 s")
+    # 8. verify
+    out = work / "published"
+    out.mkdir()
+    for f in PublishedFile.objects.filter(contest=contest).exclude(name__startswith="superseded"):
+        (out / f.name).write_text(f.content, encoding="utf-8")
+    t = time.perf_counter()
+    v = subprocess.run([str(Path(sys.executable).parent / "hustings"), "verify", "all", str(out)],
+                       capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t
+    print(f"  {'hustings verify all':<34} {wall:8.1f} s   exit {v.returncode}: "
+          f"{(v.stdout + v.stderr).strip().splitlines()[-1:]}", flush=True)
+    slowest = max(REQUESTS, key=lambda x: x[1])
+    print(f"  longest request: {slowest[0]} {slowest[1]:.2f} s (target <= 5 s); all: "
+          + ", ".join(f"{w} {s:.2f} s" for w, s in REQUESTS), flush=True)
+    return 0 if v.returncode == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
