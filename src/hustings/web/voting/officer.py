@@ -135,8 +135,10 @@ def _act(request, contest, action):
         # done already (the demo's tasks run at once): its few letters come back whole
         letters = "".join(credentials.letters(contest, base_url=base))
         if letters.count("\n") <= 1:  # the header alone: every code went by email
-            messages.success(request, "Every code went by email (queued); no voter needs a "
-                             "printed letter, so there is no file to download.")
+            queued = Voter.objects.filter(contest=contest, credential__isnull=False
+                                          ).exclude(email="").count()
+            messages.success(request, f"Issued {queued:,} codes by email (queued); no voter "
+                             "needs a printed letter, so there is no file to download.")
             return None
         response = HttpResponse(letters, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{contest.slug}-letters.csv"'
