@@ -230,5 +230,5 @@ def load_demo() -> Contest:
     from hustings.web.voting.demo import add_demo_roll, name_demo_trustee
 
     add_demo_roll(contest)  # voting: a synthetic roll to vote with
-    name_demo_trustee(contest)  # and the officer as the sole trustee of the ballot box
+    name_demo_trustee(contest, STAFF_USERNAME)  # and the officer as the sole trustee of the ballot box
     return contest

@@ -34,7 +34,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from hustings.web.voting import contest_info, ledger, sealedlist, sealing, trustees
-from hustings.web.voting.errors import BoxError, NotOpen, ShareError
+from hustings.web.voting.trustees import block, seal_for  # noqa: F401 - box's public names too
+from hustings.web.voting.errors import BoxError, ShareError
 from hustings.web.voting.models import (
     Ballot,
     LedgerEntry,
@@ -44,26 +45,6 @@ from hustings.web.voting.models import (
 )
 
 BOX_OPENED = sealedlist.BOX_OPENED
-
-
-def block(contest) -> int:  # noqa: ANN001
-    cached = getattr(contest, "_voting_block", None)
-    if cached is None:
-        rules = contest_info.rules(contest)
-        cached = sealing.block_size(contest_info.candidates(contest),
-                                    [s.name for s in rules.sections])
-        contest._voting_block = cached
-    return cached
-
-
-def seal_for(contest, section: str, ranking: Sequence[str | None]) -> tuple[bytes, str]:  # noqa: ANN001
-    """(ciphertext, receipt) of one ballot of this contest."""
-    key = trustees.box_key(contest)
-    if key is None:
-        raise NotOpen("The ballot box has no key: the returning officer names the trustees "
-                      "before the ballot opens.")
-    ciphertext = sealing.seal(key.public_bytes, section, ranking, block(contest))
-    return ciphertext, sealing.receipt(ciphertext)
 
 
 def is_opened(contest) -> bool:  # noqa: ANN001

@@ -1,6 +1,6 @@
 """Casting a ballot: one transaction, or nothing.
 
-The ranking is first sealed to the contest's public key (``box.seal_for``: libsodium's
+The ranking is first sealed to the contest's public key (``trustees.seal_for``: libsodium's
 sealed box, in this process; the server keeps nothing that opens it). The transaction then
 writes, in this order,
 
@@ -35,7 +35,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from hustings.web.contests.models import Stage
-from hustings.web.voting import box, chain, codes, contest_info, ledger
+from hustings.web.voting import chain, codes, contest_info, ledger, trustees
 from hustings.web.voting.errors import AlreadyVoted, CredentialError, NotOpen
 from hustings.web.voting.models import Channel, Credential, Participation, SealedBallot, Voter
 
@@ -166,7 +166,7 @@ def cast(
         raise NotOpen("The ballot is not open.")
     if section not in ballot_sections(contest, voter):
         raise NotOpen(f"You do not have a ballot in the section {section!r}.")
-    ciphertext, receipt = box.seal_for(contest, section, ranking)
+    ciphertext, receipt = trustees.seal_for(contest, section, ranking)
     if channel == Channel.ONLINE and connection.vendor == "postgresql":
         return _pg_cast(contest, voter, section, ciphertext, receipt)
     try:

@@ -99,3 +99,8 @@ def matches(key: bytes, secret: str, stored: str) -> bool:
 def new_receipt() -> str:
     code = random_chars(RECEIPT_CHARS)
     return "-".join(code[i : i + 4] for i in range(0, RECEIPT_CHARS, 4))
+
+
+def code_of(secret_key: bytes, voter_id: int, ballot_id: str) -> str:
+    """A voter's security code, made again from the code key (it is never stored)."""
+    return format_code(ballot_id, derive_secret(secret_key, voter_id, ballot_id))

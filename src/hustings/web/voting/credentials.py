@@ -31,6 +31,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from hustings.web.voting import casting, codes
+from hustings.web.voting.mailing import code_for
 from hustings.web.voting.errors import NotOpen, VotingError
 from hustings.web.voting.models import Credential, Voter, VotingSetup
 
@@ -61,12 +62,6 @@ def csv_text(rows: Iterable[Iterable[str]]) -> str:
 
 def _secret_key() -> bytes:
     return codes.code_keys(settings.HUSTINGS_CODE_KEY)[0]
-
-
-def code_for(credential: Credential) -> str:
-    """The credential's security code, made again from the code key (never read back)."""
-    secret = codes.derive_secret(_secret_key(), credential.voter_id, credential.ballot_id)
-    return codes.format_code(credential.ballot_id, secret)
 
 
 def _issue(voter: Voter) -> Credential:

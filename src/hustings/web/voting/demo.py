@@ -47,21 +47,37 @@ def add_demo_roll(contest) -> int:  # noqa: ANN001
     return roll.import_roll(contest, demo_roll_csv(), source="demo roll")
 
 
+DEMO_TRUSTEE = "(the demo's returning officer)"  # how the demo's sole trustee is named
+
+
 def share_path() -> Path:
     """Where the demo's trustee share is written (and, in the demo, read back)."""
     configured = getattr(settings, "HUSTINGS_DEMO_SHARE_FILE", "")
     return Path(configured) if configured else Path(settings.DATA_DIR) / "demo-trustee-share.txt"
 
 
-def name_demo_trustee(contest) -> Path:  # noqa: ANN001
-    """The demo's officer as the sole trustee; the share written (owner-only) to
-    ``share_path()``. Called once, when the demo contest is made."""
-    from hustings.web.demo import STAFF_USERNAME
-
-    (share,) = trustees.name_trustees(contest, [f"{STAFF_USERNAME} (the demo's returning officer)"], 1)
+def name_demo_trustee(contest, officer: str) -> Path:  # noqa: ANN001
+    """The demo's officer (``officer``, a username) as the sole trustee; the share written
+    (owner-only) to ``share_path()``. Called once, when the demo contest is made."""
+    (share,) = trustees.name_trustees(contest, [f"{officer} {DEMO_TRUSTEE}"], 1)
     path = share_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(share.text)
     return path
+
+
+def demo_share(contest) -> Path | None:  # noqa: ANN001
+    """The demo's share file, for the demo contest in the demo only
+    (``HUSTINGS_DEMO_SHARE_FILE``), else None: no share is ever read from disk otherwise."""
+    from django.apps import apps
+
+    configured = getattr(settings, "HUSTINGS_DEMO_SHARE_FILE", "")
+    # the demo contest is the one whose trustee is the demo's officer (name_demo_trustee)
+    if not configured or not Path(configured).is_file():
+        return None
+    Trustee = apps.get_model("voting", "Trustee")
+    if not Trustee.objects.filter(contest=contest, holder__endswith=DEMO_TRUSTEE).exists():
+        return None
+    return Path(configured)

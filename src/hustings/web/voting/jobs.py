@@ -14,7 +14,7 @@ job and shows its row (``voting/_progress.html``); ``hustings worker`` runs it:
 * ``start_issue``: the codes (``credentials.issue_codes``, batch by batch, resumable).
 * ``start_count``: the count, after the close; the box is opened by the trustees before it
   (their shares are typed into a request and never stored, so never given to a task),
-  except in the demo, whose sole share is a file the task reads (``officer._demo_share``).
+  except in the demo, whose sole share is a file the task reads (``demo.demo_share``).
 * ``start_publish``: the publication (``Contest.publish``).
 
 Each runs the same public functions a script would (``roll``, ``credentials``, the
@@ -212,11 +212,11 @@ def _user(user_id: int | None):  # noqa: ANN202
 def run_count(job_id: int, user_id: int | None) -> str:
     def step(job: Job) -> str:
         from hustings.web.voting import box
-        from hustings.web.voting.officer import _demo_share
+        from hustings.web.voting.demo import demo_share
 
         contest, by = job.contest, _user(user_id)
         if box.needs_opening(contest):
-            share = _demo_share(contest)
+            share = demo_share(contest)
             if share is None:
                 raise VotingError("the ballot box is still sealed: the trustees open it first")
             _set(job, step="opening the ballot box")

@@ -39,6 +39,7 @@ from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
+from hustings.web.voting import codes
 from hustings.web.voting.models import Credential, Voter
 
 QUEUED, SENT, FAILED = "queued", "sent", "failed"
@@ -84,7 +85,6 @@ def send_batch(items: Sequence[Sequence], link: str, reminder: bool = False,
                attempt: int = 1) -> dict:
     """Mail a batch of codes over one connection; returns the counts. ``items`` are
     [voter id, ballot id] pairs; one whose code has since been reissued is skipped."""
-    from hustings.web.voting.credentials import code_for
 
     wanted = {int(v): str(b) for v, b in items}
     creds = [c for c in Credential.objects.select_related("voter__contest")
@@ -165,3 +165,11 @@ def failures(contest, limit: int = 50) -> list[tuple[str, str]]:  # noqa: ANN001
     """(reference, reason) of the codes whose mail failed, for the officer to reissue."""
     return list(Credential.objects.filter(voter__contest=contest, mail_status=FAILED)
                 .order_by("voter__reference").values_list("voter__reference", "mail_error")[:limit])
+
+
+def code_for(cred: Credential) -> str:
+    """The credential's security code, made again from the code key (never read back).
+    Made here, where mail is sent, so that mailing never imports credentials (which queues
+    mailing's tasks and re-exports this)."""
+    return codes.code_of(codes.code_keys(settings.HUSTINGS_CODE_KEY)[0], cred.voter_id,
+                         cred.ballot_id)

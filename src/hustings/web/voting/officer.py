@@ -38,6 +38,7 @@ from hustings.web.contests.models import Contest
 from hustings.web.errors import PlatformError
 from hustings.web.voting import (
     box,
+    demo,
     console,
     contest_info,
     credentials,
@@ -97,7 +98,7 @@ def _console(request: HttpRequest, contest: Contest) -> dict:
         "box_key": trustees.box_key(contest),
         "trustees": Trustee.objects.filter(contest=contest),
         "box_opened": setup.box_opened_at,
-        "demo_share": _demo_share(contest),
+        "demo_share": demo.demo_share(contest),
         "needs_opening": contest.stage == contest_info.BALLOT_CLOSED and box.needs_opening(contest),
         "confirm": console.consequences(figures, contest.stage),
         "code_choices": [("none", "No code yet"), ("issued", "Issued"), ("sent", "Emailed"),
@@ -184,8 +185,7 @@ def _act(request, contest, action):
         if contest.stage == contest_info.BALLOT_OPEN:
             contest.close_ballot(by=request.user)
         if box.needs_opening(contest):
-            demo = _demo_share(contest)
-            if demo is None:
+            if demo.demo_share(contest) is None:
                 messages.success(request, "The ballot is closed. The trustees now open the "
                                  "ballot box; then the count runs.")
                 return redirect("voting:open_box", contest.slug)
@@ -220,20 +220,6 @@ def _nothing_to_issue(request: HttpRequest, contest: Contest) -> bool:
                   "letters again, use \u201cDownload the letters again\u201d; to replace one "
                   "voter's lost code, use \u201cReplace a lost code\u201d.")
     return True
-
-
-def _demo_share(contest):  # noqa: ANN001, ANN202
-    """The demo's share file, in the demo only (``HUSTINGS_DEMO_SHARE_FILE``), else None."""
-    from pathlib import Path
-
-    from django.conf import settings
-
-    from hustings.web.demo import SLUG
-
-    configured = getattr(settings, "HUSTINGS_DEMO_SHARE_FILE", "")
-    if contest.slug != SLUG or not configured or not Path(configured).is_file():
-        return None
-    return Path(configured)
 
 
 @never_cache

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from hustings.web.contests.models import Stage
-from hustings.web.voting import ledger, sealing
-from hustings.web.voting.errors import BoxError
+from hustings.web.voting import contest_info, ledger, sealing
+from hustings.web.voting.errors import BoxError, NotOpen
 from hustings.web.voting.models import BoxKey, SealedBallot, Trustee
 
 BOX_KEY = "box-key"
@@ -90,3 +90,25 @@ def name_trustees(contest, holders: Sequence[str], threshold: int) -> list[Hande
         })
     contest.__dict__.pop("_voting_box_key", None)
     return handed
+
+
+# Sealing to the contest key: the cast (casting.py) and paper (box.py) both seal here, so
+# neither imports the other.
+def block(contest) -> int:  # noqa: ANN001
+    cached = getattr(contest, "_voting_block", None)
+    if cached is None:
+        rules = contest_info.rules(contest)
+        cached = sealing.block_size(contest_info.candidates(contest),
+                                    [s.name for s in rules.sections])
+        contest._voting_block = cached
+    return cached
+
+
+def seal_for(contest, section: str, ranking: Sequence[str | None]) -> tuple[bytes, str]:  # noqa: ANN001
+    """(ciphertext, receipt) of one ballot of this contest."""
+    key = box_key(contest)
+    if key is None:
+        raise NotOpen("The ballot box has no key: the returning officer names the trustees "
+                      "before the ballot opens.")
+    ciphertext = sealing.seal(key.public_bytes, section, ranking, block(contest))
+    return ciphertext, sealing.receipt(ciphertext)
