@@ -211,11 +211,8 @@ def load_demo() -> Contest:
             quote=e.quote,
             added_by=staff,
         )
-    AuditEntry.objects.create(
-        contest=contest,
-        actor=staff,
-        actor_name=staff.get_username(),
-        action="demonstration data loaded",
+    AuditEntry.record(
+        contest, staff, "demonstration data loaded",
         detail={"nominations": len(nominations), "endorsements": len(ENDORSEMENTS)},
     )
 

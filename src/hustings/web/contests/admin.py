@@ -43,9 +43,8 @@ def _sha(text: str) -> str:
 
 
 def _audit(request, contest: Contest, action: str, detail: dict) -> None:  # noqa: ANN001
-    AuditEntry.objects.create(contest=contest, actor=request.user,
-                              actor_name=request.user.get_username(), action=action,
-                              from_stage=contest.stage, to_stage=contest.stage, detail=detail)
+    AuditEntry.record(contest, request.user, action, from_stage=contest.stage,
+                      to_stage=contest.stage, detail=detail)
 
 
 def check_rule_book(text: str) -> None:

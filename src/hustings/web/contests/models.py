@@ -399,13 +399,17 @@ class AuditEntry(models.Model):
         reason: str = "",
         from_stage: str = "",
         to_stage: str = "",
+        actor_name: str = "",
     ) -> AuditEntry:
         """Append one entry: ``by`` did ``action`` to ``contest``. The username is kept as
-        it is now (``actor_name``), so the log still reads right if the account changes."""
+        it is now (``actor_name``), so the log still reads right if the account changes.
+        With no account (``by`` None: a command such as ``hustings open-box``), give
+        ``actor_name`` to say who or what acted."""
+        account = by if by is not None and by.pk else None
         return cls.objects.create(
             contest=contest,
-            actor=by,
-            actor_name=by.get_username(),
+            actor=account,
+            actor_name=account.get_username() if account is not None else actor_name,
             action=action, from_stage=from_stage,
             to_stage=to_stage,
             reason=reason,

@@ -112,10 +112,8 @@ def open_box(contest, share_texts: Sequence[str], *, by=None, processes: int | N
         entry = ledger.append(locked, BOX_OPENED, payload)
         setup.box_opened_at = timezone.now()
         setup.save(update_fields=["box_opened_at"])
-        AuditEntry.objects.create(
-            contest=locked, actor=by if by is not None and by.pk else None,
-            actor_name=by.get_username() if by is not None else "hustings open-box",
-            action="open ballot box",
+        AuditEntry.record(
+            locked, by, "open ballot box", actor_name="hustings open-box",
             detail={"sealed": payload["sealed"], "opened": payload["opened"],
                     "shares_from": given,
                     "ledger": {"lane": entry.lane, "seq": entry.seq, "hash": entry.hash}})

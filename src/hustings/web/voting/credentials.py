@@ -270,11 +270,9 @@ def reissue(contest, reference: str, *, by=None) -> str:  # noqa: ANN001
         if voter.excluded:
             raise VotingError(f"voter {reference} is excluded: {voter.excluded_reason}")
         cred = _issue(voter)
-        AuditEntry.objects.create(
-            contest=locked, actor=by,
-            actor_name=by.get_username() if by is not None else "(not recorded)",
-            action="reissue security code", from_stage=locked.stage, to_stage=locked.stage,
-            detail={"reference": reference},
+        AuditEntry.record(
+            locked, by, "reissue security code", actor_name="(not recorded)",
+            from_stage=locked.stage, to_stage=locked.stage, detail={"reference": reference},
         )
     return code_for(cred)
 
