@@ -116,6 +116,14 @@ _PG_CREDENTIAL = (
 _ONLY_WHEN_ASKED = 2**31 - 1
 
 
+def _already_voted(e: IntegrityError, section: str) -> Exception:
+    """A second ballot is refused by the participation's unique constraint (PostgreSQL
+    names the constraint, SQLite the table): that is AlreadyVoted; any other is itself."""
+    if "participation" in str(e).lower():
+        return AlreadyVoted(f"You have already voted in {section}.")
+    return e
+
+
 def _pg_execute(sql: str, params: Sequence):  # noqa: ANN202
     """Run one statement on Django's connection (inside its transaction, if any) through a
     server-side-binding psycopg cursor, so PostgreSQL parses and plans it once per connection
@@ -188,10 +196,7 @@ def cast(
             ledger.append(contest, ledger.Kind.CAST, {"receipt": receipt, "section": section},
                           lane=0 if channel == Channel.PAPER else None)
     except IntegrityError as e:
-        # PostgreSQL names the constraint, SQLite the table: either way, the participation
-        if "participation" in str(e).lower():
-            raise AlreadyVoted(f"You have already voted in {section}.") from None
-        raise
+        raise _already_voted(e, section) from None
     return receipt
 
 
@@ -253,7 +258,5 @@ def _pg_cast(contest, voter, section: str, ciphertext: bytes, receipt: str) -> s
                     "hash": digest, "head": head,
                 })
     except IntegrityError as e:
-        if "participation" in str(e).lower():
-            raise AlreadyVoted(f"You have already voted in {section}.") from None
-        raise
+        raise _already_voted(e, section) from None
     return receipt
