@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection
 
 from hustings.web import resilience
 
@@ -81,6 +81,17 @@ def test_a_task_claimed_when_the_database_went_away_goes_back_in_the_queue(omov,
     assert resilience.requeue_claimed("w-mine") == 1
     assert DBTaskResult.objects.get(pk=mine.id).status == TaskResultStatus.READY
     assert DBTaskResult.objects.get(pk=theirs.id).status == TaskResultStatus.RUNNING
+
+
+def _server_started():  # noqa: ANN202
+    """The PostgreSQL server's start time, or None while it is down."""
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_postmaster_start_time()")
+            return cur.fetchone()[0]
+    except (OperationalError, InterfaceError):
+        connection.close()
+        return None
 
 
 def _cluster() -> list[str]:
@@ -160,8 +171,10 @@ def test_worker_and_web_survive_a_database_restart(omov, voters, settings):
         _wait(lambda: _status(page) == 200, 60, "hustings serve to answer")
         watcher = threading.Thread(target=poll)
         watcher.start()
+        started = _server_started()
         subprocess.run(["pg_ctlcluster", *cluster, "restart"], check=True, timeout=120)
         connection.close()
+        _wait(lambda: _server_started() not in (None, started), 60, "the server to come back")
         after = credentials.send_code.enqueue(second.voter_id, second.ballot_id, "http://x/", False)
         _wait(lambda: done(after.id), 90, "the worker to send the mail queued after the restart")
         _wait(lambda: seen and seen[-1] == 200, 60, "hustings serve to answer again")
@@ -175,6 +188,9 @@ def test_worker_and_web_survive_a_database_restart(omov, voters, settings):
             proc.terminate()
             proc.wait(timeout=30)
         connection.close()
-    assert "database unavailable" in worker.stderr.read()  # it saw the outage, and lived
+    # The same worker and server processes lived through a real restart (the server's start
+    # time moved) and ran the task queued after it. Whether the worker logs "database
+    # unavailable" depends on whether it was mid-query or asleep when the server went: Django
+    # reconnects a sleeping one silently (CONN_HEALTH_CHECKS), so the log is not asserted.
     assert 500 not in seen, seen
     assert set(seen) <= {0, 200, 503}, seen
