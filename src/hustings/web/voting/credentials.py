@@ -17,7 +17,6 @@ same code as the first mail (it can be made again, so nothing is voided).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from hustings.formats import csv_cells
+from hustings.web.contests.models import Stage
 from hustings.web.voting import casting, codes
 from hustings.web.voting.mailing import code_for
 from hustings.web.voting.errors import NotOpen, VotingError
@@ -38,25 +39,12 @@ from hustings.web.voting.models import Credential, Voter, VotingSetup
 LETTER_HEADER = ("reference", "name", "postal_address", "security_code", "link")
 # Stages at which a code may still be (re)issued: a code is of no use after the close, and
 # a new one then could only confuse a recount.
-_CLOSED = ("ballot_closed", "counted", "published")
-# OWASP's list: a spreadsheet reads a cell starting with these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(text: str) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula gets a leading
-    apostrophe (OWASP, CSV injection). TODO: use the ``hustings.formats`` helper for this
-    once it lands (issue 10, readers side), and drop this copy."""
-    text = str(text)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
+_CLOSED = (Stage.BALLOT_CLOSED, Stage.COUNTED, Stage.PUBLISHED)
 def csv_text(rows: Iterable[Iterable[str]]) -> str:
-    """Rows as CSV with every cell neutralised (``csv_safe``)."""
+    """Rows as CSV, every cell neutralised against formula injection (OWASP), as every
+    CSV Hustings writes (``hustings.formats.csv_cells``)."""
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    for row in rows:
-        w.writerow([csv_safe(c) for c in row])
+    csv_cells.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue()
 
 

@@ -16,13 +16,13 @@ docs/threat-model.md).
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 from pathlib import Path
 
 from django.conf import settings
 
+from hustings.formats import csv_cells
 from hustings.web.voting import roll, trustees
 from hustings.web.voting.models import Voter
 
@@ -31,7 +31,7 @@ SECTIONS = ["MP", "MP", "MEP", "Member", "Member", "Member", "Member;TU", "TU"]
 
 def demo_roll_csv(n: int = 24) -> str:
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = csv_cells.writer(out, lineterminator="\n")
     w.writerow(["reference", "name", "email", "postal_address", "sections"])
     for i in range(1, n + 1):
         email = f"demo.voter{i:03d}@example.org" if i <= 2 else ""
