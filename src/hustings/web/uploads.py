@@ -70,6 +70,20 @@ def read_text(upload, *, limit: int | None = None) -> str:  # noqa: ANN001
         raise UploadError(not_utf8(name, e, whole=True)) from None
 
 
+def posted_csv(request, limit: int) -> tuple[str | None, list[str]]:  # noqa: ANN001
+    """The text of the form's ``file`` field, or None and the one line saying why not
+    (no file, too big, not UTF-8): the set-up and endorsement imports show it by the form."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        return None, ["no file chosen; expected a CSV file"]
+    if upload.size > limit:
+        return None, [f"the file is {upload.size:,} bytes; expected at most {limit:,}"]
+    try:
+        return upload.read().decode("utf-8"), []
+    except UnicodeDecodeError:
+        return None, ["the file is not UTF-8 text; expected a CSV file saved as UTF-8"]
+
+
 class LimitedTextUploadHandler(FileUploadHandler):
     """Skips an upload that grows past its limit or stops being UTF-8, with a message."""
 

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from hustings.rulebook import preset_names
+from hustings.web import uploads
 from hustings.web.contests import people, setup
 from hustings.web.contests.access import Action, can, can_create_contest, login_or_403, officer_page
 from hustings.web.contests.models import Appointment, Office, Role
@@ -214,18 +215,12 @@ def bodies(request, slug):
     errors: list[str] = []
     status = 200
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            errors = ["no file chosen; expected a CSV file"]
-        elif upload.size > MAX_UPLOAD:
-            errors = [f"the file is {upload.size:,} bytes; expected at most {MAX_UPLOAD:,}"]
-        else:
+        text, errors = uploads.posted_csv(request, MAX_UPLOAD)
+        if text is not None:
             try:
-                created = import_bodies(contest, upload.read().decode("utf-8"), by=request.user)
+                created = import_bodies(contest, text, by=request.user)
                 messages.success(request, f"Imported {len(created)} nominating bodies.")
                 return redirect("contest-setup", slug=contest.slug)
-            except UnicodeDecodeError:
-                errors = ["the file is not UTF-8 text; expected a CSV file saved as UTF-8"]
             except setup.SetupError as e:
                 errors = e.errors
         status = 400

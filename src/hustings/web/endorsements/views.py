@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from hustings.web import uploads
 from hustings.web.contests.access import Action, can, officer_page, visible_contest
 from hustings.web.endorsements import editing
 from hustings.web.endorsements.csvimport import COLUMNS, import_endorsements
@@ -37,19 +38,12 @@ def import_csv(request, slug):
     errors: list[str] = []
     status = 200
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            errors = ["no file chosen; expected a CSV file"]
-        elif upload.size > MAX_UPLOAD:
-            errors = [f"the file is {upload.size:,} bytes; expected at most {MAX_UPLOAD:,}"]
-        else:
+        text, errors = uploads.posted_csv(request, MAX_UPLOAD)
+        if text is not None:
             try:
-                text = upload.read().decode("utf-8")
                 created = import_endorsements(contest, text, by=request.user)
                 messages.success(request, f"Imported {len(created)} endorsement(s).")
                 return redirect("endorsements", slug=contest.slug)
-            except UnicodeDecodeError:
-                errors = ["the file is not UTF-8 text; expected a CSV file saved as UTF-8"]
             except EndorsementImportError as e:
                 errors = e.errors
         status = 400
