@@ -38,8 +38,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
-import json
 import os
 import random
 import subprocess
@@ -48,11 +46,11 @@ import tempfile
 import threading
 import time
 import uuid
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load_cast  # noqa: E402  (the fresh database helpers)
+import open_box  # noqa: E402  (sealed ballots stored as the cast leaves them)
 
 CANDIDATES = load_cast.CANDIDATES
 SECTION = "All voters"
@@ -162,19 +160,11 @@ while True:
 '''
 
 
-def _seal_chunk(args):  # noqa: ANN001, ANN202
-    from hustings.web.voting import sealing
-
-    public, block, rankings = args
-    return [(c, sealing.receipt(c)) for c in
-            (sealing.seal(public, SECTION, r, block) for r in rankings)]
-
-
 def fill_ballots(contest, n: int) -> int:  # noqa: ANN001
     """Sealed ballots as the cast leaves them, for voters who have not voted, by COPY."""
     from django.db import connection
 
-    from hustings.web.voting import box, chain, ledger, trustees
+    from hustings.web.voting import box, trustees
     from hustings.web.voting.models import LedgerHead, Participation, Voter
 
     if n <= 0:
@@ -189,37 +179,10 @@ def fill_ballots(contest, n: int) -> int:  # noqa: ANN001
         rng.shuffle(order)
         plan.append(order[: rng.randint(1, len(order))])
     key, block = trustees.box_key(contest), box.block(contest)
-    size = 20_000
-    with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
-        sealed = [x for part in pool.map(_seal_chunk, [
-            (key.public_bytes, block, plan[i:i + size]) for i in range(0, len(plan), size)])
-            for x in part]
+    sealed = open_box.seal_all(key.public_bytes, block, plan)
     heads = {h.lane: (h.seq, h.hash) for h in LedgerHead.objects.filter(contest=contest)}
-    lanes = ledger.lanes()
     with connection.cursor() as cur:
-        raw = cur.cursor
-        with raw.copy("COPY voting_participation (id, contest_id, voter_id, section, channel) "
-                      "FROM STDIN") as cp:
-            for v in ids:
-                cp.write_row((uuid.uuid4(), contest.pk, v, SECTION, "online"))
-        with raw.copy("COPY voting_sealedballot (id, contest_id, section, ciphertext, receipt) "
-                      "FROM STDIN") as cp:
-            for c, r in sealed:
-                cp.write_row((uuid.uuid4(), contest.pk, SECTION, c, r))
-        at = "2026-12-05T06:00:00.000000+00:00"
-        with raw.copy("COPY voting_ledgerentry (contest_id, lane, seq, kind, at, payload, "
-                      "prev_hash, hash) FROM STDIN") as cp:
-            for i, (_, r) in enumerate(sealed):
-                lane = 1 + i % (lanes - 1)
-                seq, prev = heads[lane]
-                payload = {"receipt": r, "section": SECTION}
-                digest = chain.entry_hash(prev, chain.entry_body(seq + 1, "cast", at, payload, lane))
-                cp.write_row((contest.pk, lane, seq + 1, "cast", at,
-                              chain.canonical_json(payload), prev, digest))
-                heads[lane] = (seq + 1, digest)
-        for lane, (seq, digest) in heads.items():
-            cur.execute("UPDATE voting_ledgerhead SET seq = %s, hash = %s WHERE contest_id = %s"
-                        " AND lane = %s", [seq, digest, contest.pk, lane])
+        open_box.store_sealed(cur, contest, ids, sealed, heads)
         cur.execute("ANALYZE")
     return len(ids)
 

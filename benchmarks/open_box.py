@@ -38,11 +38,48 @@ def _seal_chunk(args):  # noqa: ANN001, ANN202
     from hustings.web.voting import sealing
 
     public, block, rankings = args
-    out = []
-    for r in rankings:
-        c = sealing.seal(public, SECTION, r, block)
-        out.append((c, sealing.receipt(c)))
-    return out
+    return [(c, sealing.receipt(c)) for c in
+            (sealing.seal(public, SECTION, r, block) for r in rankings)]
+
+
+def seal_all(public: bytes, block: int, plan: list) -> list[tuple[bytes, str]]:
+    """(ciphertext, receipt) of every ranking, sealed on every core (set-up, not timed)."""
+    size = 20_000
+    with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
+        return [x for part in pool.map(_seal_chunk, [
+            (public, block, plan[i:i + size]) for i in range(0, len(plan), size)]) for x in part]
+
+
+def store_sealed(cur, contest, voter_ids, sealed, heads) -> None:  # noqa: ANN001
+    """What the cast leaves for each (voter, sealed ballot), by COPY: the participation,
+    the sealed ballot and its ledger entry, continuing the lanes' ``heads`` {lane: (seq,
+    hash)}, then the heads themselves. ``national.py`` uses it too."""
+    from hustings.web.voting import chain, ledger
+
+    raw, lanes = cur.cursor, ledger.lanes()
+    with raw.copy("COPY voting_participation (id, contest_id, voter_id, section, channel) "
+                  "FROM STDIN") as cp:
+        for v in voter_ids:
+            cp.write_row((uuid.uuid4(), contest.pk, v, SECTION, "online"))
+    with raw.copy("COPY voting_sealedballot (id, contest_id, section, ciphertext, receipt) "
+                  "FROM STDIN") as cp:
+        for c, r in sealed:
+            cp.write_row((uuid.uuid4(), contest.pk, SECTION, c, r))
+    at = "2026-12-05T06:00:00.000000+00:00"
+    with raw.copy("COPY voting_ledgerentry (contest_id, lane, seq, kind, at, payload, "
+                  "prev_hash, hash) FROM STDIN") as cp:
+        for i, (_, r) in enumerate(sealed):
+            lane = 1 + i % (lanes - 1)
+            seq, prev = heads[lane]
+            payload = {"receipt": r, "section": SECTION}
+            digest = chain.entry_hash(prev, chain.entry_body(seq + 1, "cast", at, payload, lane))
+            cp.write_row((contest.pk, lane, seq + 1, "cast", at,
+                          chain.canonical_json(payload), prev, digest))
+            heads[lane] = (seq + 1, digest)
+    for lane, (seq, digest) in heads.items():
+        if seq:
+            cur.execute("UPDATE voting_ledgerhead SET seq = %s, hash = %s WHERE contest_id = %s"
+                        " AND lane = %s", [seq, digest, contest.pk, lane])
 
 
 def rankings(n: int, seed: int = 7) -> list[list[str]]:
@@ -72,10 +109,7 @@ def build(n: int):  # noqa: ANN201
     block = box.block(contest)
     plan = rankings(n)
     t = time.perf_counter()
-    size = 20_000
-    with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
-        sealed = [x for part in pool.map(_seal_chunk, [
-            (key.public_bytes, block, plan[i:i + size]) for i in range(0, n, size)]) for x in part]
+    sealed = seal_all(key.public_bytes, block, plan)
     print(f"  set-up: sealed {n:,} ballots in {time.perf_counter() - t:.1f} s (not timed)")
     lanes = ledger.lanes()
     heads = {k: (0, chain.GENESIS) for k in range(lanes)}
@@ -90,29 +124,7 @@ def build(n: int):  # noqa: ANN201
                               json.dumps([SECTION]), ""))
         cur.execute("SELECT setval(pg_get_serial_sequence('voting_voter', 'id'), %s)",
                     [first + n])
-        with raw.copy("COPY voting_participation (id, contest_id, voter_id, section, channel) "
-                      "FROM STDIN") as cp:
-            for i in range(n):
-                cp.write_row((uuid.uuid4(), contest.pk, first + i, SECTION, "online"))
-        with raw.copy("COPY voting_sealedballot (id, contest_id, section, ciphertext, receipt) "
-                      "FROM STDIN") as cp:
-            for c, r in sealed:
-                cp.write_row((uuid.uuid4(), contest.pk, SECTION, c, r))
-        at = "2026-12-05T06:00:00.000000+00:00"
-        with raw.copy("COPY voting_ledgerentry (contest_id, lane, seq, kind, at, payload, "
-                      "prev_hash, hash) FROM STDIN") as cp:
-            for i, (_, r) in enumerate(sealed):
-                lane = 1 + i % (lanes - 1)
-                seq, prev = heads[lane]
-                payload = {"receipt": r, "section": SECTION}
-                digest = chain.entry_hash(prev, chain.entry_body(seq + 1, "cast", at, payload, lane))
-                cp.write_row((contest.pk, lane, seq + 1, "cast", at,
-                              chain.canonical_json(payload), prev, digest))
-                heads[lane] = (seq + 1, digest)
-        for lane, (seq, digest) in heads.items():
-            if seq:
-                cur.execute("UPDATE voting_ledgerhead SET seq = %s, hash = %s WHERE contest_id = %s"
-                            " AND lane = %s", [seq, digest, contest.pk, lane])
+        store_sealed(cur, contest, range(first, first + n), sealed, heads)
         cur.execute("ANALYZE")
     Contest.objects.filter(pk=contest.pk).update(stage="ballot_closed")
     contest.refresh_from_db()
