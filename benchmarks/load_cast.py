@@ -261,7 +261,7 @@ def open_contest(n: int):
     Contest.objects.filter(pk=contest.pk).update(stage="ballot_open")
     contest.refresh_from_db()
     voters = Voter.objects.bulk_create(
-        Voter(contest=contest, reference=f"B{i:06d}", name=f"Bench voter {i}",
+        Voter(election=contest.election, reference=f"B{i:06d}", name=f"Bench voter {i}",
               postal_address="synthetic", sections=["All voters"]) for i in range(n))
     key = casting.credential_key()
     out, creds = [], []

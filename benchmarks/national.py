@@ -170,7 +170,7 @@ def fill_ballots(contest, n: int) -> int:  # noqa: ANN001
     if n <= 0:
         return 0
     voted = set(Participation.objects.filter(contest=contest).values_list("voter_id", flat=True))
-    ids = [v for v in Voter.objects.filter(contest=contest).order_by("pk")
+    ids = [v for v in Voter.objects.filter(election=contest.election).order_by("pk")
            .values_list("pk", flat=True).iterator(chunk_size=50_000) if v not in voted][:n]
     rng = random.Random(7)
     plan = []

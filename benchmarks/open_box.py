@@ -117,11 +117,11 @@ def build(n: int):  # noqa: ANN201
         raw = cur.cursor
         cur.execute("SELECT coalesce(max(id), 0) FROM voting_voter")
         first = cur.fetchone()[0] + 1
-        with raw.copy("COPY voting_voter (id, contest_id, reference, name, email, postal_address,"
-                      " sections, excluded_reason) FROM STDIN") as cp:
+        with raw.copy("COPY voting_voter (id, election_id, reference, name, email, postal_address,"
+                      " sections, marks, excluded_reason) FROM STDIN") as cp:
             for i in range(n):
-                cp.write_row((first + i, contest.pk, f"V{i:07d}", f"Bench voter {i}", "", "",
-                              json.dumps([SECTION]), ""))
+                cp.write_row((first + i, contest.election_id, f"V{i:07d}", f"Bench voter {i}",
+                              "", "", json.dumps([SECTION]), "[]", ""))
         cur.execute("SELECT setval(pg_get_serial_sequence('voting_voter', 'id'), %s)",
                     [first + n])
         store_sealed(cur, contest, range(first, first + n), sealed, heads)

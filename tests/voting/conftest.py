@@ -58,7 +58,7 @@ def add_voters(contest, rows):
 
     out = {}
     for ref, sections in rows:
-        v = Voter.objects.create(contest=contest, reference=ref, name=f"Voter {ref}",
+        v = Voter.objects.create(election=contest.election, reference=ref, name=f"Voter {ref}",
                                  email=f"{ref.lower()}@example.org", sections=list(sections))
         bid, secret = codes.new_credential()
         Credential.objects.create(voter=v, ballot_id=bid,

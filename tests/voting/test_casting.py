@@ -76,7 +76,7 @@ def test_omov_voter_in_several_roll_groups_gets_one_ballot(omov):
     roll.import_roll(omov, "reference,name,email,sections\n"
                            "S1,Sam Several,s1@example.org,Member;Affiliated supporter;"
                            "Registered supporter\n")
-    voter = Voter.objects.get(contest=omov, reference="S1")
+    voter = Voter.objects.get(election=omov.election, reference="S1")
     assert voter.sections == ["All voters"]
     assert casting.ballot_sections(omov, voter) == ["All voters"]
     casting.cast(omov, voter, "All voters", ["Liz Kendall"])

@@ -81,7 +81,7 @@ def test_unknown_code_and_code_of_another_contest_are_not_found(omov, omov_codes
     with pytest.raises(CredentialError, match="That security code is not right"):
         casting.check_code(omov, other["M1"])
     cred = casting.check_code(college, other["M1"])
-    assert cred.voter.reference == "M1" and cred.voter.contest_id == college.pk
+    assert cred.voter.reference == "M1" and cred.voter.election_id == college.election_id
     assert cred.failed_attempts == 0 and cred.locked_until is None
 
 

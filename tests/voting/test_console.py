@@ -292,4 +292,4 @@ def test_codes_that_all_go_by_email_download_no_empty_file(db, django_user_model
     r = as_(ro).post(f"/contests/{contest.slug}/voting/", {"action": "issue"}, follow=True)
     assert r["Content-Type"].startswith("text/html")
     assert "Issued 1 codes by email (queued); no voter needs a printed letter" in r.content.decode()
-    assert Credential.objects.filter(voter__contest=contest).count() == 1
+    assert Credential.objects.filter(voter__election=contest.election).count() == 1

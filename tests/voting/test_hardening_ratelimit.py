@@ -103,7 +103,7 @@ def test_ten_thousand_guesses_open_no_ballot(omov, voters, settings, monkeypatch
     # every known ballot id was locked by its wrong secrets: 5 tries per 15 minutes each
     from hustings.web.voting.models import Credential
 
-    assert Credential.objects.filter(voter__contest=omov, locked_until__isnull=False).count() == 50
+    assert Credential.objects.filter(voter__election=omov.election, locked_until__isnull=False).count() == 50
 
 
 @pytest.mark.django_db

@@ -40,7 +40,7 @@ for i, name in enumerate(["Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz
 from hustings.web.voting import trustees
 trustees.name_trustees(c, ["Trustee 1"], 1)  # the ballot opens only with its box key made
 Contest.objects.filter(pk=c.pk).update(stage="ballot_open")
-v = Voter.objects.create(contest=c, reference="R1", name="R", email="r@example.org", sections=["All voters"])
+v = Voter.objects.create(election=c.election, reference="R1", name="R", email="r@example.org", sections=["All voters"])
 bid, secret = codes.new_credential()
 Credential.objects.create(voter=v, ballot_id=bid, secret_digest=codes.digest(casting.credential_key(), secret))
 print(codes.format_code(bid, secret))

@@ -11,8 +11,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("voting", "0005_ballot_mix")]
-AFTER = [("voting", "0006_sealed_box")]
+# contests stays before elections (contests 0004): these tests make contests the old way
+BEFORE = [("voting", "0005_ballot_mix"), ("contests", "0003_people_and_timetable")]
+AFTER = [("voting", "0006_sealed_box"), ("contests", "0003_people_and_timetable")]
 
 
 def migrate(target):

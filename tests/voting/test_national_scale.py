@@ -37,7 +37,7 @@ def test_a_roll_file_is_streamed_in_and_replaces_the_old_roll_with_its_codes(omo
     seen = []
     assert roll.import_roll(omov, path, source="roll.csv",
                             progress=lambda what, n: seen.append(what)) == 12
-    assert seen == ["writing"] and Voter.objects.filter(contest=omov).count() == 12
+    assert seen == ["writing"] and Voter.objects.filter(election=omov.election).count() == 12
     # codes of the old roll go with it (set-wise DELETEs, not the collector)
     Credential.objects.create(voter=Voter.objects.get(reference="N00001"), ballot_id="AAAAAAAA",
                               secret_digest="x")

@@ -38,7 +38,7 @@ if step == "cast":
     Contest.objects.filter(pk=contest.pk).update(stage="ballot_open")
     contest.refresh_from_db()
     for i, ranking in enumerate(plan):
-        v = Voter.objects.create(contest=contest, reference=f"R{i}", name=f"Voter {i}",
+        v = Voter.objects.create(election=contest.election, reference=f"R{i}", name=f"Voter {i}",
                                  sections=["All voters"])
         bid, secret = codes.new_credential()
         Credential.objects.create(voter=v, ballot_id=bid,

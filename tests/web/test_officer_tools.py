@@ -144,9 +144,9 @@ def test_each_irreversible_step_says_what_it_will_do_before_it_is_done(stage, te
     from hustings.web.voting.models import Participation, Voter
 
     Contest.objects.filter(pk=contest.pk).update(stage=stage)
-    v = Voter.objects.create(contest=contest, reference="V1", name="V One", sections=["Members"])
-    Voter.objects.create(contest=contest, reference="V2", name="V Two", sections=["Members"])
-    Voter.objects.create(contest=contest, reference="V3", name="V Three", sections=["Members"],
+    v = Voter.objects.create(election=contest.election, reference="V1", name="V One", sections=["Members"])
+    Voter.objects.create(election=contest.election, reference="V2", name="V Two", sections=["Members"])
+    Voter.objects.create(election=contest.election, reference="V3", name="V Three", sections=["Members"],
                          excluded_reason="left the party", excluded_at="2010-06-01T00:00Z")
     Participation.objects.create(contest=contest, voter=v, section="Members")
     page = client_for(officer).get(reverse("contest-manage", args=[contest.slug])).content.decode()

@@ -2,8 +2,9 @@
 
 ARCHITECTURE (for the apps built on these models, e.g. voting):
 
-- ``Contest`` is one election for one office. Its rule book is a TOML document
-  (``rule_book``) copied from a preset (``labour-2010`` ...) and editable per contest; the
+- ``Contest`` is one contest for one office, on an ``Election`` (``elections.py``: the
+  ballot event whose roll, codes and visit it shares with the election's other contests).
+  Its rule book is a TOML document (``rule_book``) copied from a preset (``labour-2010`` ...) and editable per contest; the
   counting tables are read by ``hustings.config``, the ``[nominations]`` table by
   ``hustings.rulebook``.
 - ``Contest.stage`` moves only through the transition methods below, one step forward at a
@@ -38,6 +39,7 @@ from django.utils import timezone
 
 from hustings.rulebook import NominationRules, load_nominations, preset_text
 from hustings.web.contests import followups
+from hustings.web.contests.elections import Election
 from hustings.web.contests.permissions import Action, Role, can
 from hustings.web.errors import AuditLogError, TransitionError
 
@@ -58,6 +60,14 @@ class Stage(models.TextChoices):
 STAGES = list(Stage)
 
 
+def _free_slug(slug: str) -> str:
+    """``slug``, or ``slug-2``, ``slug-3``… if an election already has it: a contest made
+    alone must never join another election by the accident of a shared slug."""
+    taken = set(Election.objects.filter(slug__startswith=slug).values_list("slug", flat=True))
+    return next(s for s in (slug, *(f"{slug}-{i}" for i in range(2, len(taken) + 2)))
+                if s not in taken)
+
+
 class Office(models.TextChoices):
     LEADER = "leader", "Leader"
     DEPUTY = "deputy", "Deputy leader"
@@ -67,6 +77,16 @@ class Office(models.TextChoices):
 class Contest(models.Model):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
+    # The ballot event this contest is on (elections.py): its roll, codes and visit. Made
+    # by save() when not given: a contest alone is a one-contest election.
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="contests")
+    ballot_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Where this contest comes on its election's ballot (0 first).")
+    eligibility = models.CharField(
+        max_length=40, blank=True,
+        help_text="Blank: every voter on the election's roll. Else the roll mark a voter needs "
+        "to vote in this contest (e.g. london).",
+    )
     office = models.CharField(max_length=20, choices=Office.choices, default=Office.LEADER)
     seats = models.PositiveSmallIntegerField(default=1)
     vacancy = models.BooleanField(
@@ -108,7 +128,13 @@ class Contest(models.Model):
     def save(self, *args, **kwargs):
         if not self.rule_book.strip():
             self.rule_book = preset_text(self.rule_book_preset)
+        if self.election_id is None:
+            self.election = Election.objects.create(slug=_free_slug(self.slug), title=self.title)
         super().save(*args, **kwargs)
+
+    def eligible(self, marks) -> bool:  # noqa: ANN001 - a voter's marks (list of str)
+        """May a voter with these roll marks vote in this contest?"""
+        return not self.eligibility or self.eligibility in marks
 
     # -- the rule book --------------------------------------------------------------
 

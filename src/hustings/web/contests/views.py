@@ -133,9 +133,10 @@ def consequence(contest) -> str:
 
 
 def _turnout(contest) -> tuple[int, int]:
-    from hustings.web.voting.models import Participation, Voter  # voting builds on contests
+    from hustings.web.voting.console import contest_voters  # voting builds on contests
+    from hustings.web.voting.models import Participation
 
-    voters = Voter.objects.filter(contest=contest, excluded_at__isnull=True).count()
+    voters = contest_voters(contest).count()
     voted = Participation.objects.filter(contest=contest).values("voter").distinct().count()
     return voters, voted
 

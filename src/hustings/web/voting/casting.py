@@ -88,28 +88,29 @@ def _credential(contest, ballot_id: str) -> Credential | None:  # noqa: ANN001
     if connection.vendor != "postgresql":
         return (
             Credential.objects.select_related("voter")
-            .filter(ballot_id=ballot_id, voter__contest=contest)
+            .filter(ballot_id=ballot_id, voter__election_id=contest.election_id)
             .first()
         )
-    row = _pg_execute(_PG_CREDENTIAL, [ballot_id, contest.pk]).fetchone()
+    row = _pg_execute(_PG_CREDENTIAL, [ballot_id, contest.election_id]).fetchone()
     if row is None:
         return None
     cred = Credential.from_db("default", _CREDENTIAL_FIELDS, row[: len(_CREDENTIAL_FIELDS)])
     cred.voter = Voter.from_db("default", _VOTER_FIELDS, row[len(_CREDENTIAL_FIELDS):])
-    if isinstance(cred.voter.sections, str):  # Django has psycopg hand jsonb over as text
-        cred.voter.sections = json.loads(cred.voter.sections)
+    for field in ("sections", "marks"):  # Django has psycopg hand jsonb over as text
+        if isinstance(getattr(cred.voter, field), str):
+            setattr(cred.voter, field, json.loads(getattr(cred.voter, field)))
     return cred
 
 
 _CREDENTIAL_FIELDS = ["id", "voter_id", "ballot_id", "secret_digest", "failed_attempts",
                       "locked_until", "sent_at", "reminders_sent"]
-_VOTER_FIELDS = ["id", "contest_id", "reference", "name", "email", "postal_address", "sections",
-                 "joined", "excluded_reason", "excluded_at"]
+_VOTER_FIELDS = ["id", "election_id", "reference", "name", "email", "postal_address", "sections",
+                 "marks", "joined", "excluded_reason", "excluded_at"]
 _PG_CREDENTIAL = (
     "SELECT " + ", ".join(f"c.{f}" for f in _CREDENTIAL_FIELDS) + ", "
     + ", ".join(f"v.{f}" for f in _VOTER_FIELDS)
     + " FROM voting_credential c JOIN voting_voter v ON v.id = c.voter_id"
-    " WHERE c.ballot_id = %s AND v.contest_id = %s"
+    " WHERE c.ballot_id = %s AND v.election_id = %s"
 )
 
 
@@ -147,6 +148,8 @@ def _pg_execute(sql: str, params: Sequence):  # noqa: ANN202
 def ballot_sections(contest, voter) -> list[str]:  # noqa: ANN001
     """The sections a voter holds a ballot in: all their sections in a college (2010 rules:
     one ballot in each section they belong to), the single section under OMOV."""
+    if not contest.eligible(voter.marks):  # e.g. London's contest, for voters outside London
+        return []
     sections = [s.name for s in contest_info.rules(contest).sections]
     if len(sections) == 1:
         return sections
@@ -154,7 +157,8 @@ def ballot_sections(contest, voter) -> list[str]:  # noqa: ANN001
 
 
 def remaining_sections(contest, voter) -> list[str]:  # noqa: ANN001
-    done = set(Participation.objects.filter(voter=voter).values_list("section", flat=True))
+    done = set(Participation.objects.filter(voter=voter, contest=contest)
+               .values_list("section", flat=True))
     return [s for s in ballot_sections(contest, voter) if s not in done]
 
 

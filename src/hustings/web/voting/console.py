@@ -55,6 +55,20 @@ def in_section(section: str) -> Q:
     return Q(sections__icontains=json.dumps(section))
 
 
+def marked(mark: str) -> Q:
+    """Voters whose roll marks include ``mark`` (as ``in_section``, for ``Voter.marks``)."""
+    if connection.vendor == "postgresql":
+        return Q(marks__contains=[mark])
+    return Q(marks__icontains=json.dumps(mark))
+
+
+def contest_voters(contest) -> QuerySet:  # noqa: ANN001
+    """The voters of the contest's election who may vote in it (not excluded; with its
+    mark, for a contest open to part of the roll)."""
+    voters = Voter.objects.filter(election_id=contest.election_id, excluded_at__isnull=True)
+    return voters.filter(marked(contest.eligibility)) if contest.eligibility else voters
+
+
 def checklist(contest, setup, *, voters: int, issued: int, eligible: int) -> list[Step]:  # noqa: ANN001
     stage = contest.stage
     key = trustees.box_key(contest)
@@ -87,9 +101,9 @@ def next_step(steps: list[Step]) -> Step | None:
 
 
 def roll_figures(contest) -> dict:  # noqa: ANN001
-    voters = Voter.objects.filter(contest=contest)
+    voters = Voter.objects.filter(election_id=contest.election_id)
     eligible = voters.filter(excluded_at__isnull=True)
-    creds = Credential.objects.filter(voter__contest=contest)
+    creds = Credential.objects.filter(voter__election_id=contest.election_id)
     from hustings.web.contests.models import AuditEntry
 
     return {
@@ -115,8 +129,7 @@ def turnout(contest) -> list[dict]:  # noqa: ANN001
                 .annotate(n=Count("id")).values_list("section", "n"))
     rows = []
     for name in section_names(contest):
-        eligible = Voter.objects.filter(in_section(name), contest=contest,
-                                        excluded_at__isnull=True).count()
+        eligible = contest_voters(contest).filter(in_section(name)).count()
         voted = cast.get(name, 0)
         share = f"{100 * voted / eligible:.1f}%" if eligible else "–"
         rows.append({"section": name, "eligible": f"{eligible:,}", "voted": f"{voted:,}",
@@ -151,8 +164,9 @@ class RollQuery:
 
 
 def roll_rows(contest, query: RollQuery) -> QuerySet:  # noqa: ANN001
-    rows = Voter.objects.filter(contest=contest).select_related("credential").annotate(
-        has_voted=Exists(Participation.objects.filter(voter=OuterRef("pk"))))
+    rows = (Voter.objects.filter(election_id=contest.election_id).select_related("credential")
+            .annotate(has_voted=Exists(Participation.objects.filter(voter=OuterRef("pk"),
+                                                                    contest=contest))))
     if query.q:
         rows = rows.filter(Q(reference__icontains=query.q) | Q(name__icontains=query.q)
                            | Q(email__icontains=query.q))

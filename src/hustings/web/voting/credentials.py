@@ -66,7 +66,8 @@ def _issue(voter: Voter) -> Credential:
 
 
 def _link(contest, base_url: str) -> str:  # noqa: ANN001
-    return base_url.rstrip("/") + reverse("voting:start", args=[contest.slug])
+    """The voting page of the contest's election: one code, one visit, every contest."""
+    return base_url.rstrip("/") + reverse("voting:start", args=[contest.election.slug])
 
 
 def _refuse_after_close(contest, what: str) -> None:  # noqa: ANN001
@@ -118,7 +119,7 @@ def issue_codes(contest, *, base_url: str = "http://127.0.0.1:8000",  # noqa: AN
     _refuse_after_close(contest, "issuing security codes")
     link = _link(contest, base_url)
     secret_key, digest_key = _secret_key(), casting.credential_key()
-    eligible = Voter.objects.filter(contest=contest, excluded_at__isnull=True)
+    eligible = Voter.objects.filter(election_id=contest.election_id, excluded_at__isnull=True)
     total = eligible.filter(credential__isnull=True).count()
     out, last = Issued(), 0
     while True:
@@ -234,7 +235,7 @@ def letters(contest, *, base_url: str = "http://127.0.0.1:8000") -> Iterator[str
 def _letter_lines(contest, link: str) -> Iterator[str]:  # noqa: ANN001
     yield csv_text([LETTER_HEADER])
     creds = (Credential.objects.select_related("voter")
-             .filter(voter__contest=contest, voter__excluded_at__isnull=True, voter__email="")
+             .filter(voter__election_id=contest.election_id, voter__excluded_at__isnull=True, voter__email="")
              .order_by("voter__reference"))
     for cred in creds.iterator(chunk_size=2000):
         v = cred.voter
@@ -252,7 +253,7 @@ def reissue(contest, reference: str, *, by=None) -> str:  # noqa: ANN001
         if locked.stage in _CLOSED:
             raise NotOpen(f"the ballot has closed: a security code can no longer be reissued "
                           f"(the contest is at {locked.get_stage_display()!r})")
-        voter = Voter.objects.filter(contest=contest, reference=reference).first()
+        voter = Voter.objects.filter(election_id=contest.election_id, reference=reference).first()
         if voter is None:
             raise VotingError(f"no voter with reference {reference!r} on the roll")
         if voter.excluded:
@@ -268,7 +269,7 @@ def reissue(contest, reference: str, *, by=None) -> str:  # noqa: ANN001
 def reissue_letter(contest, reference: str, *, by=None) -> str:  # noqa: ANN001
     """``reissue``, as the one-letter CSV the officer page downloads (cells neutralised)."""
     code = reissue(contest, reference, by=by)
-    voter = Voter.objects.get(contest=contest, reference=reference)
+    voter = Voter.objects.get(election_id=contest.election_id, reference=reference)
     return csv_text([LETTER_HEADER[:4], (reference, voter.name, voter.postal_address, code)])
 
 
@@ -281,7 +282,7 @@ def remind(contest, *, base_url: str = "http://127.0.0.1:8000") -> int:  # noqa:
     link = _link(contest, base_url)
     due: list[list] = []
     with transaction.atomic():
-        voters = (Voter.objects.filter(contest=contest, excluded_at__isnull=True,
+        voters = (Voter.objects.filter(election_id=contest.election_id, excluded_at__isnull=True,
                                        credential__isnull=False)
                   .exclude(email="").select_related("credential"))
         for voter in voters.iterator(chunk_size=2000):
@@ -300,10 +301,10 @@ def send_code(  # one voter; kept for tasks queued by earlier versions (issue us
 voter_id: int, ballot_id: str, link: str, reminder: bool) -> str:
     """Mail a voter their code, made now from the code key. A task queued for a ballot id
     that has since been reissued sends nothing (the newer issue has its own mail)."""
-    cred = Credential.objects.select_related("voter__contest").filter(voter_id=voter_id).first()
+    cred = Credential.objects.select_related("voter__election").filter(voter_id=voter_id).first()
     if cred is None or cred.ballot_id != ballot_id:
         return "superseded"
-    voter, contest = cred.voter, cred.voter.contest
+    voter, contest = cred.voter, cred.voter.election
     subject = ("Reminder: " if reminder else "") + f"Your ballot in the {contest.title}"
     body = (
         f"Dear {voter.name},\n\n"

@@ -42,7 +42,7 @@ def demo_roll_csv(n: int = 24) -> str:
 
 def add_demo_roll(contest) -> int:  # noqa: ANN001
     """Import the synthetic roll once (a second call changes nothing)."""
-    if Voter.objects.filter(contest=contest).exists():
+    if Voter.objects.filter(election_id=contest.election_id).exists():
         return 0
     return roll.import_roll(contest, demo_roll_csv(), source="demo roll")
 

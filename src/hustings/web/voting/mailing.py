@@ -59,12 +59,12 @@ def _wait_for_rate() -> None:
 
 
 def message(voter: Voter, code: str, link: str, reminder: bool) -> EmailMessage:
-    contest = voter.contest
-    subject = ("Reminder: " if reminder else "") + f"Your ballot in the {contest.title}"
+    election = voter.election  # one code for every contest of the election
+    subject = ("Reminder: " if reminder else "") + f"Your ballot in the {election.title}"
     body = (
         f"Dear {voter.name},\n\n"
         f"{'You have not voted yet. ' if reminder else ''}"
-        f"To vote in the {contest.title}, go to\n\n    {link}\n\n"
+        f"To vote in the {election.title}, go to\n\n    {link}\n\n"
         f"and enter your security code:\n\n    {code}\n\n"
         "Opening the link does not use the code up. Your vote is secret: the ballot is\n"
         "stored without your name or your code.\n"
@@ -87,7 +87,7 @@ def send_batch(items: Sequence[Sequence], link: str, reminder: bool = False,
     [voter id, ballot id] pairs; one whose code has since been reissued is skipped."""
 
     wanted = {int(v): str(b) for v, b in items}
-    creds = [c for c in Credential.objects.select_related("voter__contest")
+    creds = [c for c in Credential.objects.select_related("voter__election")
              .filter(voter_id__in=wanted) if wanted[c.voter_id] == c.ballot_id]
     sent: list[str] = []
     refused: dict[str, str] = {}
@@ -152,10 +152,10 @@ def _record(sent: list[str], refused: dict[str, str], rest: list[Credential], er
 def status(contest) -> dict[str, int]:  # noqa: ANN001
     """Codes issued, and their mail: queued, sent, failed; letters (voters with no email);
     voters on the roll still without a code. For the officer's page."""
-    counts = dict(Credential.objects.filter(voter__contest=contest).values_list("mail_status")
+    counts = dict(Credential.objects.filter(voter__election_id=contest.election_id).values_list("mail_status")
                   .annotate(n=Count("id")).order_by())
     issued = sum(counts.values())
-    eligible = Voter.objects.filter(contest=contest, excluded_at__isnull=True).count()
+    eligible = Voter.objects.filter(election_id=contest.election_id, excluded_at__isnull=True).count()
     return {"issued": issued, "queued": counts.get(QUEUED, 0), "sent": counts.get(SENT, 0),
             "failed": counts.get(FAILED, 0), "letters": counts.get("", 0),
             "without_code": max(0, eligible - issued)}
@@ -163,7 +163,7 @@ def status(contest) -> dict[str, int]:  # noqa: ANN001
 
 def failures(contest, limit: int = 50) -> list[tuple[str, str]]:  # noqa: ANN001
     """(reference, reason) of the codes whose mail failed, for the officer to reissue."""
-    return list(Credential.objects.filter(voter__contest=contest, mail_status=FAILED)
+    return list(Credential.objects.filter(voter__election_id=contest.election_id, mail_status=FAILED)
                 .order_by("voter__reference").values_list("voter__reference", "mail_error")[:limit])
 
 

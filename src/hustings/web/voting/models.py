@@ -61,19 +61,25 @@ class VotingSetup(models.Model):
 
 
 class Voter(models.Model):
-    contest = models.ForeignKey("contests.Contest", on_delete=models.PROTECT, related_name="voters")
+    """One person on an election's roll: the roll serves every contest of the election
+    (leader and deputy alike); ``marks`` say which contests limited to part of the roll
+    they may vote in (``Contest.eligibility``, e.g. ``london``)."""
+
+    election = models.ForeignKey("contests.Election", on_delete=models.PROTECT,
+                                 related_name="voters")
     reference = models.CharField(max_length=64)
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True)
     postal_address = models.TextField(blank=True)
     sections = models.JSONField(default=list)  # rule-book section names
+    marks = models.JSONField(default=list)  # roll marks, e.g. ["london"]: see Contest.eligibility
     joined = models.DateField(null=True, blank=True)
     excluded_reason = models.TextField(blank=True)
     excluded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["contest", "reference"], name="voter_unique_reference")
+            models.UniqueConstraint(fields=["election", "reference"], name="voter_unique_reference")
         ]
 
     def __str__(self) -> str:
@@ -85,7 +91,8 @@ class Voter(models.Model):
 
 
 class Credential(models.Model):
-    """One security code per voter per contest; the secret is kept only as an HMAC."""
+    """One security code per voter (so per election: one code for all its contests); the
+    secret is kept only as an HMAC."""
 
     voter = models.OneToOneField(Voter, on_delete=models.CASCADE, related_name="credential")
     ballot_id = models.CharField(max_length=16, unique=True)

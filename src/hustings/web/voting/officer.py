@@ -136,7 +136,7 @@ def _act(request, contest, action):
         # done already (the demo's tasks run at once): its few letters come back whole
         letters = "".join(credentials.letters(contest, base_url=base))
         if letters.count("\n") <= 1:  # the header alone: every code went by email
-            queued = Voter.objects.filter(contest=contest, credential__isnull=False
+            queued = Voter.objects.filter(election_id=contest.election_id, credential__isnull=False
                                           ).exclude(email="").count()
             messages.success(request, f"Issued {queued:,} codes by email (queued); no voter "
                              "needs a printed letter, so there is no file to download.")
@@ -211,10 +211,10 @@ def _nothing_to_issue(request: HttpRequest, contest: Contest) -> bool:
     codes go only to voters without one (a lost letter is replaced one at a time)."""
     if not ledger.setup_for(contest).roll_frozen_at:
         return False  # issue_all says why not
-    if Voter.objects.filter(contest=contest, excluded_at__isnull=True,
+    if Voter.objects.filter(election_id=contest.election_id, excluded_at__isnull=True,
                             credential__isnull=True).exists():
         return False
-    issued = Voter.objects.filter(contest=contest, credential__isnull=False).count()
+    issued = Voter.objects.filter(election_id=contest.election_id, credential__isnull=False).count()
     messages.info(request, f"Every voter on the roll already has a security code ({issued:,} "
                   "issued), so no new codes were issued and no file was made. To print the "
                   "letters again, use \u201cDownload the letters again\u201d; to replace one "

@@ -152,7 +152,7 @@ def merge(batch: PaperBatch) -> PaperBatch:
     counted = 0
     with transaction.atomic():
         voters = {v.reference: v for v in Voter.objects.filter(
-            contest=contest, reference__in=[r for r, _ in envelopes])}
+            election_id=contest.election_id, reference__in=[r for r, _ in envelopes])}
         for ref, marks in envelopes:
             voter = voters.get(ref)
             reason = None

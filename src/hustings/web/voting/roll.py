@@ -1,4 +1,9 @@
-"""The voter roll of a contest: import (all or nothing, streamed), freeze, exclusions.
+"""The voter roll of an election: import (all or nothing, streamed), freeze, exclusions.
+
+The roll belongs to the election, so every function here takes any one of its contests
+and acts for all of them: a roll imported, frozen or changed from the leader's page is the
+deputy's too, and each contest's ledger records the step (the election's ledger is its
+contests' ledgers together).
 
 A national roll (600,000 voters) is imported by the worker (``jobs.import_roll``) from a
 file, read in chunks: the first pass checks every line, the second writes with COPY.
@@ -31,8 +36,8 @@ from hustings.web.voting.rollfile import RollLine, read_roll
 
 ProgressFn = Callable[[str, int], None]  # (what it is doing, lines or voters done so far)
 BATCH = 5000  # voters per INSERT on SQLite (COPY streams on PostgreSQL)
-_COLUMNS = ("contest", "reference", "name", "email", "postal_address", "sections", "joined",
-            "excluded_reason")
+_COLUMNS = ("election", "reference", "name", "email", "postal_address", "sections", "marks",
+            "joined", "excluded_reason")
 
 
 def _stream(roll: str | os.PathLike) -> contextlib.AbstractContextManager[Iterable[str]]:
@@ -47,28 +52,39 @@ def import_roll(contest, roll: str | os.PathLike, *, source: str = "roll.csv",  
     and nothing is imported then. ``roll`` is the text, or the path of a UTF-8 file, which
     is read twice in chunks, never whole: once to check every line (nothing is written),
     then to write the voters in one transaction (PostgreSQL COPY, else batched INSERTs)."""
-    if ledger.setup_for(contest).roll_frozen_at:
-        raise NotOpen("the roll is frozen; it can no longer be replaced")
-    labels = contest_info.section_labels(contest)
+    contests = election_contests(contest)
+    _refuse_if_frozen(contests)
+    labels = {k: v for c in contests for k, v in contest_info.section_labels(c).items()}
+    marks = {c.eligibility.lower() for c in contests if c.eligibility}
     tick = (lambda n: progress("checking", n)) if progress else None
     with _stream(roll) as f:
-        n = sum(1 for _ in read_roll(f, labels, source=source, on_line=tick))
+        n = sum(1 for _ in read_roll(f, labels, source=source, on_line=tick, marks=marks))
     if progress:
         progress("writing", 0)
     with transaction.atomic(), _stream(roll) as f:
-        if ledger.setup_for(contest).roll_frozen_at:
-            raise NotOpen("the roll is frozen; it can no longer be replaced")
-        if Participation.objects.filter(contest=contest).exists():
+        _refuse_if_frozen(contests)
+        if Participation.objects.filter(contest__election_id=contest.election_id).exists():
             raise NotOpen("voting has started; the roll can no longer be replaced")
         _clear(contest)
         # no progress while writing: on PostgreSQL the connection is busy with the COPY
-        lines = read_roll(f, labels, source=source)
+        lines = read_roll(f, labels, source=source, marks=marks)
         if connection.vendor == "postgresql":
             _copy(contest, lines)
         else:
             for chunk in _batched(lines):
                 Voter.objects.bulk_create(_voter(contest, x) for x in chunk)
     return n
+
+
+def election_contests(contest) -> list:  # noqa: ANN001
+    """Every contest of ``contest``'s election (``contest`` itself among them): the roll is
+    theirs together."""
+    return list(type(contest).objects.filter(election_id=contest.election_id).order_by("id"))
+
+
+def _refuse_if_frozen(contests: list) -> None:
+    if any(ledger.setup_for(c).roll_frozen_at for c in contests):
+        raise NotOpen("the roll is frozen; it can no longer be replaced")
 
 
 def _batched(lines: Iterable[RollLine]) -> Iterator[list[RollLine]]:  # itertools.batched: 3.12
@@ -78,8 +94,9 @@ def _batched(lines: Iterable[RollLine]) -> Iterator[list[RollLine]]:  # itertool
 
 
 def _voter(contest, x: RollLine) -> Voter:  # noqa: ANN001
-    return Voter(contest=contest, reference=x.reference, name=x.name, email=x.email,
-                 postal_address=x.postal_address, sections=list(x.sections), joined=x.joined)
+    return Voter(election_id=contest.election_id, reference=x.reference, name=x.name, email=x.email,
+                 postal_address=x.postal_address, sections=list(x.sections), marks=list(x.marks),
+                 joined=x.joined)
 
 
 def _clear(contest) -> None:  # noqa: ANN001
@@ -90,9 +107,10 @@ def _clear(contest) -> None:  # noqa: ANN001
     q = connection.ops.quote_name
     with connection.cursor() as c:
         c.execute(f"DELETE FROM {q(creds)} WHERE {q('voter_id')} IN "  # noqa: S608 (table names)
-                  f"(SELECT {q('id')} FROM {q(voters)} WHERE {q('contest_id')} = %s)", [contest.pk])
-        c.execute(f"DELETE FROM {q(voters)} WHERE {q('contest_id')} = %s",  # noqa: S608
-                  [contest.pk])
+                  f"(SELECT {q('id')} FROM {q(voters)} WHERE {q('election_id')} = %s)",
+                  [contest.election_id])
+        c.execute(f"DELETE FROM {q(voters)} WHERE {q('election_id')} = %s",  # noqa: S608
+                  [contest.election_id])
 
 
 def _copy(contest, lines: Iterable[RollLine]) -> None:  # noqa: ANN001
@@ -102,8 +120,8 @@ def _copy(contest, lines: Iterable[RollLine]) -> None:  # noqa: ANN001
     table = connection.ops.quote_name(Voter._meta.db_table)
     with connection.cursor() as c, c.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
         for x in lines:
-            copy.write_row((contest.pk, x.reference, x.name, x.email, x.postal_address,
-                            json.dumps(list(x.sections)), x.joined, ""))
+            copy.write_row((contest.election_id, x.reference, x.name, x.email, x.postal_address,
+                            json.dumps(list(x.sections)), json.dumps(list(x.marks)), x.joined, ""))
 
 
 def freeze(contest, freeze_date: dt.date | None = None) -> int:  # noqa: ANN001
@@ -111,10 +129,12 @@ def freeze(contest, freeze_date: dt.date | None = None) -> int:  # noqa: ANN001
     reason recorded); returns how many were. Reads the roll as a stream of (reference,
     sections) pairs and excludes with one UPDATE per join date: no voter objects."""
     with transaction.atomic():
-        setup = ledger.setup_for(contest)
-        if setup.roll_frozen_at:
-            raise NotOpen(f"the roll was already frozen at {setup.roll_frozen_at:%Y-%m-%d %H:%M}")
-        voters = Voter.objects.filter(contest=contest)
+        contests = election_contests(contest)
+        for setup in (ledger.setup_for(c) for c in contests):
+            if setup.roll_frozen_at:
+                raise NotOpen(
+                    f"the roll was already frozen at {setup.roll_frozen_at:%Y-%m-%d %H:%M}")
+        voters = Voter.objects.filter(election_id=contest.election_id)
         if not voters.exists():
             raise RollError(["the roll is empty: import it before freezing"])
         now = timezone.now()
@@ -129,20 +149,25 @@ def freeze(contest, freeze_date: dt.date | None = None) -> int:  # noqa: ANN001
         per_section: Counter[str] = Counter()
         digest = hashlib.sha256()
         n = 0
-        rows = voters.order_by("reference").values_list("reference", "sections")
-        for reference, sections in rows.iterator(chunk_size=10_000):
+        rows = voters.order_by("reference").values_list("reference", "sections", "marks")
+        for reference, sections, marks in rows.iterator(chunk_size=10_000):
             per_section.update(sections)
-            digest.update(f"{chr(10) if n else ''}{reference}\t{';'.join(sections)}".encode())
+            # a voter's marks are part of the roll: they decide who votes in which contest
+            line = f"{reference}\t{';'.join(sections)}" + (f"\t{';'.join(marks)}" if marks else "")
+            digest.update(f"{chr(10) if n else ''}{line}".encode())
             n += 1
-        setup.roll_frozen_at = now
-        setup.freeze_date = freeze_date
-        setup.save(update_fields=["roll_frozen_at", "freeze_date"])
-        ledger.append(contest, ledger.Kind.ROLL_FROZEN, {
+        entry = {
             "voters": n, "sections": dict(sorted(per_section.items())),
             "roll_sha256": digest.hexdigest(),
             "freeze_date": freeze_date.isoformat() if freeze_date else None,
             "joined_after_freeze_date": late,
-        })
+        }
+        for each in contests:  # one roll, frozen once, in every contest's ledger
+            setup = ledger.setup_for(each)
+            setup.roll_frozen_at = now
+            setup.freeze_date = freeze_date
+            setup.save(update_fields=["roll_frozen_at", "freeze_date"])
+            ledger.append(each, ledger.Kind.ROLL_FROZEN, entry)
     return late
 
 
@@ -150,7 +175,7 @@ def exclude(contest, reference: str, reason: str) -> Voter:  # noqa: ANN001
     if not reason.strip():
         raise VotingError("an exclusion needs a reason; none given")
     with transaction.atomic():
-        voter = Voter.objects.select_for_update().filter(contest=contest, reference=reference).first()
+        voter = Voter.objects.select_for_update().filter(election_id=contest.election_id, reference=reference).first()
         if voter is None:
             raise VotingError(f"no voter with reference {reference!r} on the roll")
         if Participation.objects.filter(voter=voter).exists():
@@ -158,5 +183,7 @@ def exclude(contest, reference: str, reason: str) -> Voter:  # noqa: ANN001
         voter.excluded_reason = reason.strip()
         voter.excluded_at = timezone.now()
         voter.save(update_fields=["excluded_reason", "excluded_at"])
-        ledger.append(contest, ledger.Kind.EXCLUDED, {"reference": reference, "reason": reason.strip()})
+        for each in election_contests(contest):
+            ledger.append(each, ledger.Kind.EXCLUDED,
+                          {"reference": reference, "reason": reason.strip()})
     return voter
