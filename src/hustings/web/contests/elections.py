@@ -14,7 +14,6 @@ election is the ordinary case and needs no setting up.
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 
 
 class Election(models.Model):
@@ -29,10 +28,7 @@ class Election(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("election-vote", args=[self.slug])
-
-    def ordered_contests(self):  # noqa: ANN201 - a QuerySet of Contest
+    def ordered_contests(self) -> models.QuerySet:
         """Its contests in ballot order: leader before deputy before a regional contest,
         as the 2015 ballot listed them (by ``ballot_order``, then when made)."""
         return self.contests.order_by("ballot_order", "created_at", "id")

@@ -4,9 +4,9 @@ ARCHITECTURE (for the apps built on these models, e.g. voting):
 
 - ``Contest`` is one contest for one office, on an ``Election`` (``elections.py``: the
   ballot event whose roll, codes and visit it shares with the election's other contests).
-  Its rule book is a TOML document (``rule_book``) copied from a preset (``labour-2010`` ...) and editable per contest; the
-  counting tables are read by ``hustings.config``, the ``[nominations]`` table by
-  ``hustings.rulebook``.
+  Its rule book is a TOML document (``rule_book``) copied from a preset (``labour-2010``
+  ...) and editable per contest; the counting tables are read by ``hustings.config``,
+  the ``[nominations]`` table by ``hustings.rulebook``.
 - ``Contest.stage`` moves only through the transition methods below, one step forward at a
   time (``open_nominations``, ``close_nominations``, ``open_ballot``, ``close_ballot``,
   ``mark_counted``, ``publish``), or back to an earlier stage with ``go_back(to, by=,
@@ -132,7 +132,7 @@ class Contest(models.Model):
             self.election = Election.objects.create(slug=_free_slug(self.slug), title=self.title)
         super().save(*args, **kwargs)
 
-    def eligible(self, marks) -> bool:  # noqa: ANN001 - a voter's marks (list of str)
+    def eligible(self, marks: list[str]) -> bool:
         """May a voter with these roll marks vote in this contest?"""
         return not self.eligibility or self.eligibility in marks
 
