@@ -2,9 +2,11 @@
 (SR 2001/145), Schedule 1A, "New Zealand method of counting single transferable votes",
 Part 1 (multi-member vacancies). Fixed point in ``decimal_places`` (9 in the Schedule).
 
-Clauses (numbered as in the Schedule; the wording of clauses 3 to 6 was read from
-legislation.govt.nz, the rest from two independent implementations' notes on the text,
-OpenSTV's ``MeekNZSTV`` and ConcreteSTV's NZ tie resolution, see docs/rules.md):
+Clauses (numbered as in the Schedule). The wording of clauses 3 to 6 was read in the
+legislation.govt.nz text; clauses 7, 10, 11, 13, 17, 19, 34, 40 and 41-48 as two
+independent implementations' notes on the text describe them (OpenSTV's ``MeekNZSTV``,
+ConcreteSTV's NZ tie resolution); the numbers 12 and 14-16 are inferred from the order of
+the steps around them (docs/rules.md says which is which):
 
 * cl 3. Counting is complete when the successful candidates fill the vacancies, or when
   successful and hopeful candidates together are no more than the vacancies (the
