@@ -17,7 +17,8 @@ import pytest
 
 from hustings.counting import Ballots, CountingError, Method, Rules, TieBreak, TieBreakMode, count
 from hustings.counting import nz_meek
-from hustings.counting.nz_meek import nz_random_numbers
+from hustings.config.election import load_preset
+from hustings.counting.nz_meek import nz_iterations, nz_random_numbers
 
 F = Fraction
 
@@ -49,16 +50,19 @@ def test_kapiti_coast_2016_iteration_1():
     groups = [(["Austin Ric"], 349), (["Bell Murray"], 1050), (["Boonen Emily"], 749),
               (["Candidate 4"], 4532), (["Candidate 14"], 490), (["Candidate 5"], 1181)]
     groups += [([f"Candidate {k}"], 1179) for k in range(6, 14)]
-    result = nz(names, groups, seats=5, withdrawn={"Candidate 14"})
+    ballots = Ballots.from_rankings(names, [r for r, _ in groups],
+                                    weights=[n for _, n in groups])
+    rules = load_preset("nz-meek").rules(tuple(names), seats=5,
+                                         excluded=frozenset({"Candidate 14"}))
+    result, iterations = nz_iterations(rules, ballots)
     assert result.total_ballots == 17783 and result.undervotes == 0
-    first = result.rounds[0]
-    assert first.threshold == F("2882.166666667")  # cl 5: (17783 - 490) / 6, truncated
-    assert first.sections[0].exhausted == 490
-    assert (first.tally["Austin Ric"], first.tally["Bell Murray"],
-            first.tally["Boonen Emily"]) == (349, 1050, 749)
-    assert first.elected == ("Candidate 4",)
-    assert sum(v - first.threshold for c, v in first.tally.items()
-               if v >= first.threshold) == F("1649.833333333")
+    it1 = iterations[0]
+    assert it1.quota == F("2882.166666667")  # cl 5: (17783 - 490) / 6, truncated
+    assert it1.non_transferable == 490
+    assert it1.surplus == F("1649.833333333")
+    for name, votes in (("Austin Ric", 349), ("Bell Murray", 1050), ("Boonen Emily", 749)):
+        assert (it1.votes[name], it1.keep[name]) == (votes, 1)
+    assert result.rounds[0].elected == ("Candidate 4",)
 
 
 def test_worked_by_hand_from_the_clauses():

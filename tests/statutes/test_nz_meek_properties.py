@@ -20,6 +20,7 @@ from fractions import Fraction
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from hustings.counting.nz_meek import nz_iterations
 from hustings.counting import (
     Ballots,
     CountingError,
@@ -45,12 +46,12 @@ def elections(draw):
     return names, rows, weights, seats
 
 
-def nz_count(names, rows, weights, seats):
+def nz_count(names, rows, weights, seats, *, iterations=False):
     ballots = Ballots.from_rankings(names, rows, weights=weights)
     rules = Rules(candidates=names, method=Method.NZ_MEEK, seats=seats, decimal_places=9,
                   tie_break=TieBreak(TieBreakMode.CANDIDATE_ORDER))
     try:
-        return count(rules, ballots)
+        return nz_iterations(rules, ballots) if iterations else count(rules, ballots)
     except CountingError as e:
         # the one refusal the module documents: keep values that cycle in 9 places
         # (test_nz_meek.py::test_keep_values_that_cycle_stop_the_count); nothing else
@@ -104,3 +105,17 @@ def test_exclusions_wait_for_convergence_and_take_the_lowest(election):
         for c in rnd.elected:
             assert completing or rnd.tally[c] >= q, (rnd.number, c)
         successful += rnd.elected
+
+
+@settings(max_examples=150, deadline=None)
+@given(elections())
+def test_the_total_surplus_falls_at_every_iteration_of_a_round(election):
+    # Meek's iteration converges monotonically: between two iterations with no decision
+    # in between, the successful candidates' total surplus does not rise while cl 13's
+    # limit is not met
+    names, rows, weights, seats = election
+    result, iterations = nz_count(names, rows, weights, seats, iterations=True)
+    assert iterations[0].number == 1 and iterations[-1].round == len(result.rounds)
+    for before, after in zip(iterations, iterations[1:], strict=False):
+        if before.round == after.round and before.surplus >= Fraction(1, 10_000):
+            assert after.surplus <= before.surplus, (before.number, after.number)

@@ -57,7 +57,8 @@ with a ``CountingError`` when the keep values repeat a state already seen in the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 from hustings.counting.ballots import Ballots
@@ -96,6 +97,21 @@ def nz_random_numbers(candidates: int, vacancies: int, valid: int) -> list[int]:
     return numbers
 
 
+@dataclass(frozen=True)
+class Iteration:
+    """One iteration as the STV Calculator's report lists it: quota, non-transferable
+    votes, total surplus (votes above the quota), and each continuing or successful
+    candidate's votes and keep value."""
+
+    number: int
+    round: int  # the Round its figures lead to (a decision ends a round)
+    quota: Fraction
+    non_transferable: Fraction
+    surplus: Fraction
+    votes: Mapping[str, Fraction]
+    keep: Mapping[str, Fraction]
+
+
 class _Count:
     def __init__(self, rules: Rules, ballots: Ballots) -> None:
         assert rules.decimal_places is not None, "count() refuses exact fractions here"
@@ -110,6 +126,7 @@ class _Count:
         self.successful: list[int] = []
         self.keep = [self.unit if c in self.hopeful else 0 for c in range(C)]  # cl 7
         self.history: list[list[int]] = []  # every iteration's votes, for the AAFD method
+        self.iterations: list[Iteration] = []
         self.random = nz_random_numbers(C, rules.seats, self.valid)
         self.rounds: list[Round] = []
 
@@ -133,6 +150,20 @@ class _Count:
         self.history.append(votes)
         return votes, untransferred
 
+    def iterate(self) -> tuple[list[int], int, int]:
+        """cl 10 then cl 11: the votes, the non-transferable votes and the quota."""
+        votes, vnt = self.distribute()
+        q = self.quota(vnt)
+        shown = [c for c in range(len(self.names)) if c in self.hopeful or c in self.successful]
+        unit = self.unit
+        self.iterations.append(Iteration(
+            len(self.iterations) + 1, len(self.rounds) + 1, Fraction(q, unit),
+            Fraction(vnt, unit),
+            Fraction(sum(max(0, votes[c] - q) for c in shown), unit),
+            frozen_map({self.names[c]: Fraction(votes[c], unit) for c in shown}),
+            frozen_map({self.names[c]: Fraction(self.keep[c], unit) for c in shown})))
+        return votes, vnt, q
+
     def quota(self, untransferred: int) -> int:
         """cl 5 / cl 11: (v - vnt) / (n + 1) truncated to the places, plus one unit."""
         return (self.valid * self.unit - untransferred) // (self.rules.seats + 1) + 1
@@ -140,8 +171,7 @@ class _Count:
     # -- the count -----------------------------------------------------------------
     def run(self) -> Result:
         seats = self.rules.seats
-        votes, vnt = self.distribute()
-        q = self.quota(vnt)
+        votes, vnt, q = self.iterate()
         while self.hopeful and len(self.successful) < seats:
             if len(self.hopeful) + len(self.successful) <= seats:  # cl 3
                 self._record(votes, vnt, q, sorted(self.hopeful, key=lambda c: -votes[c]), [])
@@ -163,8 +193,7 @@ class _Count:
     def _converge(self) -> tuple[list[int], int, int]:
         """cl 17 then cl 10-13 until a candidate becomes successful or cl 13 is met."""
         seen: set[tuple[int, ...]] = set()
-        votes, vnt = self.distribute()
-        q = self.quota(vnt)
+        votes, vnt, q = self.iterate()
         for _ in range(MAX_ITERATIONS):
             if any(votes[c] >= q for c in self.hopeful):
                 return votes, vnt, q
@@ -184,8 +213,7 @@ class _Count:
                 if votes[c]:
                     kq = _ceil_div(self.keep[c] * q, self.unit)
                     self.keep[c] = min(self.unit, _ceil_div(kq * self.unit, votes[c]))
-            votes, vnt = self.distribute()
-            q = self.quota(vnt)
+            votes, vnt, q = self.iterate()
         raise CountingError(
             f"round {len(self.rounds) + 1}: the count did not converge in {MAX_ITERATIONS} "
             "iterations (Schedule 1A cl 13: total surplus below 0.0001)")
@@ -255,3 +283,10 @@ class _Count:
 def count_nz_meek(rules: Rules, ballots: Ballots) -> Result:
     """Count ``ballots`` by Schedule 1A of the NZ Local Electoral Regulations 2001."""
     return _Count(rules, ballots).run()
+
+
+def nz_iterations(rules: Rules, ballots: Ballots) -> tuple[Result, tuple[Iteration, ...]]:
+    """The same count, with every iteration's figures (for an iteration report)."""
+    counting = _Count(rules, ballots)
+    result = counting.run()
+    return result, tuple(counting.iterations)
