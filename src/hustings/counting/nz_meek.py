@@ -16,7 +16,7 @@ the steps around them (docs/rules.md says which is which):
   truncated to 9 decimal digits "with no rounding". The quota is computed again in every
   iteration from that iteration's ``vnt``.
 * cl 6, cl 12. A hopeful candidate whose votes equal or exceed the quota becomes
-  successful (``>=``, where the PRF rule and ``meek-stv`` also differ in wording).
+  successful (``>=``, as the PRF rule; ``meek-stv`` elects on more than the quota).
 * cl 7. Keep values: 1 for a hopeful candidate, 0 for an excluded (or withdrawn) one.
 * cl 10. Each voting document, of value 1, gives each candidate in its order of
   preference ``value x keep value`` rounded *up* to 9 places, and goes on with
@@ -41,7 +41,7 @@ the steps around them (docs/rules.md says which is which):
   Coast District Council 2016 (tests/statutes/README.md). The candidate with the lowest
   such number is excluded. Which way the Schedule orders them at later iterations (it is
   said to invert the numbers at alternate iterations) could not be checked against a
-  published count: this is the module's one reading without a published check.
+  published count.
 
 The tie-break mode of the rules chooses how a tie the AAFD method leaves is broken:
 ``stop`` refuses (``UnbrokenTieError``), ``candidate-order`` takes the declared order as
@@ -53,6 +53,9 @@ Meek moves part of every document at once, so rounds carry no ``Transfer`` list.
 iteration that does not converge is an error, never a silent carry-on: the count stops
 with a ``CountingError`` when the keep values repeat a state already seen in the round
 (fixed point arithmetic would cycle for ever) or after ``MAX_ITERATIONS`` iterations.
+Clause 23 (exceptional cases) may provide for such a count; its text was not available,
+so the count refuses rather than guess. ``nz_iterations`` gives every iteration's figures,
+as the STV Calculator's iteration report lists them.
 """
 
 from __future__ import annotations
