@@ -289,4 +289,4 @@ def test_unknown_preset(plp):
     assert result.exit_code == 2
     assert result.stderr == ("Error: hustings presets: no preset 'labour-1981'; expected one of "
                              "ers97, labour-2010, labour-2015, labour-2020, meek-prf, "
-                             "scottish-stv, wigm-prf\n")
+                             "nz-meek, scottish-stv, wigm-prf\n")

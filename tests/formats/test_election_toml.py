@@ -119,7 +119,7 @@ anything = "is the web app's"
         ('preset = "labour-1994"\n',
          ": preset: no preset 'labour-1994'; "
          "expected one of ers97, labour-2010, labour-2015, labour-2020, meek-prf, "
-         "scottish-stv, wigm-prf"),
+         "nz-meek, scottish-stv, wigm-prf"),
         ("[count]\nseats = \n", ":2: invalid value; expected valid TOML"),
     ],
 )
@@ -182,7 +182,8 @@ def test_statute_presets_load_as_count_only_rule_books():
     from hustings.counting import Quota
     from hustings.rulebook import preset_names
 
-    assert count_preset_names() == ["ers97", "meek-prf", "scottish-stv", "wigm-prf"]
+    assert count_preset_names() == ["ers97", "meek-prf", "nz-meek", "scottish-stv",
+                                   "wigm-prf"]
     assert not set(count_preset_names()) & set(preset_names())
     scottish = load_preset("scottish-stv").rules(("A", "B"), seats=1)
     assert (scottish.method, scottish.quota, scottish.decimal_places) == (

@@ -4,7 +4,7 @@
   and RCTab's), deciding as ``irv``, ``stv`` and ``bottoms_up`` say;
 * multi-pass IRV: ``multipass`` (IRV once per seat);
 * Meek STV: ``meek``; FPTP: ``fptp``; Condorcet (Schulze): ``condorcet``;
-* the statute counts: ``scottish``, ``wigm``, ``meek_prf``, ``ers97``.
+* the statute counts: ``scottish``, ``wigm``, ``meek_prf``, ``nz_meek``, ``ers97``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from hustings.counting.result import Result
 from hustings.counting.rules import Method, OvervoteRule, Rules
 
 # Methods that read each paper's preference order once (``papers.preference_orders``).
-_READ_ONCE = (Method.SCOTTISH_STV, Method.WIGM, Method.MEEK_PRF, Method.ERS97)
+_READ_ONCE = (Method.SCOTTISH_STV, Method.WIGM, Method.MEEK_PRF, Method.NZ_MEEK,
+              Method.ERS97)
 ROUND_LOOP = (Method.IRV, Method.STV, Method.BOTTOMS_UP, Method.BOTTOMS_UP_PERCENTAGE)
 
 
@@ -39,8 +40,8 @@ def check(rules: Rules) -> None:
         raise RulesError(
             "method bottoms-up-percentage needs bottoms_up_threshold (a share such as 15%)"
         )
-    if method is Method.MEEK_PRF and rules.decimal_places is None:
-        raise RulesError("meek-prf counts in fixed decimal places (9 in the rule); "
+    if method in (Method.MEEK_PRF, Method.NZ_MEEK) and rules.decimal_places is None:
+        raise RulesError(f"{method.value} counts in fixed decimal places (9 in the rule); "
                          "exact fractions are what method meek-stv does")
     if (method in _READ_ONCE
             and rules.ballot_rules.overvote is OvervoteRule.EXHAUST_IF_MULTIPLE_CONTINUING):
@@ -89,6 +90,10 @@ def _statute_counter(method: Method) -> Callable[[Rules, Ballots], Result]:
         from hustings.counting.meek_prf import count_meek_prf
 
         return count_meek_prf
+    if method is Method.NZ_MEEK:
+        from hustings.counting.nz_meek import count_nz_meek
+
+        return count_nz_meek
     assert method is Method.ERS97, method
     from hustings.counting.ers97 import count_ers97
 

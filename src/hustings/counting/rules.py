@@ -29,6 +29,7 @@ class Method(enum.Enum):
     WIGM = "wigm"  # weighted inclusive Gregory, PRF reference rule (counting.wigm)
     MEEK_PRF = "meek-prf"  # Meek, PRF reference rule, NZ quota (counting.meek_prf)
     ERS97 = "ers97"  # Electoral Reform Society 1997 rules (counting.ers97)
+    NZ_MEEK = "nz-meek"  # Meek, NZ Local Electoral Regulations 2001 Sch 1A (counting.nz_meek)
 
 
 class Quota(enum.Enum):
