@@ -12,6 +12,7 @@ from hustings.web.voting import gallery
 
 urlpatterns = [
     path("", contests.contest_list, name="contest-list"),
+    path("elections/<slug:slug>/", contests.election_detail, name="election-detail"),
     path("contests/<slug:slug>/", contests.contest_detail, name="contest-detail"),
     path("contests/<slug:slug>/nominations/", nominations.nominations_table, name="nominations-table"),
     path("contests/<slug:slug>/candidates/<slug:candidate>/", contests.candidate_detail, name="candidate-detail"),
