@@ -292,6 +292,7 @@ class ElectionAdmin(admin.ModelAdmin):
         from hustings.web.errors import SetupError
 
         frozen = _roll_frozen(form.instance)
+        formset.save(commit=False)  # writes nothing; the admin's change message reads it
         for f in formset.forms:
             if not f.has_changed() or f.instance.pk is None:
                 continue
