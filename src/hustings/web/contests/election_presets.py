@@ -179,7 +179,7 @@ def parse_preset(text: str, *, source: str = "election preset", name: str = "",
                           source=source)
 
 
-def _contest(t: dict, i: int, at: _Lines, err, books: set[str]) -> ContestPlan | None:  # noqa: ANN001
+def _contest(t: dict, i: int, at: _Lines, err, books: set[str]) -> ContestPlan | None:
     def line(key: str) -> int:
         return at.key("contests", i, key)
 
@@ -229,7 +229,7 @@ def _contest(t: dict, i: int, at: _Lines, err, books: set[str]) -> ContestPlan |
                        line=at.table("contests", i))
 
 
-def _check_together(plans: list[ContestPlan], err) -> None:  # noqa: ANN001
+def _check_together(plans: list[ContestPlan], err) -> None:
     seen: dict[str, ContestPlan] = {}
     orders: dict[int, ContestPlan] = {}
     for p in plans:

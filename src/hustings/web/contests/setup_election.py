@@ -26,7 +26,7 @@ from hustings.web.contests.setup import SLUG, create_contest
 from hustings.web.errors import SetupError
 
 
-def create_election(*, by, preset: ElectionPreset | str, slug: str, title: str = "",  # noqa: ANN001
+def create_election(*, by, preset: ElectionPreset | str, slug: str, title: str = "",
                     include: Collection[str] = ()) -> Election:
     """The election ``slug`` with the preset's contests (its optional ones only if their
     key is in ``include``), each "<slug>-<key>", in draft, ``by`` their returning officer.
@@ -64,7 +64,7 @@ def _stage_before(contest: Contest, stage: Stage) -> bool:
     return STAGES.index(Stage(contest.stage)) < STAGES.index(stage)
 
 
-def change_contest(contest: Contest, *, by, ballot_order: int | None = None,  # noqa: ANN001
+def change_contest(contest: Contest, *, by, ballot_order: int | None = None,
                    eligibility: str | None = None, roll_frozen: bool = False) -> list[str]:
     """Move a contest on its election's ballot, or change the roll mark it needs; returns
     the fields changed (audited). ``roll_frozen``: the election's roll is frozen (the
