@@ -176,3 +176,35 @@ def test_cli_creates_the_election_and_refuses_in_one_line():
     listed = CliRunner().invoke(main, ["election", "presets"])
     assert "london: Labour candidate for Mayor of London, labour-2015, voters marked 'london' " \
            "(optional: --with london)" in listed.output
+
+
+# -- the site's page ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_officer_sets_up_the_election_on_the_site(client_for):
+    alice = make_person("alice", can_create=True)
+    client = client_for(alice)
+    page = client.get("/new-election/").content.decode()
+    assert "labour-2015: Labour Party leadership and deputy leadership elections 2015" in page
+    assert "Labour candidate for Mayor of London (for voters marked london)" in page
+    r = client.post("/new-election/", {"preset": "labour-2015", "slug": "lab26",
+                                       "title": "Leader and deputy 2026", "include": ["london"]})
+    assert r.status_code == 302 and r["Location"] == "/elections/lab26/"
+    election = Election.objects.get(slug="lab26")
+    assert election.title == "Leader and deputy 2026" and election.contests.count() == 3
+    again = client.post("/new-election/", {"preset": "labour-2015", "slug": "lab26"})
+    assert again.status_code == 400
+    assert "an election is already called &#x27;lab26&#x27;" in again.content.decode()
+    assert "Set up an election of several contests" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_only_an_officer_account_may_set_up_an_election(client_for, public_visitor):
+    member = make_person("member")
+    assert client_for(member).get("/new-election/").status_code == 403
+    r = client_for(member).post("/new-election/", {"preset": "labour-2015", "slug": "x1"})
+    assert r.status_code == 403 and not Election.objects.filter(slug="x1").exists()
+    r = public_visitor.post("/new-election/", {"preset": "labour-2015", "slug": "x2"})
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+    assert not Election.objects.filter(slug="x2").exists()

@@ -32,6 +32,7 @@ urlpatterns = [
     path("contests/<slug:slug>/endorsements/<int:pk>/delete/", endorsements.delete, name="endorsement-delete"),
     # setting a contest up, and its people
     path("new-contest/", setup.new_contest, name="contest-new"),
+    path("new-election/", setup.new_election, name="election-new"),
     path("contests/<slug:slug>/setup/", setup.setup_page, name="contest-setup"),
     path("contests/<slug:slug>/setup/candidates/", setup.candidates, name="setup-candidates"),
     path("contests/<slug:slug>/setup/dates/", setup.dates, name="setup-dates"),
