@@ -62,6 +62,7 @@ def test_roll_with_marks_through_the_officers_page_serves_every_contest(election
     assert '<a href="/contests/lab15-leader/voting/">Leader of the Labour Party</a>' in html
     assert "<td>voters marked london</td>\n    <td>2</td>" in html
     assert "Labour candidate for Mayor of London (this page)" in html
+    assert "this freezes it for all 3 of its contests at once" in html
     roll.exclude(contest("lab15-leader"), "A1", "moved abroad")
     assert [e.eligible for e in console.election_contests(contest("lab15-leader"))] == [3, 3, 1]
 
