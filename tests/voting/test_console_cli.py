@@ -50,7 +50,9 @@ def test_demo_reset_starts_again(tmp_path):
         assert db.execute("SELECT title FROM contests_contest").fetchone()[0] == "changed by a test"
     reset = hustings("demo", "--no-serve", "--reset", "--data-dir", str(tmp_path))
     assert reset.returncode == 0, reset.stderr
-    assert f"Reset: deleted hustings.sqlite3, demo-trustee-share.txt in {tmp_path}" in reset.stdout
+    assert ("Reset: deleted hustings.sqlite3, demo-trustee-share.txt, "
+            "demo-trustee-share-labour-2015-deputy.txt, demo-trustee-share-labour-2015-leader.txt, "
+            f"demo-trustee-share-labour-2015-london.txt in {tmp_path}") in reset.stdout
     with sqlite3.connect(marker) as db:
         assert db.execute("SELECT title FROM contests_contest").fetchone()[0] == (
             "Labour Party leadership election 2010")

@@ -118,8 +118,16 @@ def test_demo_prepares_its_database_and_prints_url_and_logins(tmp_path):
     )
     assert "placeholder names" in result.stdout
     db = sqlite3.connect(tmp_path / "data" / "hustings.sqlite3")
-    assert db.execute("select stage from contests_contest").fetchall() == [("nominations_open",)]
-    assert db.execute("select count(*) from nominations_nomination").fetchone() == (318,)
+    assert db.execute("select stage from contests_contest where slug = 'labour-leader-2010'"
+                      ).fetchall() == [("nominations_open",)]
+    assert db.execute("select count(*) from nominations_nomination n join contests_candidate c "
+                      "on n.candidate_id = c.id join contests_contest k on c.contest_id = k.id "
+                      "where k.slug = 'labour-leader-2010'").fetchone() == (318,)
+    # beside it, the 2015-style election, its three contests open for voting
+    assert db.execute("select count(*) from contests_contest where stage = 'ballot_open'"
+                      ).fetchone() == (3,)
+    assert "2015-style election, ballot open: http://127.0.0.1:8123/elections/labour-2015/" \
+        in result.stdout
 
 
 def test_worker_names_every_missing_variable():

@@ -91,18 +91,26 @@ def test_loading_twice_changes_nothing():
         Endorsement.objects.count(),
         AuditEntry.objects.count(),
     )
-    assert counts[:4] == (1, 257 + 635 + 13 + 14 + 15, 243 + 63 + 10 + 2, len(demo.ENDORSEMENTS))
-    assert Contest.objects.get().stage == Stage.NOMINATIONS_OPEN
+    # the 2010 contest's own (the 2015-style election beside it: tests/web/test_elections_demo)
+    contest = Contest.objects.get(slug=demo.SLUG)
+    assert (
+        NominatingBody.objects.filter(contest=contest).count(),
+        Nomination.objects.filter(body__contest=contest).count(),
+        Endorsement.objects.filter(contest=contest).count(),
+    ) == (257 + 635 + 13 + 14 + 15, 243 + 63 + 10 + 2, len(demo.ENDORSEMENTS))
+    assert counts[0] == 1 + 3
+    assert contest.stage == Stage.NOMINATIONS_OPEN
 
 
 def test_placeholders_are_marked_and_named_bodies_are_sourced(shared):
     demo.load_demo()
-    named = NominatingBody.objects.filter(placeholder=False)
+    bodies = NominatingBody.objects.filter(contest__slug=demo.SLUG)
+    named = bodies.filter(placeholder=False)
     assert set(named.values_list("name", flat=True)) == {name for _, name in demo.NAMED}
-    assert (
-        NominatingBody.objects.filter(placeholder=True, name__startswith="Placeholder ").count()
-        == 934 - 3
-    )
+    assert bodies.filter(placeholder=True, name__startswith="Placeholder ").count() == 934 - 3
+    # the 2015-style election's MPs are all placeholders, and named so
+    others = NominatingBody.objects.exclude(contest__slug=demo.SLUG)
+    assert others.count() == others.filter(placeholder=True, name__startswith="Placeholder MP ").count()
     source = (shared / TABLE_FILE).read_text(encoding="utf-8")
     assert "backed by Community Union" in source and "(USDAW)" in source
     assert "one Constituency Labour Party (his own)" in source  # Ed Balls's, Morley and Outwood

@@ -18,6 +18,7 @@ COMMANDS = {
     "count": "hustings.cli.count:count_command",
     "createofficer": "hustings.cli.officer:createofficer_command",
     "demo": "hustings.cli.web:demo_command",
+    "election": "hustings.cli.election:election_group",
     "open-box": "hustings.cli.box:open_box_command",
     "serve": "hustings.cli.web:serve_command",
     "verify": "hustings.cli.verify:verify_group",

@@ -119,10 +119,11 @@ def _deployment(command: str) -> None:
 @click.option("--reset", is_flag=True,
               help="Start again: delete the demo's database and trustee share in --data-dir first.")
 def demo_command(port: int, data_dir: Path, no_serve: bool, reset: bool) -> None:
-    """Run the 2010 Labour leadership demo on http://127.0.0.1:8000.
+    """Run the 2010 Labour leadership demo, and a 2015-style election, on http://127.0.0.1:8000.
 
     Creates (or reuses) a SQLite database in --data-dir, loads the demonstration contest and
-    prints a staff login. The nominators' names are placeholders; the numbers are real.
+    a 2015-style election (leader, deputy and London mayoral contests on one ballot, open
+    for voting, with a synthetic roll), and prints a staff login and one voter's code. The nominators' names are placeholders; the numbers are real.
     A second run keeps what was done in the first (votes, the count); --reset starts again.
 
     \b
@@ -165,6 +166,10 @@ def demo_command(port: int, data_dir: Path, no_serve: bool, reset: bool) -> None
     )
     click.echo("  Individual nominators are placeholder names: the numbers are the published ones.")
     click.echo(f"  Ballot box trustee share (demo only): {share_path()}")
+    click.echo(f"  2015-style election, ballot open: {url}elections/{demo.ELECTION_2015}/")
+    voter, code = demo.demo_code_2015()
+    click.echo(f"  Vote in all three of its contests: {url}vote/{demo.ELECTION_2015}/ "
+               f"with the code {code} ({voter}; every letter is on Run the ballot)")
     click.echo("")
     if no_serve:
         return
@@ -179,7 +184,9 @@ DEMO_FILES = ("hustings.sqlite3", "hustings.sqlite3-journal", "hustings.sqlite3-
 
 def _reset_demo(data_dir: Path) -> None:
     removed = []
-    for name in DEMO_FILES:
+    # the other demo contests' shares: demo-trustee-share-<slug>.txt (voting.demo.share_path)
+    others = sorted(p.name for p in data_dir.glob("demo-trustee-share-*.txt"))
+    for name in (*DEMO_FILES, *others):
         path = data_dir / name
         try:
             path.unlink()

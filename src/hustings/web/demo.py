@@ -1,4 +1,5 @@
-"""The demonstration contest: the 2010 Labour leadership, as the nominations stood in June.
+"""The demonstration contests: the 2010 Labour leadership, as the nominations stood in June;
+and, beside it, a 2015-style election (``load_demo_2015``) with the ballot open.
 
 Sources (in the project's shared press files, not copied here): the IBTimes table "so far
 candidates have the following support" (MPs/CLPs/MEPs/TUs/SSs), with the final MP figures
@@ -7,6 +8,16 @@ politics.co.uk); Community Union and USDAW backing David Miliband (IBTimes).
 
 Individual nominators were not all published: the demo says so and uses placeholder names
 ("Placeholder MP 001"), except for bodies a source names. Loading is idempotent.
+
+The 2015-style election is the ``labour-2015`` election preset: leader and deputy under
+one member one vote, and the London mayoral selection for voters the roll marks ``london``,
+one code per voter for all three. Its candidates are those of 2015; the leadership's MP
+nominations are the published ones (New Statesman, "Who nominated who for the 2015 Labour
+leadership election?", 15 June 2015: Burnham 68, Cooper 59, Kendall 41, Corbyn 36 of 232
+MPs, 35 needed); the deputy's and the mayoral selection's are placeholders, 35 each, and
+the page says so. Its roll is synthetic. It is loaded with the ballot open: roll frozen,
+codes issued (every voter by letter: "Download the letters again" on Run the ballot), the
+demo's officer the sole trustee of each box.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from hustings.web.contests.access import returning_officers_group
+from hustings.web.contests.elections import Election
 from hustings.web.contests.models import AuditEntry, Candidate, CandidateResponse, Contest, Office
 from hustings.web.endorsements.models import Endorsement
 from hustings.web.nominations.models import NominatingBody, Nomination
@@ -144,6 +156,7 @@ def load_demo() -> Contest:
         staff.groups.add(returning_officers_group())
     existing = Contest.objects.filter(slug=SLUG).first()
     if existing is not None:
+        load_demo_2015(staff)
         return existing
 
     contest = Contest.objects.create(
@@ -228,4 +241,87 @@ def load_demo() -> Contest:
 
     add_demo_roll(contest)  # voting: a synthetic roll to vote with
     name_demo_trustee(contest, STAFF_USERNAME)  # and the officer as the sole trustee of the ballot box
+    load_demo_2015(staff)
     return contest
+
+
+# -- the 2015-style election ----------------------------------------------------------------
+
+ELECTION_2015 = "labour-2015"
+PLP_2015 = 232  # Labour MPs after the 2015 general election
+# candidate -> MP nominations: published for the leader, placeholders (35, the threshold)
+# for the deputy and the mayoral selection (their nominations were not MPs' alone)
+CANDIDATES_2015 = {
+    "leader": {"Andy Burnham": 68, "Yvette Cooper": 59, "Jeremy Corbyn": 36, "Liz Kendall": 41},
+    "deputy": {"Ben Bradshaw": 35, "Stella Creasy": 35, "Angela Eagle": 35,
+               "Caroline Flint": 35, "Tom Watson": 35},
+    "london": {"Diane Abbott": 35, "Tessa Jowell": 35, "Sadiq Khan": 35, "David Lammy": 35,
+               "Gareth Thomas": 35, "Christian Wolmar": 35},
+}
+NOTES_2015 = {
+    "leader": "Demonstration data. The candidates and their MP nominations are the published "
+              "ones (New Statesman, 15 June 2015: 68/59/41/36 of 232 MPs, 35 needed); the MPs "
+              "are placeholder names. The roll is synthetic.",
+    "deputy": "Demonstration data. The candidates are those of 2015; their nominations are "
+              "placeholders (35 MPs each, the threshold), not the published ones. The roll is "
+              "synthetic.",
+    "london": "Demonstration data. The candidates are those of Labour's 2015 London mayoral "
+              "selection, chosen on the same ballot by voters marked london; the nominations "
+              "are placeholders (35 MPs each). The roll is synthetic.",
+}
+
+
+def load_demo_2015(staff) -> Election:  # noqa: ANN001
+    """The 2015-style election with its ballot open; a second call changes nothing."""
+    from hustings.web.contests.setup_election import create_election
+    from hustings.web.voting import credentials, roll
+    from hustings.web.voting.demo import add_demo_roll, demo_roll_2015_csv, name_demo_trustee
+
+    existing = Election.objects.filter(slug=ELECTION_2015).first()
+    if existing is not None:
+        return existing
+    election = create_election(by=staff, preset="labour-2015", slug=ELECTION_2015,
+                               title="Labour leadership, deputy and London mayoral elections "
+                                     "2015 (demonstration)", include=["london"])
+    contests = list(election.ordered_contests())
+    for contest in contests:
+        key = contest.slug.removeprefix(f"{ELECTION_2015}-")
+        Contest.objects.filter(pk=contest.pk).update(notes=NOTES_2015[key])
+        _nominated_2015(contest, CANDIDATES_2015[key], staff)
+        name_demo_trustee(contest, STAFF_USERNAME, own_file=True)
+    add_demo_roll(contests[0], demo_roll_2015_csv())  # one roll for the three contests
+    roll.freeze(contests[0])
+    credentials.issue_codes(contests[0])  # letters only: the roll has no email addresses
+    for contest in contests:
+        contest.open_ballot(by=staff)
+    return election
+
+
+def demo_code_2015() -> tuple[str, str]:
+    """(reference, code) of the first 2015 demo voter, who is marked london: their code,
+    made again from the (development) code key, as the letters are; for the demo's banner."""
+    from hustings.web.voting.mailing import code_for
+    from hustings.web.voting.models import Credential
+
+    cred = (Credential.objects.select_related("voter")
+            .filter(voter__election__slug=ELECTION_2015).order_by("voter__reference").first())
+    return cred.voter.reference, code_for(cred)
+
+
+def _nominated_2015(contest: Contest, support: dict[str, int], staff) -> None:  # noqa: ANN001
+    """Candidates, placeholder MPs nominating them, and nominations closed (the ballot fixed
+    by the rule book, as for any contest)."""
+    candidates = {name: Candidate.objects.create(contest=contest, name=name, slug=_slug(name),
+                                                 response=CandidateResponse.ACCEPTED)
+                  for name in support}
+    contest.open_nominations(by=staff)
+    mps = NominatingBody.objects.bulk_create(
+        NominatingBody(contest=contest, kind="MP", name=f"Placeholder MP {i:03d}",
+                       placeholder=True) for i in range(1, PLP_2015 + 1))
+    pool = iter(mps)
+    Nomination.objects.bulk_create(
+        Nomination(body=next(pool), candidate=candidates[name], made_by=staff)
+        for name, n in support.items() for _ in range(n))
+    AuditEntry.record(contest, staff, "demonstration data loaded",
+                      detail={"nominations": sum(support.values())})
+    contest.close_nominations(by=staff)

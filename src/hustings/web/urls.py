@@ -12,6 +12,7 @@ from hustings.web.voting import gallery
 
 urlpatterns = [
     path("", contests.contest_list, name="contest-list"),
+    path("elections/<slug:slug>/", contests.election_detail, name="election-detail"),
     path("contests/<slug:slug>/", contests.contest_detail, name="contest-detail"),
     path("contests/<slug:slug>/nominations/", nominations.nominations_table, name="nominations-table"),
     path("contests/<slug:slug>/candidates/<slug:candidate>/", contests.candidate_detail, name="candidate-detail"),
@@ -31,6 +32,7 @@ urlpatterns = [
     path("contests/<slug:slug>/endorsements/<int:pk>/delete/", endorsements.delete, name="endorsement-delete"),
     # setting a contest up, and its people
     path("new-contest/", setup.new_contest, name="contest-new"),
+    path("new-election/", setup.new_election, name="election-new"),
     path("contests/<slug:slug>/setup/", setup.setup_page, name="contest-setup"),
     path("contests/<slug:slug>/setup/candidates/", setup.candidates, name="setup-candidates"),
     path("contests/<slug:slug>/setup/dates/", setup.dates, name="setup-dates"),

@@ -71,6 +71,8 @@ def _free_slug(slug: str) -> str:
 class Office(models.TextChoices):
     LEADER = "leader", "Leader"
     DEPUTY = "deputy", "Deputy leader"
+    # the party's candidate for a mayoralty (London, 2015: chosen on the leader's ballot)
+    MAYOR = "mayor", "Mayoral candidate"
     BODY = "body", "Multi-seat body"
 
 

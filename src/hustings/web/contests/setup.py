@@ -25,6 +25,8 @@ from hustings.rulebook import load_nominations, preset_names, preset_text
 from hustings.rulebook.errors import RuleBookError
 from hustings.web.contests import people
 from hustings.web.contests.access import Action, can, can_create_contest
+from hustings.web.contests.election_presets import MARK
+from hustings.web.contests.elections import Election
 from hustings.web.contests.models import (
     AuditEntry,
     Candidate,
@@ -116,9 +118,14 @@ def create_contest(
     preset: str = "",
     rule_book: str = "",
     rule_book_name: str = "election.toml",
+    election: Election | None = None,
+    ballot_order: int = 0,
+    eligibility: str = "",
 ) -> Contest:
     """A new contest in draft, its creator appointed returning officer. The rule book is
-    a preset's, or an uploaded ``election.toml`` (``rule_book``), checked first."""
+    a preset's, or an uploaded ``election.toml`` (``rule_book``), checked first. Without
+    ``election`` it is an election of its own; with one, it joins that election's roll
+    (``setup_election``), at ``ballot_order``, open to the voters marked ``eligibility``."""
     if not can_create_contest(by):
         raise PermissionDenied(
             "creating a contest needs an officer's account (hustings createofficer)"
@@ -156,6 +163,11 @@ def create_contest(
             f"rule book {preset!r} is not a preset; expected one of "
             f"{', '.join(preset_names())} or an election.toml"
         )
+    if eligibility and not MARK.match(eligibility):
+        errors.append(
+            f"eligibility {eligibility!r}; expected a roll mark in lower case (letters, digits, "
+            "- or _; e.g. london), or nothing for every voter"
+        )
     if errors:
         raise SetupError(errors)
     with transaction.atomic():
@@ -167,8 +179,15 @@ def create_contest(
             vacancy=vacancy,
             rule_book_preset=preset or "uploaded",
             rule_book=rule_book if rule_book.strip() else preset_text(preset),
+            election=election,
+            ballot_order=ballot_order,
+            eligibility=eligibility,
         )
-        _audit(contest, by, "contest created", rule_book=preset or rule_book_name, title=title)
+        detail = {"election": contest.election.slug} if election is not None else {}
+        if eligibility:
+            detail["eligibility"] = eligibility
+        _audit(contest, by, "contest created", rule_book=preset or rule_book_name, title=title,
+               **detail)
         people.appoint(contest, by.get_username(), Role.RETURNING_OFFICER, by=by, check=False)
     return contest
 

@@ -6,6 +6,10 @@
    the steps left: candidates (add, rename, withdraw until the ballot is fixed), the roll
    of nominators (``bodies``: a CSV import), the dates, the people (``people``).
 
+``new_election`` makes an election of several contests from an election preset
+(``presets/elections/``: leader, deputy and London in 2015), each contest then set up as
+above; the work is ``setup_election.create_election``.
+
 Thin: the work and the audit entries are in ``contests.setup``, ``contests.people`` and
 ``nominations.bodyimport``.
 """
@@ -24,7 +28,9 @@ from hustings.rulebook import preset_names
 from hustings.web import uploads
 from hustings.web.contests import people, setup
 from hustings.web.contests.access import Action, can, can_create_contest, login_or_403, officer_page
+from hustings.web.contests.election_presets import election_preset_names, load_preset
 from hustings.web.contests.models import Appointment, Office, Role
+from hustings.web.contests.setup_election import create_election
 from hustings.web.errors import PlatformError
 
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -58,6 +64,25 @@ class NewContestForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["preset"].choices = [(p, p) for p in preset_names()]
+
+
+class NewElectionForm(forms.Form):
+    preset = forms.ChoiceField(label="Election preset")
+    title = forms.CharField(max_length=200, required=False,
+                            help_text="As it will appear on every page; the preset's when empty.")
+    slug = forms.SlugField(label="Short name", max_length=29,
+                           help_text="For web addresses, e.g. leader-2026; each contest's is "
+                           "this, a hyphen and the contest's key (leader-2026-deputy).")
+    include = forms.MultipleChoiceField(label="Optional contests", required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        presets = [load_preset(n) for n in election_preset_names()]
+        self.fields["preset"].choices = [(p.name, f"{p.name}: {p.title}") for p in presets]
+        self.fields["include"].choices = sorted({
+            (c.key, f"{c.title} (for voters marked {c.eligibility})" if c.eligibility else c.title)
+            for p in presets for c in p.contests if c.optional})
 
 
 class DatesForm(forms.Form):
@@ -115,6 +140,30 @@ def new_contest(request):
     return render(
         request, "hustings/setup_new.html", {"form": form, "errors": errors}, status=status
     )
+
+
+def new_election(request):
+    denied = login_or_403(request, can_create_contest(request.user))
+    if denied:
+        return denied
+    form = NewElectionForm(request.POST or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            election = create_election(
+                by=request.user, preset=form.cleaned_data["preset"],
+                slug=form.cleaned_data["slug"], title=form.cleaned_data["title"],
+                include=form.cleaned_data["include"])
+            messages.success(request, f"Created “{election.title}” with "
+                             f"{election.contests.count()} contests: you are the returning "
+                             "officer of each. Set each one up (candidates, dates, people); "
+                             "the roll is imported once, from any of them.")
+            return redirect("election-detail", slug=election.slug)
+        except setup.SetupError as e:
+            errors = e.errors
+    status = 400 if request.method == "POST" else 200
+    return render(request, "hustings/setup_new_election.html",
+                  {"form": form, "errors": errors}, status=status)
 
 
 def setup_page(request, slug):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from hustings.web.contests.access import (
@@ -17,6 +17,7 @@ from hustings.web.contests.access import (
     officer_page,
     visible_contest,
 )
+from hustings.web.contests.elections import Election
 from hustings.web.contests.models import STAGES, CandidateResponse, Stage
 from hustings.web.errors import PlatformError, TransitionError
 from hustings.web.nominations.services import surname_key
@@ -29,6 +30,24 @@ def contest_list(request):
         "hustings/contest_list.html",
         {"contests": contests_for(request.user), "may_create": can_create_contest(request.user)},
     )
+
+
+def election_detail(request, slug):
+    """An election's page: its contests in ballot order, with their stage, who may vote in
+    each, and where to vote, read or follow the result. Drafts show only to those who may
+    VIEW them; an election with nothing to show is 404, as a draft contest is."""
+    election = get_object_or_404(Election, slug=slug)
+    contests = [c for c in election.ordered_contests()
+                if c.stage != Stage.DRAFT or can(request.user, c, Action.VIEW)]
+    if not contests:
+        raise Http404("no such election")
+    rows = [{"contest": c, "officer": can(request.user, c, Action.VIEW),
+             "published": c.stage == Stage.PUBLISHED} for c in contests]
+    return render(request, "hustings/election_detail.html", {
+        "election": election, "rows": rows,
+        "voting": any(c.stage == Stage.BALLOT_OPEN for c in contests),
+        "limited": [c for c in contests if c.eligibility],
+    })
 
 
 def contest_detail(request, slug):

@@ -20,7 +20,8 @@
 - Mail at national scale (``mailing.py``): ``HUSTINGS_MAIL_BATCH`` codes per mail task
   (default 500: one task and one SMTP connection per batch, so the queue holds 960 rows
   for 480,000 emails, not 480,000), ``HUSTINGS_MAIL_RATE`` the most messages one worker
-  process sends (default ``500/second``, the ``limits`` library's notation),
+  process sends (default ``500/second``, the ``limits`` library's notation; per process,
+  so N workers send up to N times it: see docs/deploying.md),
   ``HUSTINGS_MAIL_RETRIES`` attempts before a temporarily failing message is marked failed
   (default 5), ``HUSTINGS_EMAIL_HOST``/``HUSTINGS_EMAIL_PORT`` the SMTP server.
   ``HUSTINGS_ISSUE_BATCH``: codes made and written per transaction when issuing (5000).

@@ -69,6 +69,27 @@ def contest_voters(contest) -> QuerySet:  # noqa: ANN001
     return voters.filter(marked(contest.eligibility)) if contest.eligibility else voters
 
 
+@dataclass(frozen=True)
+class ElectionContest:
+    """One contest of the election the roll serves, as the officer's page lists it."""
+
+    contest: object
+    eligible: int  # voters on the roll who may vote in it (not excluded; with its mark)
+    this: bool  # the contest whose page this is
+
+
+def election_contests(contest) -> list[ElectionContest]:  # noqa: ANN001
+    """Every contest of ``contest``'s election in ballot order, each with the number of
+    voters who may vote in it: one COUNT per contest, whatever the roll's size."""
+    return [ElectionContest(c, contest_voters(c).count(), c.pk == contest.pk)
+            for c in contest.election.ordered_contests()]
+
+
+def roll_marks(contest) -> list[str]:  # noqa: ANN001
+    """The roll marks the election's contests ask for: the only ones a roll may carry."""
+    return sorted({c.eligibility for c in contest.election.contests.all() if c.eligibility})
+
+
 def checklist(contest, setup, *, voters: int, issued: int, eligible: int) -> list[Step]:  # noqa: ANN001
     stage = contest.stage
     key = trustees.box_key(contest)
@@ -77,8 +98,9 @@ def checklist(contest, setup, *, voters: int, issued: int, eligible: int) -> lis
              "Makes the contest's key and hands each trustee a share, shown once; "
              "any k of them open the box after the close."),
         Step("roll", "Import the roll", voters > 0,
-             "Loads the voters (reference, name, email, postal address, sections); "
-             "it can be replaced until it is frozen."),
+             "Loads the voters (reference, name, email, postal address, sections, and the "
+             "marks of those who may vote in a contest open to part of the roll); it can be "
+             "replaced until it is frozen."),
         Step("freeze", "Freeze the roll", setup.roll_frozen_at is not None,
              "Fixes who may vote and writes the number per section and the roll's hash in "
              "the ledger; it cannot be undone."),

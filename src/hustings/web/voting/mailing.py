@@ -5,8 +5,16 @@ pairs, never a code: the worker makes each code from the code key as it sends (a
 ``credentials.send_code`` does for one). A batch goes over one SMTP connection
 (``get_connection``, opened once, one ``send_messages`` call per message so that one
 refused address does not lose the rest), at most ``HUSTINGS_MAIL_RATE`` messages a second
-per worker process (the ``limits`` library's moving window). More worker processes send
-proportionally more, as each claims its own batches.
+per worker process (the ``limits`` library's moving window, in the process's memory).
+
+The limit is per worker process on purpose, not one global cap: the issue's goal is that
+more worker processes send proportionally more, as each claims its own batches, and a
+global cap would stop that at the cap. With N workers the site sends at most N × the
+rate; where the mail relay imposes one cap on the whole site, set ``HUSTINGS_MAIL_RATE`` to
+that cap ÷ N (docs/deploying.md, "Mail"). The limiter is made once per process *id*, so a
+process forked from one that had already sent (a pre-forking server or worker pool) starts
+with an allowance and a moving window of its own instead of a copy of its parent's (whose
+expiry timer thread does not survive the fork).
 
 What happens to each message is recorded on its credential (``mail_status``):
 
@@ -26,6 +34,7 @@ What happens to each message is recorded on its credential (``mail_status``):
 from __future__ import annotations
 
 import datetime as dt
+import os
 import smtplib
 from collections.abc import Sequence
 from functools import cache
@@ -46,14 +55,20 @@ QUEUED, SENT, FAILED = "queued", "sent", "failed"
 
 
 @cache
-def _limiter(rate: str) -> tuple[MovingWindowRateLimiter, object]:
+def _limiter(rate: str, pid: int) -> tuple[MovingWindowRateLimiter, object]:  # noqa: ARG001
+    """One limiter per rate and per process (``pid`` is only the cache's key)."""
     return MovingWindowRateLimiter(MemoryStorage()), parse(rate)
+
+
+def process_limiter() -> tuple[MovingWindowRateLimiter, object]:
+    """This worker process's mail limiter and its rate (``HUSTINGS_MAIL_RATE``)."""
+    return _limiter(settings.HUSTINGS_MAIL_RATE, os.getpid())
 
 
 def _wait_for_rate() -> None:
     import time
 
-    limiter, item = _limiter(settings.HUSTINGS_MAIL_RATE)
+    limiter, item = process_limiter()
     while not limiter.hit(item, "mail"):
         time.sleep(0.005)
 

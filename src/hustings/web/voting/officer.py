@@ -85,6 +85,9 @@ def _console(request: HttpRequest, contest: Contest) -> dict:
     params.pop("page", None)
     return {
         "contest": contest, "setup": setup, "figures": figures, "steps": steps,
+        # the roll is the election's: which contests it serves, and who may vote in each
+        "election": contest.election, "election_contests": console.election_contests(contest),
+        "roll_marks": console.roll_marks(contest),
         "shown": {k: f"{v:,}" for k, v in figures.items()},  # 600,000, not 600000
         "next": console.next_step(steps), "stage": contest.stage,
         "before_ballot": contest.stage in console.BEFORE_BALLOT,
