@@ -58,8 +58,7 @@ def ledger_command(ledger_file: str | None, slug: str | None) -> None:
     Example:
         hustings verify ledger ledger.json
     """
-    from hustings.web.voting import chain
-    from hustings.web.voting.errors import LedgerError
+    from hustings.publication import LedgerError, chain
 
     if slug:
         entries = _database_entries(slug)
@@ -148,7 +147,7 @@ def ballots_command(rules_path: str, result_path: str, ballot_files: tuple[str, 
     from hustings.counting import CountingError, count
     from hustings.formats.errors import FormatError
     from hustings.formats.readers import SectionPlan, Source, read_ballots
-    from hustings.web.voting import resultdoc
+    from hustings.publication import resultdoc
 
     try:
         election = load_election(rules_path)
@@ -298,8 +297,8 @@ def _ranking(marks) -> tuple:  # noqa: ANN001
 
 
 def _check_sealed(entries, sealed, **kw) -> None:  # noqa: ANN001
-    from hustings.web.voting import chain
-    from hustings.web.voting.errors import LedgerError, SealedListError
+    from hustings.publication import LedgerError, chain
+    from hustings.web.voting.errors import SealedListError
     from hustings.web.voting.sealedlist import SealedListFormatError, check
 
     try:
