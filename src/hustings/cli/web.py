@@ -204,7 +204,9 @@ def _reset_demo(data_dir: Path) -> None:
     help="Threads per worker [default: $HUSTINGS_THREADS or 2].",
 )
 @click.option("--migrate", is_flag=True, help="Apply database migrations before serving.")
-def serve_command(bind: str | None, workers: int | None, threads: int | None, migrate: bool) -> None:
+def serve_command(
+    bind: str | None, workers: int | None, threads: int | None, migrate: bool
+) -> None:
     """Serve the platform under gunicorn, set up from the environment.
 
     \b
@@ -247,8 +249,9 @@ def worker_command(batch: bool) -> None:
 
     The tasks are rows in the project's own database (django-tasks): security-code emails
     and reminders (queue "mail"); no task carries a code, a ballot or a trustee share.
-    One worker is enough; more may run at once. When the database goes away the worker waits and reconnects
-    (backoff up to 30 s), and puts back in the queue any task it had not finished.
+    One worker is enough; more may run at once. When the database goes away the worker
+    waits and reconnects (backoff up to 30 s), and puts back in the queue any task it had
+    not finished.
 
     \b
     Needs: HUSTINGS_SECRET_KEY, HUSTINGS_CODE_KEY, HUSTINGS_ALLOWED_HOSTS, DATABASE_URL,
