@@ -7,11 +7,11 @@ from __future__ import annotations
 from html import escape
 
 import pytest
-from tests.analysis.conftest import PLP_CANDIDATES
 
 from hustings.charts.data import from_result
 from hustings.charts.render import charts
 from hustings.counting import Rules, count
+from tests.analysis.conftest import PLP_CANDIDATES
 
 pytestmark = pytest.mark.browser
 def html_page(drawn: dict) -> str:

@@ -24,7 +24,8 @@ def test_chain_verifies_and_detects_a_changed_payload():
     assert chain.verify_entries(entries) == 4
     bad = copy.deepcopy(entries)
     bad[1]["payload"]["receipt"] = "FORGED"
-    with pytest.raises(LedgerError, match=r"lane 0 entry 2 \(cast\): stored hash .* does not match"):
+    with pytest.raises(LedgerError,
+                       match=r"lane 0 entry 2 \(cast\): stored hash .* does not match"):
         chain.verify_entries(bad)
 
 
@@ -43,8 +44,8 @@ def lane_entry(prev: str, lane: int, seq: int, kind: str, payload: dict) -> dict
 def test_close_seals_the_cast_lanes():
     a1 = lane_entry(chain.GENESIS, 1, 1, "cast", {"receipt": "A"})
     b1 = lane_entry(chain.GENESIS, 2, 1, "cast", {"receipt": "B"})
-    close = lane_entry(chain.GENESIS, 0, 1, "ballot-closed",
-                       {"heads": {"0": [0, chain.GENESIS], "1": [1, a1["hash"]], "2": [1, b1["hash"]]}})
+    heads = {"0": [0, chain.GENESIS], "1": [1, a1["hash"]], "2": [1, b1["hash"]]}
+    close = lane_entry(chain.GENESIS, 0, 1, "ballot-closed", {"heads": heads})
     assert chain.verify_entries([a1, b1, close]) == 3
     late = lane_entry(a1["hash"], 1, 2, "cast", {"receipt": "LATE"})
     with pytest.raises(LedgerError, match="lane 1: the close recorded its head as entry 1, but "
