@@ -82,8 +82,8 @@ ENDORSEMENTS = [
         dt.date(2010, 6, 1),
         True,
         "IBTimes",
-        "It is my belief that of all the candidates, David Miliband, has the gravitas, the dignity and the "
-        "commitment to the issues that will make him a successful leader.",
+        "It is my belief that of all the candidates, David Miliband, has the gravitas, the "
+        "dignity and the commitment to the issues that will make him a successful leader.",
     ),
     E(
         "Jon Cruddas",
@@ -227,5 +227,6 @@ def load_demo() -> Contest:
     from hustings.web.voting.demo import add_demo_roll, name_demo_trustee
 
     add_demo_roll(contest)  # voting: a synthetic roll to vote with
-    name_demo_trustee(contest, STAFF_USERNAME)  # and the officer as the sole trustee of the ballot box
+    # and the officer as the sole trustee of the ballot box
+    name_demo_trustee(contest, STAFF_USERNAME)
     return contest
