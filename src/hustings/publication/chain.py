@@ -32,7 +32,9 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def entry_body(seq: int, kind: str, at: str, payload: Mapping[str, Any], lane: int = 0) -> dict:
+def entry_body(
+    seq: int, kind: str, at: str, payload: Mapping[str, Any], lane: int = 0
+) -> dict[str, Any]:
     return {"lane": lane, "seq": seq, "kind": kind, "at": at, "payload": dict(payload)}
 
 
