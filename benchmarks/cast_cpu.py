@@ -9,8 +9,9 @@ page's POST (CSRF token, code, ranking), one voter after another. It prints the 
 CPU time and the wall time per cast; the wall time includes waiting for PostgreSQL (five
 round trips and a flushed commit), the CPU time does not. ``--profile`` adds cProfile's
 table, timed by thread CPU. ``--threads N`` casts each timed batch from N threads at once,
-as a gunicorn worker's threads do (each with its own database connection). Under load, the server's CPU per ballot that ``load_cast.py``
-prints minus this figure is roughly what gunicorn adds.
+as a gunicorn worker's threads do (each with its own database connection). Under load,
+the server's CPU per ballot that ``load_cast.py`` prints minus this figure is roughly what
+gunicorn adds.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("HUSTINGS_BENCH_DB", f"hustings_castcpu_{os.getpid()}")
 
-import load_cast  # noqa: E402 (its database helpers and contest; the DB name is set above)
+import load_cast
 
 
 def main() -> int:
@@ -60,7 +61,7 @@ def main() -> int:
     return 0
 
 
-def run(args) -> None:  # noqa: ANN001
+def run(args) -> None:
     from django.core.wsgi import get_wsgi_application
     from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 
@@ -71,7 +72,7 @@ def run(args) -> None:  # noqa: ANN001
     token = _mask_cipher_secret(secret)
     status = {}
 
-    def start_response(s, headers, exc_info=None):  # noqa: ANN001, ANN202
+    def start_response(s, headers, exc_info=None):
         status["line"] = s
 
     def cast(code: str) -> None:
@@ -103,7 +104,8 @@ def run(args) -> None:  # noqa: ANN001
                 cast(code)
         cpu_ms = (time.process_time() - cpu) / args.casts * 1000
         wall_ms = (time.perf_counter() - wall) / args.casts * 1000
-        print(f"cast_cpu: {args.casts} casts ({args.threads} thread(s)): CPU {cpu_ms:.3f} ms a cast, wall {wall_ms:.3f} ms a cast")
+        print(f"cast_cpu: {args.casts} casts ({args.threads} thread(s)): "
+              f"CPU {cpu_ms:.3f} ms a cast, wall {wall_ms:.3f} ms a cast")
     if args.profile:
         profile = cProfile.Profile(time.thread_time)
         profile.enable()
@@ -113,7 +115,7 @@ def run(args) -> None:  # noqa: ANN001
         pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
 
 
-def threaded(cast, codes: list[str], n: int) -> None:  # noqa: ANN001
+def threaded(cast, codes: list[str], n: int) -> None:
     import threading
 
     from django.db import connections

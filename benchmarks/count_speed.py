@@ -68,7 +68,7 @@ class Run:
         other measurements still run (the count core may not be finished yet)."""
         try:
             return fn()
-        except Exception as e:  # noqa: BLE001 - report any failure of the measured code
+        except Exception as e:  # report any failure of the measured code
             msg = f"{type(e).__name__}: {e}".splitlines()[0]
             row(what, "FAILED", msg)
             self.failed.append(f"{what}: {msg}")
@@ -158,7 +158,7 @@ def peak_memory(fn: Callable[[], object]) -> tuple[int, int | None]:
     if pid == 0:  # the child: measure, report on the pipe, exit without cleanup
         try:
             report = {"figures": _peak_memory_here(fn)}
-        except BaseException as e:  # noqa: BLE001 - everything is reported to the parent
+        except BaseException as e:  # everything is reported to the parent
             report = {"error": f"{type(e).__name__}: {e}"}
         os.write(write_end, json.dumps(report).encode())
         os._exit(0)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests/fuzz"))
 
-from targets import BY_NAME, TARGETS, run_cases  # noqa: E402
+from targets import BY_NAME, TARGETS, run_cases
 
 
 def main() -> int:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from urllib.parse import urlencode
 
 from locust import FastHttpUser, constant, events, task
 from locust.exception import StopUser
 
 SLUG = os.environ["HUSTINGS_BENCH_SLUG"]
-CODES = iter(open(os.environ["HUSTINGS_BENCH_CODES"]).read().split())
+CODES = iter(Path(os.environ["HUSTINGS_BENCH_CODES"]).read_text().split())
 RECEIPTS: list[str] = []
 RECEIPT = re.compile(r'id="receipt-full">([^<]+)<')
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -36,8 +37,9 @@ class Voter(FastHttpUser):  # geventhttpclient: far less CPU per request than re
             raise StopUser()
         with self.client.post(
             f"/vote/{SLUG}/cast/",
-            data=urlencode({"csrfmiddlewaretoken": self.token, "code": code, "section": "All voters",
-                            "action": "cast", "choice": ["Jeremy Corbyn", "Andy Burnham"]}, doseq=True),
+            data=urlencode({"csrfmiddlewaretoken": self.token, "code": code,
+                            "section": "All voters", "action": "cast",
+                            "choice": ["Jeremy Corbyn", "Andy Burnham"]}, doseq=True),
             headers={"Referer": f"{self.host}/vote/{SLUG}/",
                      "Content-Type": "application/x-www-form-urlencoded"},
             name="cast", catch_response=True,

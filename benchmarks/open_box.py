@@ -54,7 +54,8 @@ def store_sealed(cur, contest, voter_ids, sealed, heads) -> None:  # noqa: ANN00
     """What the cast leaves for each (voter, sealed ballot), by COPY: the participation,
     the sealed ballot and its ledger entry, continuing the lanes' ``heads`` {lane: (seq,
     hash)}, then the heads themselves. ``national.py`` uses it too."""
-    from hustings.web.voting import chain, ledger
+    from hustings.publication import chain
+    from hustings.web.voting import ledger
 
     raw, lanes = cur.cursor, ledger.lanes()
     with raw.copy("COPY voting_participation (id, contest_id, voter_id, section, channel) "
@@ -96,7 +97,8 @@ def build(n: int):  # noqa: ANN201
     from django.db import connection, transaction
 
     from hustings.web.contests.models import Candidate, Contest
-    from hustings.web.voting import box, chain, ledger, trustees
+    from hustings.publication import chain
+    from hustings.web.voting import box, ledger, trustees
 
     contest = Contest.objects.create(slug="bench-box", title="Open-box benchmark (synthetic)",
                                      rule_book_preset="labour-2015")

@@ -11,12 +11,12 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from tests.analysis.conftest import AB, DA, DM, EB, EM, PLP_CANDIDATES
 
 from hustings.analysis import AnalysisError
 from hustings.analysis.compare import compare, condorcet_winner
 from hustings.analysis.worth import ballot_values
 from hustings.counting import Ballots, Rules, Section, count
+from tests.analysis.conftest import AB, DA, DM, EB, EM, PLP_CANDIDATES
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ from fractions import Fraction
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from tests.analysis.brute import possible_winners, some_change_of
 
 from hustings.analysis.margin import college_margins, margin
 from hustings.counting import Ballots, Rules, Section, count
+from tests.analysis.brute import possible_winners, some_change_of
 
 NAMES = ("A", "B", "C", "D")
 

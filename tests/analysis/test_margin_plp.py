@@ -12,11 +12,11 @@ from collections import Counter
 from fractions import Fraction
 
 import pytest
-from tests.analysis.brute import all_rankings, possible_winners
-from tests.analysis.conftest import DM, EM, PLP_CANDIDATES
 
 from hustings.analysis.margin import margin
 from hustings.counting import Ballots, Rules, count
+from tests.analysis.brute import all_rankings, possible_winners
+from tests.analysis.conftest import DM, EM, PLP_CANDIDATES
 
 
 @pytest.fixture(scope="module")

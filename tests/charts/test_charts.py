@@ -8,7 +8,6 @@ import re
 from fractions import Fraction
 
 import pytest
-from tests.analysis.conftest import DM, EM, PLP_CANDIDATES
 
 from hustings.charts import ChartError
 from hustings.charts.bars import bar_svg, bar_table
@@ -17,6 +16,7 @@ from hustings.charts.render import png
 from hustings.charts.sankey import sankey_svg, sankey_table
 from hustings.counting import Rules, count
 from hustings.formats.report_json import render
+from tests.analysis.conftest import DM, EM, PLP_CANDIDATES
 
 BAR = re.compile(r'<path aria-label="([^"]+): ([^"]+)" role="graphics-symbol" '
                  r'aria-roledescription="bar" d="M0,[-\d.e]+h([\d.e-]+)v')

@@ -4,39 +4,16 @@ finds no violation, and at 390 px nothing overflows sideways."""
 
 from __future__ import annotations
 
-import os
 from html import escape
-from pathlib import Path
 
 import pytest
-from tests.analysis.conftest import PLP_CANDIDATES
 
 from hustings.charts.data import from_result
 from hustings.charts.render import charts
 from hustings.counting import Rules, count
+from tests.analysis.conftest import PLP_CANDIDATES
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def page():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing (CI=true: .ci/run installs Debian's chromium)")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(20_000)
-        yield page
-        browser.close()
-
-
 def html_page(drawn: dict) -> str:
     parts = []
     for name, (svg, rows) in drawn.items():

@@ -72,7 +72,8 @@ def load(case_dir: Path) -> tuple[Rules, Ballots, dict]:
         uwi_label = src.get("undeclaredWriteInLabel") or None
         uwi_used |= uwi_label is not None
         if src["provider"] == "ess":
-            rows = list(csv.reader(open(f"{path}.csv", newline="", encoding="utf-8")))
+            with open(f"{path}.csv", newline="", encoding="utf-8") as f:
+                rows = list(csv.reader(f))
             for row in rows[first_row:]:
                 ranking: list = []
                 for cell in row[first_col: first_col + max_rankings]:
@@ -91,7 +92,8 @@ def load(case_dir: Path) -> tuple[Rules, Ballots, dict]:
                         ranking.append(aliases[cell])
                 rankings.append(ranking)
         elif src["provider"] == "genericCsv":
-            rows = list(csv.reader(open(path, newline="", encoding="utf-8")))
+            with open(path, newline="", encoding="utf-8") as f:
+                rows = list(csv.reader(f))
             header = rows[0]
             for row in rows[first_row:]:
                 by_rank: dict[int, list[str]] = {}

@@ -38,4 +38,5 @@ def test_a_weight_past_pythons_digit_limit(tmp_path):
     p.write_text('[[sections]]\nname = "members"\nweight = "' + "9" * 5000 + '/1"\n')
     with pytest.raises(ConfigError) as e:
         load_election(p)
-    assert 'expected a number > 0: a whole number or a fraction string such as "1/3"' in str(e.value)
+    assert ('expected a number > 0: a whole number or a fraction string such as "1/3"'
+            in str(e.value))

@@ -9,7 +9,6 @@ Hypothesis): case ``i`` of a target is the same bytes on every run, so a failure
 from __future__ import annotations
 
 import pytest
-
 from targets import BY_NAME, SHARED, TARGETS, run_cases
 
 CASES = 2000

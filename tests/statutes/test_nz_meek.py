@@ -15,9 +15,17 @@ from fractions import Fraction
 
 import pytest
 
-from hustings.counting import Ballots, CountingError, Method, Rules, TieBreak, TieBreakMode, count
-from hustings.counting import nz_meek
 from hustings.config.election import load_preset
+from hustings.counting import (
+    Ballots,
+    CountingError,
+    Method,
+    Rules,
+    TieBreak,
+    TieBreakMode,
+    count,
+    nz_meek,
+)
 from hustings.counting.nz_meek import nz_iterations, nz_random_numbers
 
 F = Fraction

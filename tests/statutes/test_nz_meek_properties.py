@@ -20,7 +20,6 @@ from fractions import Fraction
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from hustings.counting.nz_meek import nz_iterations
 from hustings.counting import (
     Ballots,
     CountingError,
@@ -30,6 +29,7 @@ from hustings.counting import (
     TieBreakMode,
     count,
 )
+from hustings.counting.nz_meek import nz_iterations
 
 NAMES = ("A", "B", "C", "D", "E", "F")
 UNIT = Fraction(1, 10**9)

@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hustings.web.voting import box, casting, chain, contest_info, ledger, trustees
+from hustings.publication import chain
+from hustings.web.voting import box, casting, contest_info, ledger, trustees
 from hustings.web.voting.errors import AlreadyVoted, NotOpen
 from hustings.web.voting.models import LedgerEntry, LedgerHead, Participation, SealedBallot
 

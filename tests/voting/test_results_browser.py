@@ -4,30 +4,12 @@ JavaScript off (the charts are server-rendered SVG)."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from django.db import connections
 
 from published_demo import publish_demo
-from test_browser import ARGS, CHROMIUM, no_violations
+from test_browser import no_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian's chromium is required in CI (/usr/bin/chromium)")
-        pytest.skip("Debian's chromium is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-        connections.close_all()
 
 
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"

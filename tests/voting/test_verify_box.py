@@ -199,7 +199,7 @@ def test_a_malformed_sealed_list_or_share_is_one_line_and_exit_2(closed, officer
 
 def test_a_ledger_with_malformed_cast_or_opening_entries_is_bad_input(closed, officer, tmp_path):
     from conftest import open_box
-    from hustings.web.voting import chain
+    from hustings.publication import chain
 
     open_box(closed, SHARES[closed.slug][:2])
     folder = publish(closed, officer, tmp_path / "pub")

@@ -3,9 +3,6 @@ table shows the published numbers, and a returning officer opens and closes nomi
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from hustings.web import demo
@@ -14,40 +11,6 @@ from .test_demo import published_table
 from .web_factories import make_contest, nominate_directly
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def page(monkeypatch):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing (CI=true: .ci/run installs Debian's chromium)")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
-    # test body are still synchronous and safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from django.db import connections
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(20_000)
-        yield page
-        browser.close()
-        # ORM calls made while Playwright's loop runs get their own connection (Django keys
-        # connections by context); close it, or PostgreSQL cannot drop the test database.
-        connections.close_all()
-
-
 def no_axe_violations(page) -> None:
     """axe-core's WCAG 2 A/AA rules (contrast, labels, landmarks...) find nothing."""
     from axe_playwright_python.sync_playwright import Axe

@@ -18,7 +18,7 @@ import pytest
 
 from hustings.web.contests.models import Contest, Role, Stage
 
-from .test_browser import no_axe_violations, page  # noqa: F401  (the page fixture)
+from .test_browser import no_axe_violations
 from .test_officer_browser import BODIES_CSV, nav, no_overflow, sign_in
 from .web_factories import make_contest, make_person
 

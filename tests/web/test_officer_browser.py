@@ -13,7 +13,7 @@ import pytest
 
 from hustings.web.contests.models import Contest, Role, Stage
 
-from .test_browser import no_axe_violations, page  # noqa: F401  (the page fixture)
+from .test_browser import no_axe_violations
 from .web_factories import make_contest, make_person, nominate_directly
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

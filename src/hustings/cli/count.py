@@ -169,7 +169,10 @@ def partial_college_warning(result) -> str | None:
         return None
     filled = [s for s in first if s.continuing + s.exhausted]
     cast = sum((s.weight for s in filled), Fraction(0)) * 100
-    names = lambda ss: ", ".join(f"{s.name} ({_share(s.weight * 100)}%)" for s in ss)  # noqa: E731
+
+    def names(sections) -> str:  # the SectionRounds of a Round
+        return ", ".join(f"{s.name} ({_share(s.weight * 100)}%)" for s in sections)
+
     return (f"warning: these ballots fill only some sections of the college: "
             f"{names(filled) or 'none'}; none in {names(empty)}. Each section keeps its "
             f"fixed share of the college, so the weighted figures are percent of the whole "

@@ -58,8 +58,7 @@ def ledger_command(ledger_file: str | None, slug: str | None) -> None:
     Example:
         hustings verify ledger ledger.json
     """
-    from hustings.web.voting import chain
-    from hustings.web.voting.errors import LedgerError
+    from hustings.publication import LedgerError, chain
 
     if slug:
         entries = _database_entries(slug)
@@ -96,7 +95,7 @@ def _file_entries(path: Path) -> list[dict]:
 _SHAPE = {"seq": int, "kind": str, "at": str, "payload": dict, "prev_hash": str, "hash": str}
 
 
-def _entry_shape(e, where: str) -> None:  # noqa: ANN001
+def _entry_shape(e, where: str) -> None:
     """A ledger entry has the fields and types the chain hashes; anything else is bad input
     (exit 2), not a chain that fails to verify."""
     if not isinstance(e, dict):
@@ -148,7 +147,7 @@ def ballots_command(rules_path: str, result_path: str, ballot_files: tuple[str, 
     from hustings.counting import CountingError, count
     from hustings.formats.errors import FormatError
     from hustings.formats.readers import SectionPlan, Source, read_ballots
-    from hustings.web.voting import resultdoc
+    from hustings.publication import resultdoc
 
     try:
         election = load_election(rules_path)
@@ -158,7 +157,8 @@ def ballots_command(rules_path: str, result_path: str, ballot_files: tuple[str, 
     except OSError as e:
         raise CliError(f"{result_path}: cannot open: {e.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise CliError(f"{result_path}: not JSON ({e}); expected the published result.json") from None
+        raise CliError(
+            f"{result_path}: not JSON ({e}); expected the published result.json") from None
     names = [s.name for s in election.sections] or ["all"]
     sources = [_source(arg, names, Source) for arg in ballot_files]
     refuse_duplicates(sources)
@@ -173,10 +173,12 @@ def ballots_command(rules_path: str, result_path: str, ballot_files: tuple[str, 
         raise CliError(str(e)) from None
     recount = resultdoc.document(result, title=election.title or "")
     if "results" not in published and "rounds" not in published:
-        raise CliError(f"{result_path}: neither RCTab 'results' nor 'rounds'; expected a result.json")
+        raise CliError(
+            f"{result_path}: neither RCTab 'results' nor 'rounds'; expected a result.json")
     diffs = resultdoc.differences(published, recount)
     if diffs:
-        click.echo(f"NOT REPRODUCED: the recount of {len(ballots)} ballots differs from {result_path}:")
+        click.echo(f"NOT REPRODUCED: the recount of {len(ballots)} ballots differs from "
+                   f"{result_path}:")
         for d in diffs:
             click.echo(f"  {d}")
         raise SystemExit(1)
@@ -186,7 +188,7 @@ def ballots_command(rules_path: str, result_path: str, ballot_files: tuple[str, 
     )
 
 
-def _source(arg: str, sections: list[str], Source):  # noqa: ANN001, N803
+def _source(arg: str, sections: list[str], Source):
     """A ballot file and its section, read from inside the file: a CSV names it in its
     ``section`` column, a BLT in its title (``<contest> – <section>``); ``SECTION=PATH``
     names it outright. Never from the file name (a slug may contain anything)."""
@@ -221,7 +223,7 @@ def _blt_section(path: Path, sections: list[str]) -> str:
     return found[0]
 
 
-def refuse_duplicates(sources) -> None:  # noqa: ANN001
+def refuse_duplicates(sources) -> None:
     """A ballot set given twice would be counted twice: the same file (by content), or
     the CSV and the BLT of one section."""
     import hashlib
@@ -254,7 +256,7 @@ def _folder(folder: str) -> Path:
     return path
 
 
-def _read_sealed(path: Path):  # noqa: ANN202
+def _read_sealed(path: Path):
     from hustings.web.voting.sealedlist import NAME, SealedListFormatError, read
 
     file = path / NAME
@@ -290,16 +292,16 @@ def _published_ballots(path: Path) -> list[tuple[str, tuple]]:
     return out
 
 
-def _ranking(marks) -> tuple:  # noqa: ANN001
+def _ranking(marks) -> tuple:
     marks = [m or None for m in marks]
     while marks and marks[-1] is None:
         marks.pop()
     return tuple(marks)
 
 
-def _check_sealed(entries, sealed, **kw) -> None:  # noqa: ANN001
-    from hustings.web.voting import chain
-    from hustings.web.voting.errors import LedgerError, SealedListError
+def _check_sealed(entries, sealed, **kw) -> None:
+    from hustings.publication import LedgerError, chain
+    from hustings.web.voting.errors import SealedListError
     from hustings.web.voting.sealedlist import SealedListFormatError, check
 
     try:
@@ -341,7 +343,8 @@ def sealed_command(folder: str | None, slug: str | None) -> None:
             contest=contest).values_list("receipt", "section", "ciphertext")]
         plain = None
         if any(e["kind"] == "box-opened" for e in entries):
-            plain = Counter(Ballot.objects.filter(contest=contest).values_list("section", flat=True))
+            plain = Counter(
+                Ballot.objects.filter(contest=contest).values_list("section", flat=True))
         _check_sealed(entries, sealed, plain=plain,
                       participations=Participation.objects.filter(contest=contest).count())
         return

@@ -123,7 +123,8 @@ def demo_command(port: int, data_dir: Path, no_serve: bool, reset: bool) -> None
 
     Creates (or reuses) a SQLite database in --data-dir, loads the demonstration contest and
     a 2015-style election (leader, deputy and London mayoral contests on one ballot, open
-    for voting, with a synthetic roll), and prints a staff login and one voter's code. The nominators' names are placeholders; the numbers are real.
+    for voting, with a synthetic roll), and prints a staff login and one voter's code. The
+    nominators' names are placeholders; the numbers are real.
     A second run keeps what was done in the first (votes, the count); --reset starts again.
 
     \b
@@ -211,7 +212,9 @@ def _reset_demo(data_dir: Path) -> None:
     help="Threads per worker [default: $HUSTINGS_THREADS or 2].",
 )
 @click.option("--migrate", is_flag=True, help="Apply database migrations before serving.")
-def serve_command(bind: str | None, workers: int | None, threads: int | None, migrate: bool) -> None:
+def serve_command(
+    bind: str | None, workers: int | None, threads: int | None, migrate: bool
+) -> None:
     """Serve the platform under gunicorn, set up from the environment.
 
     \b
@@ -254,8 +257,9 @@ def worker_command(batch: bool) -> None:
 
     The tasks are rows in the project's own database (django-tasks): security-code emails
     and reminders (queue "mail"); no task carries a code, a ballot or a trustee share.
-    One worker is enough; more may run at once. When the database goes away the worker waits and reconnects
-    (backoff up to 30 s), and puts back in the queue any task it had not finished.
+    One worker is enough; more may run at once. When the database goes away the worker
+    waits and reconnects (backoff up to 30 s), and puts back in the queue any task it had
+    not finished.
 
     \b
     Needs: HUSTINGS_SECRET_KEY, HUSTINGS_CODE_KEY, HUSTINGS_ALLOWED_HOSTS, DATABASE_URL,

@@ -16,8 +16,9 @@ round loop for IRV and the electoral college, STV and bottoms-up, deciding as ``
 ``stv`` and ``bottoms_up`` say, eliminating as ``elimination`` says), ``multipass``,
 ``meek``, ``fptp`` and ``condorcet``, and to the counts that follow a statute clause by
 clause: ``scottish`` (SSI 2007/42), ``wigm`` and ``meek_prf`` (the PR Foundation's
-reference rules), ``nz_meek`` (NZ Schedule 1A), ``ers97`` (ERS 1997), built on ``papers`` (each paper's preference
-order) and ``gregory`` (papers moved at a value, the stage record, earlier-stage ties).
+reference rules), ``nz_meek`` (NZ Schedule 1A), ``ers97`` (ERS 1997), built on
+``papers`` (each paper's preference order) and ``gregory`` (papers moved at a value,
+the stage record, earlier-stage ties).
 ``interpret`` reads ballots under the ballot rules, ``ledger`` keeps the exact sums,
 ``tallies`` turns them into a round's figures, ``quota`` holds the thresholds,
 ``standing`` what decisions read, ``tiebreak`` (with ``javarandom``) breaks ties as RCTab

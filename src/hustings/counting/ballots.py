@@ -136,6 +136,7 @@ class Ballots:
             try:
                 s = np.array([pos[x] for x in labels], dtype=np.int16)
             except KeyError as e:
-                raise BallotsError(f"unknown section {e.args[0]!r}; expected one of {names}")
+                raise BallotsError(
+                    f"unknown section {e.args[0]!r}; expected one of {names}") from None
         ordered = sorted(sets, key=sets.__getitem__)
         return cls(candidates, ranks, w, s, names, tuple(ordered))

@@ -22,7 +22,6 @@ from hustings.counting.tallies import REPORTED
 from hustings.counting.tiebreak import TieBreaker
 
 
-
 def first_preferences(rules: Rules, ballots: Ballots) -> tuple[list[str], Ledger]:
     """Read every ballot to its first valid, non-excluded choice."""
     names = candidate_names(rules, ballots)

@@ -8,10 +8,10 @@ weighted college shares are percentages as ``Fraction``. Renderers decide the fo
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeVar
 from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
+from typing import TypeVar
 
 from hustings.counting.rules import InactiveReason, Rules
 

@@ -111,8 +111,11 @@ class SliceRounds:
                 votes = {self.names[i]: self.votes(book.tally[k, i])
                          for i in np.flatnonzero(continuing).tolist()}
                 votes.update(held)
-                inactive = inactive_by_reason(lambda code: self.votes(book.inactive[k, code]))
-                self.counted[kind, label] = (votes, inactive)
+                self.counted[kind, label] = (votes, self.inactive(book.inactive[k]))
+
+    def inactive(self, row: np.ndarray) -> dict[InactiveReason, Fraction]:
+        """One slice's inactive ballots by reason, from its row of status sums."""
+        return inactive_by_reason(lambda code: self.votes(row[code]))
 
     def move(self, sources: Sequence[int]) -> None:
         """Book the ballots the ledger has just moved out of ``sources``."""

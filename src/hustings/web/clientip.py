@@ -50,7 +50,7 @@ def client_ip(request: HttpRequest) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     proxies = parse_proxies(getattr(settings, "HUSTINGS_TRUSTED_PROXIES", ""))
 
-    def trusted(addr) -> bool:  # noqa: ANN001
+    def trusted(addr) -> bool:
         return addr is not None and any(addr in net for net in proxies)
 
     if not trusted(_address(remote)):

@@ -94,8 +94,8 @@ ENDORSEMENTS = [
         dt.date(2010, 6, 1),
         True,
         "IBTimes",
-        "It is my belief that of all the candidates, David Miliband, has the gravitas, the dignity and the "
-        "commitment to the issues that will make him a successful leader.",
+        "It is my belief that of all the candidates, David Miliband, has the gravitas, the "
+        "dignity and the commitment to the issues that will make him a successful leader.",
     ),
     E(
         "Jon Cruddas",
@@ -240,7 +240,8 @@ def load_demo() -> Contest:
     from hustings.web.voting.demo import add_demo_roll, name_demo_trustee
 
     add_demo_roll(contest)  # voting: a synthetic roll to vote with
-    name_demo_trustee(contest, STAFF_USERNAME)  # and the officer as the sole trustee of the ballot box
+    # and the officer as the sole trustee of the ballot box
+    name_demo_trustee(contest, STAFF_USERNAME)
     load_demo_2015(staff)
     return contest
 
@@ -271,7 +272,7 @@ NOTES_2015 = {
 }
 
 
-def load_demo_2015(staff) -> Election:  # noqa: ANN001
+def load_demo_2015(staff) -> Election:
     """The 2015-style election with its ballot open; a second call changes nothing."""
     from hustings.web.contests.setup_election import create_election
     from hustings.web.voting import credentials, roll
@@ -308,7 +309,7 @@ def demo_code_2015() -> tuple[str, str]:
     return cred.voter.reference, code_for(cred)
 
 
-def _nominated_2015(contest: Contest, support: dict[str, int], staff) -> None:  # noqa: ANN001
+def _nominated_2015(contest: Contest, support: dict[str, int], staff) -> None:
     """Candidates, placeholder MPs nominating them, and nominations closed (the ballot fixed
     by the rule book, as for any contest)."""
     candidates = {name: Candidate.objects.create(contest=contest, name=name, slug=_slug(name),

@@ -16,11 +16,18 @@ waits and reconnects.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import time
 
-from django.db import DatabaseError, InterfaceError, OperationalError, close_old_connections, connections
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connections,
+)
 from django.http import HttpResponse
 
 log = logging.getLogger("hustings.resilience")
@@ -36,20 +43,18 @@ PAGE = (
 
 def _close_all() -> None:
     for conn in connections.all():
-        try:
+        with contextlib.suppress(DatabaseError):
             conn.close()
-        except DatabaseError:
-            pass
 
 
 class DatabaseUnavailableMiddleware:
-    def __init__(self, get_response):  # noqa: ANN001
+    def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):  # noqa: ANN001, ANN204
+    def __call__(self, request):
         return self.get_response(request)
 
-    def process_exception(self, request, exception):  # noqa: ANN001, ANN201
+    def process_exception(self, request, exception):
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         log.warning("database unavailable for %s %s: %s", request.method, request.path,
@@ -75,7 +80,7 @@ def requeue_claimed(worker_id: str) -> int:
 
 
 def run_worker(args: list[str], *, worker_id: str, max_wait: float = 30.0,
-               sleep=time.sleep) -> None:  # noqa: ANN001
+               sleep=time.sleep) -> None:
     """``db_worker`` with ``args``, again and again across database outages."""
     from django.core.management import call_command
 
@@ -91,7 +96,7 @@ def run_worker(args: list[str], *, worker_id: str, max_wait: float = 30.0,
             return
         except (OperationalError, InterfaceError) as e:
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            pause = min(max_wait, wait) * (0.5 + random.random() / 2)  # noqa: S311 (jitter)
+            pause = min(max_wait, wait) * (0.5 + random.random() / 2)  # jitter, not a secret
             log.warning("database unavailable (%s); retrying in %.1f s", first, pause)
             _close_all()
             sleep(pause)

@@ -42,7 +42,8 @@ def _size(n: int) -> str:
 
 
 def too_big(name: str, limit: int) -> str:
-    return f"{name}: the file is over {_size(limit)}, the limit for this upload; nothing was imported"
+    return (f"{name}: the file is over {_size(limit)}, the limit for this upload; "
+            "nothing was imported")
 
 
 def not_utf8(name: str, error: UnicodeDecodeError, *, whole: bool) -> str:
@@ -55,7 +56,7 @@ def not_utf8(name: str, error: UnicodeDecodeError, *, whole: bool) -> str:
             "file as \"CSV UTF-8\" and upload it again; nothing was imported")
 
 
-def read_text(upload, *, limit: int | None = None) -> str:  # noqa: ANN001
+def read_text(upload, *, limit: int | None = None) -> str:
     """The text of an uploaded file, or UploadError (too big, not UTF-8)."""
     limit = limit_for(getattr(upload, "field_name", "") or "") if limit is None else limit
     name = getattr(upload, "name", None) or "the upload"
@@ -70,7 +71,7 @@ def read_text(upload, *, limit: int | None = None) -> str:  # noqa: ANN001
         raise UploadError(not_utf8(name, e, whole=True)) from None
 
 
-def posted_csv(request, limit: int) -> tuple[str | None, list[str]]:  # noqa: ANN001
+def posted_csv(request, limit: int) -> tuple[str | None, list[str]]:
     """The text of the form's ``file`` field, or None and the one line saying why not
     (no file, too big, not UTF-8): the set-up and endorsement imports show it by the form."""
     upload = request.FILES.get("file")
@@ -87,7 +88,7 @@ def posted_csv(request, limit: int) -> tuple[str | None, list[str]]:  # noqa: AN
 class LimitedTextUploadHandler(FileUploadHandler):
     """Skips an upload that grows past its limit or stops being UTF-8, with a message."""
 
-    def new_file(self, field_name, file_name, *args, **kwargs):  # noqa: ANN001
+    def new_file(self, field_name, file_name, *args, **kwargs):
         super().new_file(field_name, file_name, *args, **kwargs)
         self.limit = limit_for(field_name)
         self.seen = 0
@@ -108,7 +109,7 @@ class LimitedTextUploadHandler(FileUploadHandler):
             self._refuse(not_utf8(self.file_name, e, whole=start == 0))
         return raw_data  # the next handler keeps it
 
-    def file_complete(self, file_size: int):  # noqa: ANN201
+    def file_complete(self, file_size: int):
         # A character cut off at the very end cannot be skipped from here (Django does not
         # expect SkipFile now); ``read_text`` refuses it.
         return None  # the next handler makes the file

@@ -47,7 +47,7 @@ def _sha(text: str) -> str:
     return hashlib.sha256((text or "").encode("utf-8")).hexdigest()
 
 
-def _audit(request, contest: Contest, action: str, detail: dict) -> None:  # noqa: ANN001
+def _audit(request, contest: Contest, action: str, detail: dict) -> None:
     AuditEntry.record(contest, request.user, action, from_stage=contest.stage,
                       to_stage=contest.stage, detail=detail)
 
@@ -88,7 +88,8 @@ class ContestForm(forms.ModelForm):
         self.fields["election"].help_text = (
             "Blank: an election of its own (its roll serves this contest only).")
         self.fields["rule_book_preset"].choices = [(n, n) for n in preset_names()]
-        self.fields["rule_book"].strip = False  # keep the TOML byte for byte, so an untouched one is unchanged
+        # keep the TOML byte for byte, so an untouched one is unchanged
+        self.fields["rule_book"].strip = False
         self.fields["rule_book"].widget = forms.Textarea(
             attrs={"rows": 30, "cols": 100, "spellcheck": "false"}
         )

@@ -6,7 +6,7 @@ Modules follow the voter's journey: ``rollfile``/``roll`` (import, freeze, exclu
 ``ranking``/``views`` (the accessible ballot page), ``trustees`` (the contest key's
 shares), ``sealing`` (the cryptography, no Django), ``casting`` (seal, then the one
 transaction), ``receipts`` (the public receipt check), ``paper`` (double-keyed batches),
-``chain``/``ledger`` (the hash chain), ``box`` (opening the sealed ballot box),
+``ledger`` (the hash chain; ``hustings.publication.chain``), ``box`` (opening the sealed ballot box),
 ``sealedlist`` (the published sealed ballots and their checks), ``closing`` (close,
 count, publish, downloads), ``analysisdoc`` (charts, what-if and margin, made once at the
 count), ``results`` (the results page, its preview and embed), ``recountkit`` (the zip

@@ -35,7 +35,8 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from hustings.web.contests.models import Stage
-from hustings.web.voting import chain, codes, contest_info, ledger, trustees
+from hustings.publication import chain
+from hustings.web.voting import codes, contest_info, ledger, trustees
 from hustings.web.voting.errors import AlreadyVoted, CredentialError, NotOpen
 from hustings.web.voting.models import Channel, Credential, Participation, SealedBallot, Voter
 

@@ -60,6 +60,7 @@ from django.utils import timezone
 
 from hustings.counting import Ballots, CountingError, count
 from hustings.formats.ballot_csv import ballots_csv_text
+from hustings.publication import resultdoc
 from hustings.web.errors import TransitionError
 from hustings.web.contests.models import Stage
 from hustings.web.voting import (
@@ -67,7 +68,6 @@ from hustings.web.voting import (
     box,
     contest_info,
     ledger,
-    resultdoc,
     sealedlist,
     trustees,
 )

@@ -10,7 +10,6 @@ The tree::
     ├── AlreadyVoted            a participation for this voter, section and contest exists
     ├── NotOpen                 the contest is not in the state this action needs
     ├── PaperBatchError         a paper batch is malformed, or its two keyings disagree
-    ├── LedgerError             the hash chain does not verify (which entry, what differs)
     ├── SealedListError         the sealed ballots do not match the ledger's receipts, or the
     │                           numbers sealed, opened and of participations differ
     └── BoxError                the ballot box cannot be keyed or opened (not closed, already
@@ -19,7 +18,9 @@ The tree::
                                 too few of them, or they combine to a key that is not the box's
 
 Messages say what is wrong, where and what was expected, in one line, so views and the CLI
-can show them as they are.
+can show them as they are. A ledger that does not verify raises
+``hustings.publication.LedgerError`` (the chain is checked there, by the web and by
+``hustings verify`` alike).
 """
 
 from __future__ import annotations
@@ -59,10 +60,6 @@ class NotOpen(VotingError):
 
 class PaperBatchError(VotingError):
     """A paper batch file is malformed or the two keyings disagree."""
-
-
-class LedgerError(VotingError):
-    """The ledger's hash chain does not verify."""
 
 
 class SealedListError(VotingError):

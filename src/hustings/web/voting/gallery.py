@@ -18,7 +18,8 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from hustings.web.voting import analysisdoc, resultdoc, results
+from hustings.publication import resultdoc
+from hustings.web.voting import analysisdoc, results
 
 
 @dataclass(frozen=True)

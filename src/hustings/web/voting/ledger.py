@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from hustings.web.voting import chain
-from hustings.web.voting.errors import LedgerError
+from hustings.publication import chain
+from hustings.publication.errors import LedgerError
 from hustings.web.voting.models import LedgerEntry, LedgerHead, VotingSetup
 
 

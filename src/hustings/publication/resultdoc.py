@@ -2,10 +2,10 @@
 
 The published ``result.json`` is RCTab's detailed-report JSON from
 ``hustings.formats.report_json.render`` (with a ``sections`` key per round for a college).
-Until that writer is present, :func:`plain_document` stands in: every figure of every round
-as an exact decimal string. ``hustings verify ballots`` recounts, renders the recount the
-same way, and compares the documents after dropping what legitimately differs between two
-runs (generation time, software version).
+:func:`plain_document` is every figure of every round as an exact fraction string (what
+the results page keeps beside the count). ``hustings verify ballots`` recounts, renders the
+recount the same way, and compares the documents after dropping what legitimately differs
+between two runs (generation time, software version).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from hustings.counting import Result
+from hustings.formats.report_json import render
 
 # RCTab's "config" block is metadata (title, date, generator), not the count
 VOLATILE = {"config", "generatedBy", "generatedAt", "timestamp", "version"}
@@ -63,11 +64,7 @@ def plain_document(result: Result) -> dict[str, Any]:
 
 
 def document(result: Result, *, title: str = "") -> dict[str, Any]:
-    """RCTab-format JSON when its writer is installed, else the plain document."""
-    try:
-        from hustings.formats.report_json import render  # type: ignore[import-not-found]
-    except ImportError:
-        return plain_document(result)
+    """The published ``result.json``: RCTab's detailed-report JSON."""
     return render(result, contest={"contest": title} if title else None)
 
 

@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from hustings.web.voting.errors import LedgerError
+from hustings.publication.errors import LedgerError
 
 GENESIS = "0" * 64
 CLOSE_KIND = "ballot-closed"
@@ -32,7 +32,9 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def entry_body(seq: int, kind: str, at: str, payload: Mapping[str, Any], lane: int = 0) -> dict:
+def entry_body(
+    seq: int, kind: str, at: str, payload: Mapping[str, Any], lane: int = 0
+) -> dict[str, Any]:
     return {"lane": lane, "seq": seq, "kind": kind, "at": at, "payload": dict(payload)}
 
 
@@ -56,7 +58,9 @@ def verify_entries(entries: Iterable[Mapping[str, Any]]) -> int:
         where = f"lane {lane} entry {e['seq']} ({e['kind']})"
         seq, prev = heads.get(lane, (0, GENESIS))
         if e["seq"] != seq + 1:
-            raise LedgerError(f"lane {lane}: entry after {seq} is numbered {e['seq']}, expected {seq + 1}")
+            raise LedgerError(
+                f"lane {lane}: entry after {seq} is numbered {e['seq']}, expected {seq + 1}"
+            )
         if e["prev_hash"] != prev:
             raise LedgerError(
                 f"{where}: prev_hash {e['prev_hash'][:12]}… does not match the hash of the "
