@@ -300,3 +300,16 @@ def test_on_sqlite_a_visit_is_one_transaction(e2015):
     # one savepoint (the test's own transaction holds the outer one), no savepoint per contest
     assert sum(s.startswith("SAVEPOINT") for s in sql) == 1
     assert sum("INSERT INTO \"voting_participation\"" in s for s in sql) == 2
+
+
+def test_a_voter_with_no_ballot_in_the_open_contests_is_told_so(e2015):
+    from hustings.web.contests.models import Contest
+
+    election, leader, deputy, london, codes = e2015
+    Contest.objects.filter(pk__in=[leader.pk, deputy.pk]).update(stage="ballot_closed")
+    r = ballot_page(csrf_client(), election.slug, codes["NOR1"])
+    assert r.status_code == 409
+    assert "None of the contests open now has a ballot for you." in r.content.decode()
+    assert "You have already voted" not in r.content.decode()
+    r = ballot_page(csrf_client(), election.slug, codes["LON1"])
+    assert r.status_code == 200 and legends(r.content.decode()) == ["London Mayoral candidate"]

@@ -142,9 +142,9 @@ def _ballot_page(request, election, blocks, summary=""):
     )
 
 
-def _already(request, election, message=""):
-    return render(request, "voting/already.html", {"contest": election, "message": message},
-                  status=409)
+def _already(request, election, message="", title="You have already voted"):
+    return render(request, "voting/already.html",
+                  {"contest": election, "message": message, "title": title}, status=409)
 
 
 def _verified(request, election):
@@ -175,10 +175,20 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     cred, response = _verified(request, election)
     if response:
         return response
-    blocks = visit.start_blocks(election, cred.voter, request.POST)
-    if not blocks:
+    return _visit_or_refusal(request, election, cred.voter, request.POST)
+
+
+def _visit_or_refusal(request, election, voter, post):
+    """The ballot page of a new visit; or, when no open contest has a ballot left for the
+    voter, why: they have voted in each, or none open now is theirs (London's contest, say,
+    for a voter outside London)."""
+    blocks = visit.start_blocks(election, voter, post)
+    if blocks:
+        return _ballot_page(request, election, blocks)
+    if any(casting.ballot_sections(c, voter) for c in election.open_contests):
         return _already(request, election)
-    return _ballot_page(request, election, blocks)
+    return _already(request, election, "None of the contests open now has a ballot for you.",
+                    title="No ballot for you")
 
 
 def _ballot_step(request: HttpRequest, slug: str):
@@ -196,7 +206,7 @@ def _ballot_step(request: HttpRequest, slug: str):
     except (CredentialError, NotOpen) as e:
         return _code_page(request, election, error=str(e), status=400)
     if not blocks:  # a form of none of the election's contests: start again
-        return _ballot_page(request, election, visit.start_blocks(election, cred.voter, {}))
+        return _visit_or_refusal(request, election, cred.voter, {})
     return election, cred, blocks
 
 
