@@ -16,6 +16,7 @@ in the database cache; a right code is never refused for it) and against the cre
 
 from __future__ import annotations
 
+import functools
 import time
 
 from django.conf import settings
@@ -101,6 +102,7 @@ def _election(slug: str) -> visit.ElectionBallot:
 
 def _page(view):  # noqa: ANN001, ANN202
     """Turn a moved slug into a redirect to the election's page of the same step."""
+    @functools.wraps(view)
     def wrapped(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             return view(request, slug)
@@ -112,8 +114,6 @@ def _page(view):  # noqa: ANN001, ANN202
             response = HttpResponseRedirect(url)
             response.status_code = 307  # the POST again, with its body, at the election's page
             return response
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
