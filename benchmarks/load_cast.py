@@ -1,7 +1,7 @@
 """Load test: ballots cast per second against `hustings serve` on PostgreSQL (loopback).
 
     .venv/bin/python benchmarks/load_cast.py [--seconds 30] [--users 16] [--workers 2]
-        [--threads 2] [--processes 1] [--client locust|wrk]
+        [--threads 2] [--processes 1] [--client locust|wrk] [--contests 1|2]
 
 Makes a fresh database ``hustings_bench_<pid>`` ($HUSTINGS_BENCH_DB), dropped at the end, on the PostgreSQL server of
 $HUSTINGS_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), migrates it, opens
@@ -9,7 +9,12 @@ a contest with enough voters, starts ``hustings serve`` (gunicorn) on a free loo
 runs Locust headless for a bounded time (benchmarks/locustfile_cast.py), then prints
 ballots/s, p50/p99 latency of a cast, and checks that no ballot was lost or duplicated:
 every receipt a voter got is in the ledger, sealed ballots = participations = cast entries,
-the sealed ballots' receipts are the ledger's, and the hash chain verifies. Needs the ``bench`` extra (locust). Exit 1 if a check fails.
+the sealed ballots' receipts are the ledger's, and the hash chain verifies. Needs the
+``bench`` extra (locust) or wrk. Exit 1 if a check fails.
+
+With ``--contests 2`` the election has a leader and a deputy contest (2015) and every visit
+casts in both (one request, one transaction: ``casting.cast_visit``); it prints visits/s
+beside ballots/s, and checks each contest as above.
 
 Everything shares the machine's cores, so it also prints where the CPU went, per ballot:
 Locust (the load generator), the gunicorn server, and the rest of the machine (PostgreSQL
@@ -37,6 +42,7 @@ BIN = Path(sys.executable).parent
 # share one.
 DB = os.environ.get("HUSTINGS_BENCH_DB", f"hustings_bench_{os.getpid()}")
 CANDIDATES = ("Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendall")
+DEPUTY = ("Ben Bradshaw", "Stella Creasy", "Angela Eagle", "Caroline Flint", "Tom Watson")
 
 
 def main() -> int:
@@ -52,6 +58,9 @@ def main() -> int:
                     help="load generator: Locust (the bench extra), or wrk (apt install wrk: "
                     "C and LuaJIT, a small fraction of Locust's CPU on the shared cores)")
     ap.add_argument("--voters", type=int, default=40000)
+    ap.add_argument("--contests", type=int, choices=[1, 2], default=1,
+                    help="contests on the ballot: 1 (a leader), or 2 (leader and deputy, both "
+                    "cast by every visit)")
     args = ap.parse_args()
     if args.client == "locust" and not (BIN / "locust").exists():
         raise SystemExit("load_cast: Locust is not installed: .venv/bin/pip install -e '.[bench]', "
@@ -75,7 +84,7 @@ def main() -> int:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    contest, codes = open_contest(args.voters)
+    slug, contests, codes = open_election(args.voters, args.contests)
     from django.db import connection
 
     with connection.cursor() as cur:  # steady state: autovacuum would analyse the new rows mid-run
@@ -94,13 +103,13 @@ def main() -> int:
     cpu = {}
     try:
         wait_for(f"http://127.0.0.1:{port}/")
-        env = {**os.environ, "HUSTINGS_BENCH_SLUG": contest.slug,
+        env = {**os.environ, "HUSTINGS_BENCH_SLUG": slug, "HUSTINGS_BENCH_FORM": cast_form(contests),
                "HUSTINGS_BENCH_CODES": str(work / "codes.txt"),
                "HUSTINGS_BENCH_RECEIPTS": str(work / "receipts.txt")}
         extra = ["--processes", str(args.processes)] if args.processes > 1 else []
         before, machine, pg = children_cpu(), machine_cpu(), postgres_cpu()
         if args.client == "wrk":
-            stats = run_wrk(f"http://127.0.0.1:{port}", contest.slug, work, args)
+            stats = run_wrk(f"http://127.0.0.1:{port}", slug, cast_form(contests), work, args)
         else:
             subprocess.run(
                 [str(BIN / "locust"), "-f", str(ROOT / "benchmarks/locustfile_cast.py"),
@@ -126,7 +135,7 @@ def main() -> int:
         worker.wait(30)
         cpu["worker"] = children_cpu() - before
     try:
-        return report(contest, work, args, cpu, stats)
+        return report(contests, work, args, cpu, stats)
     finally:
         from django.db import connections
 
@@ -150,19 +159,21 @@ function init(args)
     k = k + 1
   end
   out = io.open(args[3] .. "." .. id, "w"); out:setvbuf("line")
-  path, token, section = args[4], args[5], args[6]
+  path, token, form = args[4], args[5], args[6]
   headers = {["Content-Type"] = "application/x-www-form-urlencoded", ["Referer"] = args[7],
              ["Cookie"] = "csrftoken=" .. args[8]}
 end
 function request()
   next_code = next_code + 1
   local body = "csrfmiddlewaretoken=" .. token .. "&code=" .. codes[next_code] ..
-    "&section=" .. section .. "&action=cast&choice=Jeremy+Corbyn&choice=Andy+Burnham"
+    "&action=cast&" .. form
   return wrk.format("POST", path, headers, body)
 end
 function response(status, headers, body)
-  local r = status == 200 and body:match('id="receipt%-full">([^<]+)<')
-  if r then out:write(r, "\n") end
+  if status ~= 200 then return end
+  local got = {}  -- a visit's receipts (one per contest) on one line
+  for r in body:gmatch('receipt%-full">([^<]+)<') do table.insert(got, r) end
+  if #got > 0 then out:write(table.concat(got, " "), "\n") end
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -172,7 +183,7 @@ end
 """
 
 
-def run_wrk(base: str, slug: str, work: Path, args) -> dict:
+def run_wrk(base: str, slug: str, form: str, work: Path, args) -> dict:
     import re
     import shutil
     from urllib.request import Request, urlopen
@@ -188,7 +199,7 @@ def run_wrk(base: str, slug: str, work: Path, args) -> dict:
         ["wrk", "-t", str(threads), "-c", str(args.users), "-d", f"{args.seconds}s",
          "--timeout", "10s", "-s", str(work / "cast.lua"), f"{base}/vote/{slug}/cast/", "--",
          str(threads), str(work / "codes.txt"), str(work / "receipts.txt"), f"/vote/{slug}/cast/",
-         token, "All+voters", f"{base}/vote/{slug}/", cookie],
+         token, form, f"{base}/vote/{slug}/", cookie],
         check=True, capture_output=True, text=True).stdout
     m = re.search(r"WRK p50=(\d+) p99=(\d+) requests=(\d+) failed=(\d+)", out)
     if m is None:
@@ -196,7 +207,7 @@ def run_wrk(base: str, slug: str, work: Path, args) -> dict:
     receipts = []
     for k in range(threads):
         part = work / f"receipts.txt.{k}"
-        receipts += part.read_text().split() if part.exists() else []
+        receipts += part.read_text().splitlines() if part.exists() else []
     (work / "receipts.txt").write_text("\n".join(receipts))
     return {"p50": round(int(m[1]) / 1000), "p99": round(int(m[2]) / 1000), "failed": int(m[4])}
 
@@ -244,24 +255,33 @@ def drop_database(server_url: str) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
 
 
-def open_contest(n: int):
+def open_election(n: int, k: int):
+    """An open election of ``k`` contests (leader; and deputy) with ``n`` voters holding
+    codes: (its slug, the contests, the codes)."""
     from django.db import transaction
 
+    from hustings.web.contests.elections import Election
     from hustings.web.contests.models import Candidate, Contest
     from hustings.web.voting import casting, codes, trustees
     from hustings.web.voting.models import Credential, Voter
 
-    contest = Contest.objects.create(slug="bench", title="Benchmark contest (synthetic)",
-                                     rule_book_preset="labour-2015")
-    for i, name in enumerate(CANDIDATES):
-        c = Candidate.objects.create(contest=contest, name=name, slug=f"c{i}")
-        Candidate.objects.filter(pk=c.pk).update(on_ballot=True, ballot_position=i + 1)
-    with transaction.atomic():  # the box's key: every cast is sealed to it (the share is dropped)
-        trustees.name_trustees(contest, ["bench trustee"], 1)
-    Contest.objects.filter(pk=contest.pk).update(stage="ballot_open")
-    contest.refresh_from_db()
+    election = Election.objects.create(slug="bench", title="Benchmark election (synthetic)")
+    plan = [("bench" if k == 1 else "bench-leader", "Leader", CANDIDATES),
+            ("bench-deputy", "Deputy Leader", DEPUTY)][:k]
+    contests = []
+    for order, (slug, title, names) in enumerate(plan):
+        contest = Contest.objects.create(slug=slug, title=title, rule_book_preset="labour-2015",
+                                         election=election, ballot_order=order)
+        for i, name in enumerate(names):
+            c = Candidate.objects.create(contest=contest, name=name, slug=f"c{i}")
+            Candidate.objects.filter(pk=c.pk).update(on_ballot=True, ballot_position=i + 1)
+        with transaction.atomic():  # the box's key: every cast is sealed to it (the share is dropped)
+            trustees.name_trustees(contest, ["bench trustee"], 1)
+        Contest.objects.filter(pk=contest.pk).update(stage="ballot_open")
+        contest.refresh_from_db()
+        contests.append(contest)
     voters = Voter.objects.bulk_create(
-        Voter(election=contest.election, reference=f"B{i:06d}", name=f"Bench voter {i}",
+        Voter(election=election, reference=f"B{i:06d}", name=f"Bench voter {i}",
               postal_address="synthetic", sections=["All voters"]) for i in range(n))
     key = casting.credential_key()
     out, creds = [], []
@@ -270,44 +290,78 @@ def open_contest(n: int):
         creds.append(Credential(voter=v, ballot_id=bid, secret_digest=codes.digest(key, secret)))
         out.append(codes.format_code(bid, secret))
     Credential.objects.bulk_create(creds, batch_size=5000)
-    return contest, out
+    return election.slug, contests, out
 
 
-def report(contest, work: Path, args, cpu: dict, stats: dict) -> int:
+def open_contest(n: int):
+    """A one-contest election (slug ``bench``): (the contest, the codes); cast_cpu.py's."""
+    _slug, contests, codes = open_election(n, 1)
+    return contests[0], codes
+
+
+def cast_form(contests) -> str:
+    """The review page's hidden fields of a visit (urlencoded): each contest's section and
+    two choices; plain names in a one-contest election, ``c<id>-`` prefixed otherwise."""
+    from urllib.parse import urlencode
+
+    picks = {"Leader": ["Jeremy Corbyn", "Andy Burnham"], "Deputy Leader": ["Tom Watson", "Angela Eagle"]}
+    fields: list[tuple[str, str]] = []
+    for c in contests:
+        prefix = "" if len(contests) == 1 else f"c{c.pk}-"
+        fields.append((prefix + "section", "All voters"))
+        fields += [(prefix + "choice", name) for name in picks[c.title]]
+    return urlencode(fields)
+
+
+def report(contests, work: Path, args, cpu: dict, stats: dict) -> int:
     from hustings.web.voting import ledger
     from hustings.web.voting.models import LedgerEntry, Participation, SealedBallot
 
-    receipts = [r for r in (work / "receipts.txt").read_text().split() if r]
-    stored = {e["receipt"] for e in
-              LedgerEntry.objects.filter(kind="cast").values_list("payload", flat=True)}
-    sealed = set(SealedBallot.objects.filter(contest=contest).values_list("receipt", flat=True))
-    ballots = len(sealed)
-    participations = Participation.objects.filter(contest=contest).count()
+    visits = [line.split() for line in (work / "receipts.txt").read_text().splitlines() if line.strip()]
+    receipts = [r for visit in visits for r in visit]
+    whole = all(len(v) == len(contests) for v in visits)
+    stored: set[str] = set()
+    sealed: set[str] = set()
+    checks = []
+    for contest in contests:
+        mine = {e["receipt"] for e in LedgerEntry.objects.filter(contest=contest, kind="cast")
+                .values_list("payload", flat=True)}
+        box = set(SealedBallot.objects.filter(contest=contest).values_list("receipt", flat=True))
+        participations = Participation.objects.filter(contest=contest).count()
+        checks.append((contest, mine, box, participations, ledger.verify(contest)))
+        stored |= mine
+        sealed |= box
     lost = set(receipts) - stored
     duplicated = len(receipts) - len(set(receipts))
-    chain = ledger.verify(contest)
     who = ("Locust users" if args.client == "locust" else "wrk connections")
     print(f"load_cast: {args.seconds} s, {args.users} {who} in {args.processes} process(es), "
           f"hustings serve with {args.workers} gunicorn workers x {args.threads} threads, "
-          f"PostgreSQL on loopback")
+          f"PostgreSQL on loopback, {len(contests)} contest(s) per visit")
     print(f"  receipts returned   {len(receipts)}")
+    if len(contests) > 1:
+        print(f"  visits/s            {len(visits) / args.seconds:.1f} (each casting "
+              f"{len(contests)} ballots in one transaction)")
     print(f"  ballots/s           {len(receipts) / args.seconds:.1f}")
     print(f"  cast latency p50    {stats['p50']} ms")
     print(f"  cast latency p99    {stats['p99']} ms")
     print(f"  failed requests     {stats['failed']}")
-    n = max(len(receipts), 1)
+    n = max(len(visits), 1)
+    unit = "ballot" if len(contests) == 1 else "visit"
     # the server's CPU includes its start-up and shutdown (a second or so of one core)
     rest = cpu["machine"] - cpu["locust"] - cpu["server"] - cpu["worker"] - cpu["postgres"]
-    print(f"  CPU per ballot      {args.client} {cpu['locust'] / n * 1000:.2f} ms, server "
+    print(f"  CPU per {unit}{' ' * (12 - len(unit))}{args.client} {cpu['locust'] / n * 1000:.2f} ms, server "
           f"{cpu['server'] / n * 1000:.2f} ms, task worker {cpu['worker'] / n * 1000:.2f} ms, "
           f"PostgreSQL {cpu['postgres'] / n * 1000:.2f} ms, "
           f"rest of machine {rest / n * 1000:.2f} ms")
     print(f"  cores busy          {cpu['machine'] / max(cpu['wall'], 1e-9):.2f} of {os.cpu_count()}")
-    print(f"  sealed ballots stored {ballots}, participations {participations}, cast entries "
-          f"{len(stored)}, ledger verifies ({chain} entries), sealed receipts = the ledger's: "
-          f"{sealed == stored}")
-    ok = (bool(receipts) and not lost and not duplicated and sealed == stored
-          and ballots == participations == len(stored))
+    ok = bool(receipts) and not lost and not duplicated and whole and sealed == stored
+    for contest, mine, box, participations, chain in checks:
+        print(f"  {contest.slug}: sealed ballots stored {len(box)}, participations "
+              f"{participations}, cast entries {len(mine)}, ledger verifies ({chain} entries), "
+              f"sealed receipts = the ledger's: {box == mine}")
+        ok = ok and box == mine and len(box) == participations == len(mine)
+    if len(contests) > 1:
+        print(f"  every visit got one receipt per contest: {whole}")
     print(f"  lost {len(lost)}, duplicated {duplicated}: {'OK' if ok else 'FAILED'}")
     return 0 if ok else 1
 

@@ -2,7 +2,9 @@
 
 A user fetches the ballot page once (for the CSRF cookie and token), then posts casts —
 the ballot's last step, which re-checks the code and runs the casting transaction — one
-code each. Receipts returned are written to $HUSTINGS_BENCH_RECEIPTS when the run stops,
+code each, with the review page's fields of every contest ($HUSTINGS_BENCH_FORM, made by
+load_cast.py: one contest, or leader and deputy). A visit's receipts (one per contest) are
+one line. Receipts returned are written to $HUSTINGS_BENCH_RECEIPTS when the run stops,
 so load_cast.py can check that none was lost.
 """
 
@@ -19,7 +21,8 @@ from locust.exception import StopUser
 SLUG = os.environ["HUSTINGS_BENCH_SLUG"]
 CODES = iter(Path(os.environ["HUSTINGS_BENCH_CODES"]).read_text().split())
 RECEIPTS: list[str] = []
-RECEIPT = re.compile(r'id="receipt-full">([^<]+)<')
+FORM = os.environ["HUSTINGS_BENCH_FORM"]
+RECEIPT = re.compile(r'receipt-full">([^<]+)<')
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -37,16 +40,15 @@ class Voter(FastHttpUser):  # geventhttpclient: far less CPU per request than re
             raise StopUser()
         with self.client.post(
             f"/vote/{SLUG}/cast/",
-            data=urlencode({"csrfmiddlewaretoken": self.token, "code": code,
-                            "section": "All voters", "action": "cast",
-                            "choice": ["Jeremy Corbyn", "Andy Burnham"]}, doseq=True),
+            data=urlencode({"csrfmiddlewaretoken": self.token, "code": code, "action": "cast"})
+            + "&" + FORM,
             headers={"Referer": f"{self.host}/vote/{SLUG}/",
                      "Content-Type": "application/x-www-form-urlencoded"},
             name="cast", catch_response=True,
         ) as r:
-            m = RECEIPT.search(r.text or "")
-            if r.status_code == 200 and m:
-                RECEIPTS.append(m.group(1))
+            got = RECEIPT.findall(r.text or "")
+            if r.status_code == 200 and got:
+                RECEIPTS.append(" ".join(got))
                 r.success()
             else:
                 r.failure(f"no receipt (HTTP {r.status_code})")

@@ -3,10 +3,12 @@ hash-chained ledger, and close → count → publish.
 
 Modules follow the voter's journey: ``rollfile``/``roll`` (import, freeze, exclusions),
 ``codes``/``credentials`` (security codes, letters and emails via the task queue),
-``ranking``/``views`` (the accessible ballot page), ``trustees`` (the contest key's
+``ranking``/``visit``/``views`` (the accessible ballot page: one visit of an election, a
+block per contest), ``trustees`` (the contest key's
 shares), ``sealing`` (the cryptography, no Django), ``casting`` (seal, then the one
-transaction), ``receipts`` (the public receipt check), ``paper`` (double-keyed batches),
-``ledger`` (the hash chain; ``hustings.publication.chain``), ``box`` (opening the sealed ballot box),
+transaction, for every contest of a visit), ``receipts`` (the public receipt check),
+``paper`` (double-keyed batches), ``ledger`` (the hash chain; ``hustings.publication.chain``),
+``box`` (opening the sealed ballot box),
 ``sealedlist`` (the published sealed ballots and their checks), ``closing`` (close,
 count, publish, downloads), ``analysisdoc`` (charts, what-if and margin, made once at the
 count), ``results`` (the results page, its preview and embed), ``recountkit`` (the zip

@@ -13,8 +13,13 @@ writes, in this order,
 and the receipt is returned only after the commit, so a receipt shown to a voter always
 stands for a ballot that is durably stored (Helios acknowledged votes before storing them).
 
-On PostgreSQL an online cast is the same transaction in two statements, prepared once per
-connection (``_pg_cast``): the stage lock, the participation, the ballot and the lane-head
+A voter's visit to an election (``cast_visit``) casts in several contests at once: those
+three rows for each contest, in that contest's own tables and ledger, all in one
+transaction, so a visit is stored whole or not at all. A one-contest online cast is a
+visit of one ballot.
+
+On PostgreSQL each contest's rows of an online cast are two statements, prepared once per
+connection (``_pg_rows``): the stage lock, the participation, the ballot and the lane-head
 lock in one, the ledger entry and the new head in the other. Each step still depends on the
 one before (the participation is inserted only from the locked stage row, the ballot only
 from the participation, the head is locked only once the participation is in), so the order
@@ -28,12 +33,14 @@ import json
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from hustings.web.contests.elections import Election
 from hustings.web.contests.models import Stage
 from hustings.publication import chain
 from hustings.web.voting import codes, contest_info, ledger, trustees
@@ -48,8 +55,9 @@ def credential_key() -> bytes:
     return settings.HUSTINGS_CREDENTIAL_KEY.encode("utf-8")
 
 
-def check_code(contest, text: str) -> Credential:  # noqa: ANN001
-    """The credential a typed security code opens, or CredentialError.
+def check_code(where, text: str) -> Credential:  # noqa: ANN001
+    """The credential a typed security code opens among the voters of ``where`` (an
+    election, or a contest: its election's roll), or CredentialError.
 
     Wrong secrets count against the ballot id, and five lock it for 15 minutes (the
     per-credential lockout; per-IP rate limits are applied by the view). Checking a code
@@ -61,7 +69,7 @@ def check_code(contest, text: str) -> Credential:  # noqa: ANN001
             "ABCD1234-EFGHJ-KMNPQ-RSTVW-XYZ01."
         )
     ballot_id, secret = parts
-    cred = _credential(contest, ballot_id)
+    cred = _credential(where.pk if isinstance(where, Election) else where.election_id, ballot_id)
     now = timezone.now()
     if cred is None:
         raise CredentialError("That security code is not right. Check it and try again.")
@@ -85,14 +93,14 @@ def check_code(contest, text: str) -> Credential:  # noqa: ANN001
     return cred
 
 
-def _credential(contest, ballot_id: str) -> Credential | None:  # noqa: ANN001
+def _credential(election_id: int, ballot_id: str) -> Credential | None:
     if connection.vendor != "postgresql":
         return (
             Credential.objects.select_related("voter")
-            .filter(ballot_id=ballot_id, voter__election_id=contest.election_id)
+            .filter(ballot_id=ballot_id, voter__election_id=election_id)
             .first()
         )
-    row = _pg_execute(_PG_CREDENTIAL, [ballot_id, contest.election_id]).fetchone()
+    row = _pg_execute(_PG_CREDENTIAL, [ballot_id, election_id]).fetchone()
     if row is None:
         return None
     cred = Credential.from_db("default", _CREDENTIAL_FIELDS, row[: len(_CREDENTIAL_FIELDS)])
@@ -118,11 +126,12 @@ _PG_CREDENTIAL = (
 _ONLY_WHEN_ASKED = 2**31 - 1
 
 
-def _already_voted(e: IntegrityError, section: str) -> Exception:
+def _already_voted(e: IntegrityError, where: str, several: bool = False) -> Exception:
     """A second ballot is refused by the participation's unique constraint (PostgreSQL
     names the constraint, SQLite the table): that is AlreadyVoted; any other is itself."""
     if "participation" in str(e).lower():
-        return AlreadyVoted(f"You have already voted in {section}.")
+        tail = " Nothing from this visit was cast." if several else ""
+        return AlreadyVoted(f"You have already voted in {where}.{tail}")
     return e
 
 
@@ -163,6 +172,21 @@ def remaining_sections(contest, voter) -> list[str]:  # noqa: ANN001
     return [s for s in ballot_sections(contest, voter) if s not in done]
 
 
+def remaining_by_contest(contests, voter) -> dict[int, list[str]]:  # noqa: ANN001
+    """``remaining_sections`` of several contests in one query: {contest id: the sections
+    the voter still has a ballot in}, for the contests where there is one."""
+    eligible = {c.pk: ballot_sections(c, voter) for c in contests}
+    eligible = {pk: sections for pk, sections in eligible.items() if sections}
+    done: dict[int, set[str]] = {}
+    if eligible:
+        rows = Participation.objects.filter(voter=voter, contest_id__in=list(eligible))
+        for contest_id, section in rows.values_list("contest_id", "section"):
+            done.setdefault(contest_id, set()).add(section)
+    left = {pk: [s for s in sections if s not in done.get(pk, set())]
+            for pk, sections in eligible.items()}
+    return {pk: sections for pk, sections in left.items() if sections}
+
+
 def _locked_stage(contest) -> str:  # noqa: ANN001
     with connection.cursor() as cur:
         lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
@@ -174,35 +198,87 @@ def cast(
     contest, voter, section: str, ranking: Sequence[str], *, channel: str = Channel.ONLINE
 ) -> str:  # noqa: ANN001
     """Seal and store one ballot; return its receipt, the ciphertext's SHA-256 (after
-    commit). Raises AlreadyVoted, NotOpen."""
-    if channel == Channel.ONLINE and not contest_info.ballot_is_open(contest):
-        raise NotOpen("The ballot is not open.")
+    commit). Raises AlreadyVoted, NotOpen. An online ballot is a visit of one contest."""
+    if channel == Channel.ONLINE:
+        return cast_visit(voter, [(contest, section, ranking)])[0]
     if section not in ballot_sections(contest, voter):
         raise NotOpen(f"You do not have a ballot in the section {section!r}.")
     ciphertext, receipt = trustees.seal_for(contest, section, ranking)
-    if channel == Channel.ONLINE and connection.vendor == "postgresql":
-        return _pg_cast(contest, voter, section, ciphertext, receipt)
     try:
         with transaction.atomic():
-            # Re-read the stage under a shared lock: closing takes the contest row FOR UPDATE,
-            # so a cast either commits before the close (and the close's seal records it) or
-            # sees the ballot closed. Never a ballot after the seal.
-            stage = _locked_stage(contest)
-            if stage not in (contest_info.ACCEPTING if channel == Channel.PAPER else
-                             (contest_info.BALLOT_OPEN,)):
-                raise NotOpen("The ballot is not open.")
-            Participation.objects.create(
-                contest=contest, voter=voter, section=section, channel=channel
-            )
-            SealedBallot.objects.create(
-                contest=contest, section=section, ciphertext=ciphertext, receipt=receipt
-            )
-            # paper may merge after the close has sealed the cast lanes: it goes on lane 0
-            ledger.append(contest, ledger.Kind.CAST, {"receipt": receipt, "section": section},
-                          lane=0 if channel == Channel.PAPER else None)
+            _orm_rows(contest, voter, section, ciphertext, receipt, channel)
     except IntegrityError as e:
         raise _already_voted(e, section) from None
     return receipt
+
+
+def cast_visit(voter, ballots: Sequence[tuple[Any, str, Sequence[str]]]) -> list[str]:  # noqa: ANN001
+    """Cast a voter's visit to an election: one ballot per (contest, section, ranking), all
+    stored in one transaction or none. Returns the receipts in the order given (after commit).
+
+    Each contest's rows are written as a one-ballot cast writes them (participation, sealed
+    ballot, ledger entry in that contest's ledger, its stage locked FOR SHARE), in order of
+    contest id, so two visits lock the same rows in the same order and never deadlock. A
+    participation already there in any contest (a second visit, or two at once) is
+    AlreadyVoted and nothing of the visit is stored; so is a contest closed meanwhile
+    (NotOpen). Sealing runs before the transaction: it is CPU, and holds no lock."""
+    if not ballots:
+        raise ValueError("cast_visit needs at least one ballot")
+    several = len(ballots) > 1
+    for contest, section, _ranking in ballots:
+        if not contest_info.ballot_is_open(contest):
+            raise NotOpen(_not_open(contest, several))
+        if section not in ballot_sections(contest, voter):
+            raise NotOpen(f"You do not have a ballot in the section {section!r}.")
+    sealed = [(contest, section, *trustees.seal_for(contest, section, ranking))
+              for contest, section, ranking in ballots]
+    write = _pg_rows if connection.vendor == "postgresql" else _orm_rows
+    current = sealed[0]
+    try:
+        with transaction.atomic():
+            for current in sorted(sealed, key=lambda b: (b[0].pk, b[1])):
+                contest, section, ciphertext, receipt = current
+                try:
+                    write(contest, voter, section, ciphertext, receipt, Channel.ONLINE)
+                except NotOpen:
+                    raise NotOpen(_not_open(contest, several)) from None
+    except IntegrityError as e:
+        raise _already_voted(e, _where(current[0], current[1], several), several) from None
+    return [receipt for _c, _s, _ct, receipt in sealed]
+
+
+def _not_open(contest, several: bool) -> str:  # noqa: ANN001
+    if not several:
+        return "The ballot is not open."
+    return f"The ballot in {contest.title} is not open: nothing from this visit was cast."
+
+
+def _where(contest, section: str, several: bool) -> str:  # noqa: ANN001
+    """How a refusal names the ballot: its section alone in a one-ballot cast (as ever), the
+    contest (and the section of a college) in a visit of several."""
+    if not several:
+        return section
+    if len(contest_info.rules(contest).sections) > 1:
+        return f"{contest.title} ({section})"
+    return contest.title
+
+
+def _orm_rows(contest, voter, section: str, ciphertext: bytes, receipt: str, channel: str) -> None:  # noqa: ANN001
+    """One ballot's rows through the ORM, inside the caller's transaction."""
+    # Re-read the stage under a shared lock: closing takes the contest row FOR UPDATE,
+    # so a cast either commits before the close (and the close's seal records it) or
+    # sees the ballot closed. Never a ballot after the seal.
+    stage = _locked_stage(contest)
+    if stage not in (contest_info.ACCEPTING if channel == Channel.PAPER else
+                     (contest_info.BALLOT_OPEN,)):
+        raise NotOpen("The ballot is not open.")
+    Participation.objects.create(contest=contest, voter=voter, section=section, channel=channel)
+    SealedBallot.objects.create(
+        contest=contest, section=section, ciphertext=ciphertext, receipt=receipt
+    )
+    # paper may merge after the close has sealed the cast lanes: it goes on lane 0
+    ledger.append(contest, ledger.Kind.CAST, {"receipt": receipt, "section": section},
+                  lane=0 if channel == Channel.PAPER else None)
 
 
 # One statement: lock the contest row (shared) and read its stage; insert the participation
@@ -236,32 +312,28 @@ UPDATE voting_ledgerhead SET seq = %(seq)s, hash = %(hash)s WHERE id = %(head)s
 """
 
 
-def _pg_cast(contest, voter, section: str, ciphertext: bytes, receipt: str) -> str:  # noqa: ANN001
-    """``cast`` for an online ballot on PostgreSQL: the same transaction, two statements."""
+def _pg_rows(contest, voter, section: str, ciphertext: bytes, receipt: str, channel: str) -> None:  # noqa: ANN001
+    """One online ballot's rows on PostgreSQL, inside the caller's transaction: the same
+    rows and locks as ``_orm_rows``, in two prepared statements."""
     lane = ledger.cast_lane()
     payload = {"receipt": receipt, "section": section}
-    try:
-        with transaction.atomic():
-            stored, head, seq, prev = _pg_execute(_PG_CAST_1, {
-                "open": Stage.BALLOT_OPEN.value,
-                "contest": contest.pk, "voter": voter.pk, "section": section,
-                "pid": uuid.uuid4(), "bid": uuid.uuid4(), "lane": lane,
-                "ciphertext": ciphertext, "receipt": receipt,
-            }).fetchone()
-            if not stored:
-                raise NotOpen("The ballot is not open.")
-            if head is None:  # the contest's ledger has no lanes yet: the ORM path makes them
-                ledger.append(contest, ledger.Kind.CAST, payload, lane=lane)
-            else:
-                seq += 1
-                at = timezone.now().isoformat(timespec="microseconds")
-                body = chain.entry_body(seq, ledger.Kind.CAST, at, payload, lane)
-                digest = chain.entry_hash(prev, body)
-                _pg_execute(_PG_CAST_2, {
-                    "contest": contest.pk, "lane": lane, "seq": seq, "kind": ledger.Kind.CAST,
-                    "at": at, "payload": chain.canonical_json(body["payload"]), "prev": prev,
-                    "hash": digest, "head": head,
-                })
-    except IntegrityError as e:
-        raise _already_voted(e, section) from None
-    return receipt
+    stored, head, seq, prev = _pg_execute(_PG_CAST_1, {
+        "open": Stage.BALLOT_OPEN.value,
+        "contest": contest.pk, "voter": voter.pk, "section": section,
+        "pid": uuid.uuid4(), "bid": uuid.uuid4(), "lane": lane,
+        "ciphertext": ciphertext, "receipt": receipt,
+    }).fetchone()
+    if not stored:
+        raise NotOpen("The ballot is not open.")
+    if head is None:  # the contest's ledger has no lanes yet: the ORM path makes them
+        ledger.append(contest, ledger.Kind.CAST, payload, lane=lane)
+        return
+    seq += 1
+    at = timezone.now().isoformat(timespec="microseconds")
+    body = chain.entry_body(seq, ledger.Kind.CAST, at, payload, lane)
+    digest = chain.entry_hash(prev, body)
+    _pg_execute(_PG_CAST_2, {
+        "contest": contest.pk, "lane": lane, "seq": seq, "kind": ledger.Kind.CAST,
+        "at": at, "payload": chain.canonical_json(body["payload"]), "prev": prev,
+        "hash": digest, "head": head,
+    })

@@ -20,9 +20,14 @@ def field_name(index: int) -> str:
 
 
 def read_ranking(
-    candidates: Sequence[str], form: Mapping[str, str], *, max_rankings: int | None = None
+    candidates: Sequence[str], form: Mapping[str, str], *, max_rankings: int | None = None,
+    allow_blank: bool = False,
 ) -> tuple[str, ...]:
-    """The candidates in preference order, or BallotFormError with a message per field."""
+    """The candidates in preference order, or BallotFormError with a message per field.
+
+    With ``allow_blank`` a form ranking nobody is () rather than an error: on an election's
+    ballot a voter may leave one contest blank (Labour's 2015 ballot let a voter abstain in
+    the deputy contest), so the visit decides whether anything at all was ranked."""
     limit = len(candidates) if max_rankings is None else min(max_rankings, len(candidates))
     errors: dict[str, str] = {}
     by_rank: dict[int, list[int]] = {}
@@ -40,6 +45,8 @@ def read_ranking(
             for i in idxs:
                 errors[field_name(i)] = f"Rank {rank} is given to more than one candidate ({names})."
     if not errors and not by_rank:
+        if allow_blank:
+            return ()
         raise BallotFormError(
             "Rank at least one candidate.", {field_name(0): "Rank at least one candidate."}
         )

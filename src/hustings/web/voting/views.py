@@ -1,5 +1,11 @@
 """The voter's pages: enter the code → rank → review → cast → receipt. No JavaScript.
 
+The pages are an *election's* (``vote/<election slug>/``): one code, one ballot page with a
+block per contest, one review, one cast of every contest ranked (``visit``,
+``casting.cast_visit``). A one-contest election's slug is normally its contest's, so a link
+to a contest's slug still opens its ballot; the slug of a contest on an election of another
+slug redirects to its election's page (GET with its query, and a POST keeping its body).
+
 State between steps travels in hidden fields of POSTed forms (never in the URL, never in a
 server session), and every step re-checks the security code, so no step can be skipped or
 forged. Opening a link (a GET, as mail scanners do) only shows the code form filled in: a
@@ -10,22 +16,24 @@ in the database cache; a right code is never refused for it) and against the cre
 
 from __future__ import annotations
 
+import functools
 import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import get_usage
 
 from hustings.web.clientip import client_ip
+from hustings.web.contests.elections import Election
 from hustings.web.contests.models import Contest
-from hustings.web.voting import casting, contest_info, sealing
-from hustings.web.voting.errors import AlreadyVoted, BallotFormError, CredentialError, NotOpen
+from hustings.web.voting import casting, contest_info, sealing, visit
+from hustings.web.voting.errors import AlreadyVoted, CredentialError, NotOpen
 from hustings.web.voting.models import Credential
-from hustings.web.voting.ranking import field_name, form_values, read_ranking
 
 RATE_GROUP = "voting.code"
 
@@ -54,163 +62,207 @@ def _limited(request: HttpRequest, *, increment: bool = False) -> bool:
     return usage is not None and usage["count"] > usage["limit"]
 
 
-_CONTESTS: dict[str, tuple[float, Contest]] = {}
+_ELECTIONS: dict[str, tuple[float, visit.ElectionBallot]] = {}
 
 
-def _contest(slug: str) -> Contest:
-    """The contest, kept by this process for ``HUSTINGS_CONTEST_CACHE_SECONDS`` (default 1 s)
-    with its candidates: two queries fewer on every step of every vote. A stale copy is
-    harmless: the cast re-reads the stage under a lock (``casting._locked_stage``), and the
-    ballot cannot change while it is open."""
+class _Moved(Exception):
+    """The slug is a contest's on an election of another slug: go there."""
+
+    def __init__(self, slug: str) -> None:
+        self.slug = slug
+
+
+def _election(slug: str) -> visit.ElectionBallot:
+    """The election and its contests past draft, kept by this process for
+    ``HUSTINGS_CONTEST_CACHE_SECONDS`` (default 1 s) with their candidates: queries fewer on
+    every step of every vote. A stale copy is harmless: the cast re-reads each stage under
+    a lock (``casting._locked_stage``), and a ballot cannot change while it is open."""
     ttl = float(getattr(settings, "HUSTINGS_CONTEST_CACHE_SECONDS", 1.0))
     now = time.monotonic()
-    hit = _CONTESTS.get(slug)
+    hit = _ELECTIONS.get(slug)
     if hit and hit[0] > now:
         return hit[1]
-    contest = get_object_or_404(Contest, slug=slug)
-    if contest.stage == contest_info.DRAFT:
-        raise Http404("no such contest")
+    election = Election.objects.filter(slug=slug).first()
+    if election is None:
+        contest = Contest.objects.filter(slug=slug).select_related("election").first()
+        if contest is None or contest.stage == contest_info.DRAFT:
+            raise Http404("no such election")
+        raise _Moved(contest.election.slug)
+    contests = [c for c in election.ordered_contests() if c.stage != contest_info.DRAFT]
+    if not contests:
+        raise Http404("no such election")
+    for c in contests:
+        c.election = election
+        contest_info.candidates(c)  # memoised on the instance
+    found = visit.ElectionBallot(election, contests)
     if ttl > 0:
-        contest_info.candidates(contest)  # memoised on the instance
-        _CONTESTS[slug] = (now + ttl, contest)
-    return contest
+        _ELECTIONS[slug] = (now + ttl, found)
+    return found
 
 
-def _rows(contest, values: dict[str, str], errors: dict[str, str]) -> list[dict]:
-    cands = contest_info.candidates(contest)
-    return [
-        {"name": name, "field": field_name(i), "value": values.get(field_name(i), ""),
-         "error": errors.get(field_name(i), "")}
-        for i, name in enumerate(cands)
-    ]
+def _page(view):  # noqa: ANN001, ANN202
+    """Turn a moved slug into a redirect to the election's page of the same step."""
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, slug: str) -> HttpResponse:
+        try:
+            return view(request, slug)
+        except _Moved as moved:
+            url = reverse(f"voting:{view.__name__}", args=[moved.slug])
+            if request.method == "GET":
+                query = request.GET.urlencode()
+                return HttpResponseRedirect(f"{url}?{query}" if query else url)
+            response = HttpResponseRedirect(url)
+            response.status_code = 307  # the POST again, with its body, at the election's page
+            return response
+    return wrapped
 
 
-def _code_page(request, contest, *, code: str = "", error: str = "", status: int = 200):
+def _code_page(request, election, *, code: str = "", error: str = "", status: int = 200):
+    opened = election.open_contests
     return render(
         request, "voting/code.html",
-        {"contest": contest, "code": code, "error": error, "open": contest_info.ballot_is_open(contest)},
+        # base.html names the page by ``contest.title``: on the voter's pages, the election's
+        {"contest": election, "election": election, "code": code, "error": error,
+         "open": bool(opened),
+         "closed": not opened and all(c.stage in CLOSED for c in election.contests),
+         "published": [c for c in election.contests if c.stage == contest_info.PUBLISHED]},
         status=status,
     )
 
 
-def _ballot_page(request, contest, cred, section, values=None, errors=None, summary=""):
-    cands = contest_info.candidates(contest)
+CLOSED = (contest_info.BALLOT_CLOSED, contest_info.COUNTED, contest_info.PUBLISHED)
+
+
+def _ballot_page(request, election, blocks, summary=""):
     return render(
         request, "voting/ballot.html",
-        {"contest": contest, "code": request.POST.get("code", ""), "section": section,
-         "sections": casting.remaining_sections(contest, cred.voter),
-         "rows": _rows(contest, values or {}, errors or {}), "ranks": range(1, len(cands) + 1),
-         "summary": summary, "errors": errors or {}},
-        status=400 if errors else 200,
+        {"contest": election, "election": election, "code": request.POST.get("code", ""),
+         "blocks": blocks, "summary": summary},
+        status=400 if summary else 200,
     )
 
 
-def _verified(request, contest):
+def _already(request, election, message="", title="You have already voted"):
+    return render(request, "voting/already.html",
+                  {"contest": election, "message": message, "title": title}, status=409)
+
+
+def _verified(request, election):
     """The credential of the POSTed code, or a response to send instead. The code is
     checked first: a right one is never refused by the per-address limit."""
     try:
-        return casting.check_code(contest, request.POST.get("code", "")), None
+        return casting.check_code(election.election, request.POST.get("code", "")), None
     except CredentialError as e:
         if _limited(request, increment=True):
             response = _code_page(
-                request, contest, error="Too many wrong security codes from your connection. "
+                request, election, error="Too many wrong security codes from your connection. "
                 "Check your code and try again in a while.", status=429,
             )
             response["Retry-After"] = "60"
             return None, response
-        return None, _code_page(request, contest, code=request.POST.get("code", ""),
+        return None, _code_page(request, election, code=request.POST.get("code", ""),
                                 error=str(e), status=400)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_page
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     """The code form. A GET (an emailed link) only fills it in."""
-    contest = _contest(slug)
-    if request.method == "GET" or not contest_info.ballot_is_open(contest):
-        return _code_page(request, contest, code=request.GET.get("code", ""))
-    cred, response = _verified(request, contest)
+    election = _election(slug)
+    if request.method == "GET" or not election.open_contests:
+        return _code_page(request, election, code=request.GET.get("code", ""))
+    cred, response = _verified(request, election)
     if response:
         return response
-    remaining = casting.remaining_sections(contest, cred.voter)
-    if not remaining:
-        return render(request, "voting/already.html", {"contest": contest}, status=409)
-    section = request.POST.get("section") or remaining[0]
-    if section not in remaining:
-        section = remaining[0]
-    return _ballot_page(request, contest, cred, section)
+    return _visit_or_refusal(request, election, cred.voter, request.POST)
 
 
-def _ballot_step(request: HttpRequest, slug: str) -> tuple[Contest, Credential, str] | HttpResponse:
-    """The opening review and cast share: the contest, while its ballot is open; the
-    credential of the POSTed code; the section the form names. Or the page to send
+def _visit_or_refusal(request, election, voter, post):
+    """The ballot page of a new visit; or, when no open contest has a ballot left for the
+    voter, why: they have voted in each, or none open now is theirs (London's contest, say,
+    for a voter outside London)."""
+    blocks = visit.start_blocks(election, voter, post)
+    if blocks:
+        return _ballot_page(request, election, blocks)
+    if any(casting.ballot_sections(c, voter) for c in election.open_contests):
+        return _already(request, election)
+    return _already(request, election, "None of the contests open now has a ballot for you.",
+                    title="No ballot for you")
+
+
+def _ballot_step(request: HttpRequest, slug: str):
+    """What the review and cast share: the election, while a ballot of it is open; the
+    credential of the POSTed code; the blocks the form carries. Or the page to send
     instead (the code form)."""
-    contest = _contest(slug)
-    if not contest_info.ballot_is_open(contest):
-        return _code_page(request, contest)
-    cred, response = _verified(request, contest)
+    election = _election(slug)
+    if not election.open_contests:
+        return _code_page(request, election)
+    cred, response = _verified(request, election)
     if response:
         return response
-    return contest, cred, request.POST.get("section", "")
+    try:
+        blocks = visit.posted_blocks(election, cred.voter, request.POST)
+    except (CredentialError, NotOpen) as e:
+        return _code_page(request, election, error=str(e), status=400)
+    if not blocks:  # a form of none of the election's contests: start again
+        return _visit_or_refusal(request, election, cred.voter, {})
+    return election, cred, blocks
 
 
 @never_cache
 @require_http_methods(["POST"])
+@_page
 def review(request: HttpRequest, slug: str) -> HttpResponse:
-    """Check the ranking against the rule book; show it back, or the errors by the fields."""
+    """Check each ranking against its contest's rule book; show them back, or the errors by
+    the fields of the right contest."""
     step = _ballot_step(request, slug)
     if isinstance(step, HttpResponse):
         return step
-    contest, cred, section = step
-    if section not in casting.ballot_sections(contest, cred.voter):
-        return _code_page(request, contest, error="That ballot is not yours.", status=400)
-    cands = contest_info.candidates(contest)
-    values = {field_name(i): request.POST.get(field_name(i), "") for i in range(len(cands))}
-    rules = contest_info.rules(contest)
-    try:
-        ranking = read_ranking(cands, values, max_rankings=rules.ballot_rules.max_rankings)
-    except BallotFormError as e:
-        return _ballot_page(request, contest, cred, section, values, e.field_errors, str(e))
+    election, _cred, blocks = step
+    summary = visit.read_ranks(blocks, request.POST)
+    if summary:
+        return _ballot_page(request, election, blocks, summary)
     return render(request, "voting/review.html", {
-        "contest": contest, "code": request.POST["code"], "section": section,
-        "ranking": ranking, "values": values,
-        "sections": casting.ballot_sections(contest, cred.voter),
+        "contest": election, "election": election, "code": request.POST["code"],
+        "blocks": blocks,
     })
 
 
 @never_cache
 @require_http_methods(["POST"])
+@_page
 def cast(request: HttpRequest, slug: str) -> HttpResponse:
-    """Cast (or go back to change the ranking). The receipt is shown after the commit."""
+    """Cast every ranked contest at once (or go back to change the rankings). The receipts
+    are shown after the commit."""
     step = _ballot_step(request, slug)
     if isinstance(step, HttpResponse):
         return step
-    contest, cred, section = step
-    cands = contest_info.candidates(contest)
-    ranking = request.POST.getlist("choice")
+    election, cred, blocks = step
+    summary = visit.read_choices(blocks, request.POST)
     if request.POST.get("action") == "change":
-        return _ballot_page(request, contest, cred, section, form_values(cands, ranking))
-    # the review page's hidden fields, checked again by the rule book: a forged or stale
-    # form (unknown name, a name twice, too many ranks) is sent back, never stored
+        for b in blocks:
+            b.errors = {}
+        return _ballot_page(request, election, blocks)
+    if summary:
+        return _ballot_page(request, election, blocks, summary)
+    ranked = [b for b in blocks if b.ranking]
     try:
-        if set(ranking) - set(cands) or len(set(ranking)) != len(ranking):
-            raise BallotFormError("Your ballot could not be read. Please rank again.")
-        read_ranking(cands, form_values(cands, ranking),
-                     max_rankings=contest_info.rules(contest).ballot_rules.max_rankings)
-    except BallotFormError as e:
-        return _ballot_page(request, contest, cred, section, form_values(cands, ranking),
-                            e.field_errors or {field_name(0): str(e)}, str(e))
-    try:
-        receipt = casting.cast(contest, cred.voter, section, ranking)
+        receipts = casting.cast_visit(cred.voter,
+                                      [(b.contest, b.section, b.ranking) for b in ranked])
     except AlreadyVoted as e:
-        return render(request, "voting/already.html", {"contest": contest, "message": str(e)},
-                      status=409)
+        return _already(request, election, str(e))
     except NotOpen as e:
-        return _code_page(request, contest, error=str(e), status=400)
+        return _code_page(request, election, error=str(e), status=400)
+    cast_ids = {b.contest.pk for b in ranked}
+    # OMOV with every contest of the voter cast: nothing remains (spares a query on the
+    # busiest page). A college's next section, or a contest left blank, remains.
+    maybe_more = any(b.show_section for b in blocks) or any(
+        c.pk not in cast_ids and c.eligible(cred.voter.marks) for c in election.open_contests)
     return render(request, "voting/receipt.html", {
-        "contest": contest, "receipt": receipt, "short": sealing.short_receipt(receipt),
-        "section": section, "code": request.POST["code"],
-        # OMOV: one ballot, nothing remains (spares a query on the busiest page)
-        "remaining": casting.remaining_sections(contest, cred.voter)
-        if contest_info.rules(contest).is_college else [],
+        "contest": election, "election": election, "code": request.POST["code"],
+        "cast": [{"block": b, "receipt": r, "short": sealing.short_receipt(r)}
+                 for b, r in zip(ranked, receipts, strict=True)],
+        "blank": [b for b in blocks if not b.ranking],
+        "remaining": visit.remaining_labels(election, cred.voter) if maybe_more else [],
     })
