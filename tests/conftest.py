@@ -35,3 +35,11 @@ def contest_factory(db):
     from web.web_factories import make_contest
 
     return make_contest
+
+
+@pytest.fixture
+def tasks_at_once(settings):
+    """Worker tasks run in the test's process as they are queued (the immediate backend,
+    as in the demo): e.g. the trustees' page then opens the box before it answers."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": ["default", "mail"]}}

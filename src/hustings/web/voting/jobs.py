@@ -12,9 +12,15 @@ job and shows its row (``voting/_progress.html``); ``hustings worker`` runs it:
   for good, where a file lives only until the import ends. Web and worker share the data
   directory (one machine, as ``hustings serve`` and ``worker`` run today).
 * ``start_issue``: the codes (``credentials.issue_codes``, batch by batch, resumable).
-* ``start_count``: the count, after the close; the box is opened by the trustees before it
-  (their shares are typed into a request and never stored, so never given to a task),
-  except in the demo, whose sole share is a file the task reads (``demo.demo_share``).
+* ``start_opening``: the box, after the close. The trustees' request checks their shares
+  and combines them in memory (cheap), then seals the combined key to each running
+  worker's ephemeral public key (``workerkey``) and queues the job; the task carries only
+  the job's id, the share positions and who asked. The worker opens its sealed copy with
+  the key that exists only in its memory, opens the box (``box.open_with``) with progress,
+  and the sealed copies are deleted whatever the outcome. No share or key is ever in the
+  database, the queue, a file or a log; see docs/threat-model.md.
+* ``start_count``: the count, after the opening (in the demo, whose sole share is a file
+  the task reads, ``demo.demo_share``, the count job opens the box first).
 * ``start_publish``: the publication (``Contest.publish``).
 
 Each runs the same public functions a script would (``roll``, ``credentials``, the
@@ -43,7 +49,7 @@ from hustings.web.voting import credentials, roll
 from hustings.web.voting.errors import RollError, VotingError
 from hustings.web.voting.models import Job
 
-ROLL, CODES, COUNT, PUBLISH = "roll", "codes", "count", "publish"
+ROLL, CODES, COUNT, PUBLISH, OPEN_BOX = "roll", "codes", "count", "publish", "open-box"
 CHUNK = 1024 * 1024
 
 
@@ -188,6 +194,69 @@ def run_issue(job_id: int, base_url: str) -> str:
                 "letters to print.")
 
     return _run(job_id, step)
+
+
+# -- the ballot box --------------------------------------------------------------------
+
+
+def runs_here() -> bool:
+    """Do tasks run in this process, at once (the immediate backend: the demo, tests)?"""
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    return isinstance(run_open_box.get_backend(), ImmediateBackend)
+
+
+def start_opening(contest, share_texts, *, by, and_count: bool) -> Job:  # noqa: ANN001
+    """The trustees' request: check and combine the shares, seal the key to the running
+    workers, queue the opening (``and_count``: then the count, for a returning officer).
+    BoxError/ShareError (nothing queued) when refused or when no worker runs."""
+    from hustings.web.voting import box, workerkey
+
+    if (job := _running(contest, OPEN_BOX)) is not None:
+        return job
+    box.check_closed(contest)
+    secret, given = box.combine_shares(contest, share_texts)
+    try:
+        if runs_here():
+            workerkey.ensure_here()  # this process opens it: its own key
+        with transaction.atomic():  # the job, the sealed copies and the task commit together
+            job = Job.objects.create(contest=contest, kind=OPEN_BOX, step="waiting for the worker")
+            if secret is not None:
+                workerkey.seal_to_workers(job, secret)
+            run_open_box.enqueue(job.pk, list(given), getattr(by, "pk", None), and_count)
+    finally:
+        del secret  # the request's only reference
+    return job
+
+
+@task()
+def run_open_box(job_id: int, given: list[int], user_id: int | None, and_count: bool) -> str:
+    from hustings.web.voting import box, trustees, workerkey
+
+    def step(job: Job) -> str:
+        def progress(what: str, done: int, total: int) -> None:
+            _set(job, step=what, done=done, total=total)
+
+        contest, by = job.contest, _user(user_id)
+        # a contest with a box key always has its key sealed to this job (start_opening)
+        secret = workerkey.unseal(job) if trustees.box_key(contest) is not None else None
+        try:
+            done = box.open_with(contest, secret, given, by=by, progress=progress)
+        finally:
+            del secret  # this process's only reference: the key is forgotten
+        if not and_count:
+            return (f"The ballot box is open: {done['opened']} ballots opened and shuffled. "
+                    "The returning officer now counts them.")
+        contest.refresh_from_db()
+        _set(job, step="counting and writing the files")
+        contest.mark_counted(by=by)
+        return (f"The ballot box is open: {done['opened']} ballots opened, shuffled and "
+                "counted. The key is forgotten.")
+
+    try:
+        return _run(job_id, step)
+    finally:
+        workerkey.forget(job_id)  # whatever happened, no sealed copy outlives the job
 
 
 # -- count and publish -----------------------------------------------------------------

@@ -226,7 +226,8 @@ def _nothing_to_issue(request: HttpRequest, contest: Contest) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def open_box(request: HttpRequest, slug: str) -> HttpResponse:
-    """"Open the ballot box": k trustees' shares at one sitting, then the count."""
+    """"Open the ballot box": k trustees' shares at one sitting; the worker opens the box
+    (``jobs.start_opening``) and, for a returning officer, counts."""
     contest = get_object_or_404(Contest, slug=slug)
     may_open = can(request.user, contest, Action.RUN) or can(request.user, contest, Action.HOLD_KEY)
     if not (may_open or request.method == "GET" and can(request.user, contest, Action.VIEW)):
@@ -240,21 +241,22 @@ def open_box(request: HttpRequest, slug: str) -> HttpResponse:
             if upload is not None:
                 texts.append(upload.read(4096).decode("utf-8", "replace"))
         try:
-            done = box.open_box(contest, texts, by=request.user)
-            contest.refresh_from_db()
-            if not can(request.user, contest, Action.RUN):  # trustees open; officers count
-                messages.success(request, f"The ballot box is open: {done['opened']} ballots "
-                                 "opened and shuffled. The returning officer now counts them.")
-                return redirect("voting:open_box", contest.slug)
-            contest.mark_counted(by=request.user)
+            # the shares are checked and combined here (cheap); the worker opens the box
+            job = jobs.start_opening(contest, texts, by=request.user,
+                                     and_count=can(request.user, contest, Action.RUN))
         except (VotingError, PlatformError) as e:
             messages.error(request, str(e))
             return redirect("voting:open_box", contest.slug)
-        messages.success(request, f"The ballot box is open: {done['opened']} ballots opened, "
-                         "shuffled and counted. The key is forgotten.")
-        return redirect("voting:manage", contest.slug)
+        job.refresh_from_db()
+        if not job.finished:  # its progress page, until the worker is done
+            return redirect("voting:job", contest.slug, job.pk)
+        for line in job.message.splitlines():
+            (messages.success if job.state == job.State.DONE else messages.error)(request, line)
+        done_and_counted = job.state == job.State.DONE and can(request.user, contest, Action.RUN)
+        return redirect("voting:manage" if done_and_counted else "voting:open_box", contest.slug)
     return render(request, "voting/open_box.html", {
         "contest": contest, "key": key, "trustees": people,
         "opened": box.is_opened(contest), "may_open": may_open,
         "closed": contest.stage == contest_info.BALLOT_CLOSED,
+        "job": jobs.latest(contest).get(jobs.OPEN_BOX),
     })
