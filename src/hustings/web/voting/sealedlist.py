@@ -24,7 +24,7 @@ import csv
 import hashlib
 import io
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,12 +47,23 @@ class Sealed:
 
 
 def write(rows: Iterable[Sealed]) -> str:
+    return "".join(write_chunks(sorted(rows, key=lambda r: r.receipt)))
+
+
+def write_chunks(ordered: Iterable[Sealed], *, rows: int = 20_000) -> Iterator[str]:
+    """The sealed list a piece at a time, from rows already sorted by receipt (a database
+    cursor's order): ``write``'s text, never held whole."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(HEADER)
-    for r in sorted(rows, key=lambda r: r.receipt):
+    for n, r in enumerate(ordered, start=1):
         w.writerow([r.receipt, r.section, base64.b64encode(r.ciphertext).decode("ascii")])
-    return out.getvalue()
+        if n % rows == 0:
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+    if out.tell():
+        yield out.getvalue()
 
 
 def read(text: str, *, source: str = NAME) -> list[Sealed]:
