@@ -18,7 +18,8 @@ from hustings.web.voting import box, casting, closing, jobs, trustees, workerkey
 from hustings.web.voting.models import Ballot, Job, KeyHandover, WorkerKey
 from test_box import key_forms
 
-pytestmark = pytest.mark.django_db
+# the worker closes its connection when done: each test commits, as a real worker sees it
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PLAN = [["Jeremy Corbyn", "Andy Burnham"], ["Liz Kendall"], ["Yvette Cooper", "Liz Kendall"],
         ["Jeremy Corbyn"], ["Andy Burnham", "Yvette Cooper", "Jeremy Corbyn"]]

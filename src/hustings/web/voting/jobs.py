@@ -38,7 +38,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
@@ -78,6 +78,50 @@ def _set(job: Job, **fields) -> None:  # noqa: ANN003
     for k, v in fields.items():
         setattr(job, k, v)
     Job.objects.filter(pk=job.pk).update(**fields)
+
+
+class _Beside:
+    """Progress told from inside a step's one transaction (the opening of the box): written
+    by a thread of its own, so on its own connection, in autocommit, and the page sees it
+    at once (an UPDATE on the step's connection would show only at its commit, and cannot
+    run while that connection is in a COPY). At most one write a second, the latest.
+    SQLite has one writer, the step: there the row is told only after the transaction."""
+
+    def __init__(self, job: Job):
+        import queue
+        import threading
+
+        self.job = job
+        self.on = connection.vendor == "postgresql"
+        self.last = 0.0
+        self.q: queue.SimpleQueue = queue.SimpleQueue()
+        if self.on:
+            self.thread = threading.Thread(target=self._write, daemon=True)
+            self.thread.start()
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if self.on and (now - self.last >= 1.0 or done == total):
+            self.last = now
+            self.q.put({"step": what[:200], "done": done, "total": total})
+
+    def _write(self) -> None:
+        from django.db import connections
+
+        try:
+            while (fields := self.q.get()) is not None:
+                Job.objects.filter(pk=self.job.pk).update(updated_at=timezone.now(), **fields)
+        except Exception:  # noqa: BLE001 - progress is a courtesy; the step's outcome is not
+            pass
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def close(self) -> None:
+        if self.on:
+            self.q.put(None)
+            self.thread.join(timeout=10)
 
 
 def _run(job_id: int, step) -> str:  # noqa: ANN001
@@ -234,16 +278,16 @@ def run_open_box(job_id: int, given: list[int], user_id: int | None, and_count: 
     from hustings.web.voting import box, trustees, workerkey
 
     def step(job: Job) -> str:
-        def progress(what: str, done: int, total: int) -> None:
-            _set(job, step=what, done=done, total=total)
-
         contest, by = job.contest, _user(user_id)
         # a contest with a box key always has its key sealed to this job (start_opening)
         secret = workerkey.unseal(job) if trustees.box_key(contest) is not None else None
+        progress = _Beside(job)
         try:
             done = box.open_with(contest, secret, given, by=by, progress=progress)
         finally:
             del secret  # this process's only reference: the key is forgotten
+            progress.close()
+        _set(job, step="opened", done=done["opened"], total=done["opened"])
         if not and_count:
             return (f"The ballot box is open: {done['opened']} ballots opened and shuffled. "
                     "The returning officer now counts them.")
