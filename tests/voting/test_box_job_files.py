@@ -31,8 +31,11 @@ def test_a_file_stored_in_pieces_is_the_joined_text_and_its_hash(omov):
 
 
 def test_ledger_json_in_pieces_is_json_dumps_of_the_whole_chain(omov):
-    for i in range(30):
-        ledger.append(omov, "note", {"i": i, "text": AWKWARD, "nested": {"a": [1, 2, {}]}})
+    payloads = [{"receipt": "ab" * 32, "section": "Ünïon – members"}, {}, {"yes": True},
+                {"f": 1.5, "none": None}, {"big": 10**20, "neg": -3}, {"text": AWKWARD},
+                {"nested": {"a": [1, 2, {}]}, "list": []}]
+    for i in range(30):  # the common shape (flat text and numbers) and every other
+        ledger.append(omov, "note", payloads[i % len(payloads)])
     whole = json.dumps({"contest": omov.slug, "entries": ledger.entries(omov)}, indent=1)
     pieces = list(published.ledger_json_chunks(omov, size=500))
     assert len(pieces) > 3 and "".join(pieces) == whole
