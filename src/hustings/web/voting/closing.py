@@ -55,6 +55,8 @@ import json
 import re
 import secrets
 
+import numpy as np
+
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -97,7 +99,15 @@ def slug(name: str) -> str:
 
 def load_ballots(contest, rules) -> tuple[Ballots, list[tuple[str, list[str]]]]:
     """Every opened ballot, shuffled with ``secrets``, as counting Ballots."""
-    rows = list(Ballot.objects.filter(contest=contest).values_list("section", "ranking"))
+    if connection.vendor == "postgresql":
+        # one JSON array made by the server and parsed at C speed: a third of the time of
+        # 500,000 rows through the ORM's JSON converter
+        with connection.cursor() as cur:
+            cur.execute("SELECT coalesce(json_agg(json_build_array(section, ranking)), '[]')"
+                        "::text FROM voting_ballot WHERE contest_id = %s", [contest.pk])
+            rows = [(s, r) for s, r in json.loads(cur.fetchone()[0])]
+    else:
+        rows = list(Ballot.objects.filter(contest=contest).values_list("section", "ranking"))
     secrets.SystemRandom().shuffle(rows)
     names = tuple(s.name for s in rules.sections)
     ballots = Ballots.from_rankings(
@@ -176,13 +186,13 @@ def count_and_store(contest) -> dict:
     # Each file is written a piece at a time and hashed as it is written (published.py):
     # at 500,000 ballots no file is held whole in this process.
     hashes: dict[str, str] = {}
-    for section in rules.sections:
+    for index, section in enumerate(rules.sections):
         mine = [r for s, r in rows if s == section.name]
         name = f"ballots-{slug(section.name)}"
         hashes[f"{name}.csv"] = published.store(contest, f"{name}.csv",
                                                 ballots_csv_chunks(section.name, mine))
         hashes[f"{name}.blt"] = published.store(contest, f"{name}.blt", blt_chunks(
-            Ballots.from_rankings(rules.candidates, mine), seats=rules.seats,
+            _section_of(ballots, index), seats=rules.seats,
             title=blt_title(contest.title, section.name)))
         del mine
     hashes[sealedlist.NAME] = published.store(contest, sealedlist.NAME, sealedlist.write_chunks(
@@ -272,6 +282,16 @@ def _supersede(contest, reason: str) -> dict:
 
 
 # -- the published files ------------------------------------------------------------
+
+
+def _section_of(ballots: Ballots, index: int) -> Ballots:
+    """One section's rows of the counted ballots, in their order (the same rows, and the
+    same BLT text, as ``Ballots.from_rankings`` of that section's rankings: a BLT line
+    drops trailing blank ranks, and an overvote is written by its candidates)."""
+    mask = ballots.sections == index
+    return Ballots(ballots.candidates, ballots.ranks[mask], ballots.weights[mask],
+                   np.zeros(int(mask.sum()), dtype=np.int16),
+                   overvote_sets=ballots.overvote_sets)
 
 
 def _sealed_by_receipt(contest):  # noqa: ANN001, ANN202

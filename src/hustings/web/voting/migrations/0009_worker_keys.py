@@ -3,7 +3,22 @@
 # dependency becomes ("voting", "0008_...").
 
 import django.db.models.deletion
-from django.db import migrations, models
+from django.db import DatabaseError, migrations, models, transaction
+
+
+def lz4_for_published_files(apps, schema_editor):
+    """A published file's text is TOASTed: lz4 compresses the 170 MB ledger.json of a
+    national contest several times faster than PostgreSQL's default pglz. PostgreSQL 14+
+    built with lz4 only; elsewhere the default stays."""
+    conn = schema_editor.connection
+    if conn.vendor != "postgresql" or conn.pg_version < 140000:
+        return
+    try:
+        with transaction.atomic(using=conn.alias), conn.cursor() as cur:
+            cur.execute("ALTER TABLE voting_publishedfile ALTER COLUMN content "
+                        "SET COMPRESSION lz4")
+    except DatabaseError:
+        pass  # no lz4 in this server's build
 
 
 class Migration(migrations.Migration):
@@ -32,4 +47,5 @@ class Migration(migrations.Migration):
                 ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='voting.job')),
             ],
         ),
+        migrations.RunPython(lz4_for_published_files, migrations.RunPython.noop),
     ]
