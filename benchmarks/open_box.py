@@ -255,7 +255,28 @@ def count_publish(contest, args) -> bool:  # noqa: ANN001
     threading.Thread(target=sample, daemon=True).start()
     from django.contrib.auth import get_user_model
 
+    from hustings.web.voting import analysisdoc, closing, ledger, published
+
     officer = get_user_model().objects.create_superuser("bench-ro", password="bench-only-pw-1")
+    steps: dict[str, float] = {}
+
+    def wrap(module, name, label=None):  # noqa: ANN001, ANN202
+        real = getattr(module, name)
+
+        def timed(*a, **kw):  # noqa: ANN002, ANN003, ANN202
+            t = time.perf_counter()
+            try:
+                return real(*a, **kw)
+            finally:
+                key = label or name
+                if name == "store":
+                    key = f"store {a[1]}"
+                steps[key] = steps.get(key, 0) + time.perf_counter() - t
+        setattr(module, name, timed)
+
+    for module, name in ((closing, "load_ballots"), (closing, "count"), (published, "store"),
+                         (analysisdoc, "build"), (ledger, "append")):
+        wrap(module, name)
     prof = cProfile.Profile() if args.profile else None
     contest.refresh_from_db()
     ok = True
@@ -270,6 +291,9 @@ def count_publish(contest, args) -> bool:  # noqa: ANN001
             prof.disable()
         print(f"  {label:<20}{time.perf_counter() - t:6.2f} s wall   peak RSS "
               f"{peak[0] / 2**20:.0f} MB")
+        for name, seconds in steps.items():
+            print(f"    {name:<30}{seconds:6.2f} s")
+        steps.clear()
         contest.refresh_from_db()
     stop.set()
     if prof:

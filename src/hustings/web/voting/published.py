@@ -59,13 +59,39 @@ def store(contest, name: str, pieces: Iterable[str]) -> str:  # noqa: ANN001
     return digest.hexdigest()
 
 
-def ledger_json_chunks(contest, *, size: int = 1 << 20) -> Iterator[str]:  # noqa: ANN001
-    """ledger.json's text (see module doc) in pieces of about ``size`` characters."""
+def server_rows(sql: str, params: list, *, size: int = 20_000) -> Iterator[tuple]:
+    """Rows of a query from a PostgreSQL server-side cursor, ``size`` at a time, without
+    the ORM's per-row converters (the caller's transaction; psycopg's own types)."""
+    import uuid
+
+    connection.ensure_connection()
+    with connection.connection.cursor(name=f"hustings_{uuid.uuid4().hex}") as cur:
+        cur.itersize = size
+        cur.execute(sql, params)
+        yield from cur
+
+
+def _entries(contest) -> Iterator[dict[str, Any]]:  # noqa: ANN001
+    """The ledger's entries as ``ledger.iter_entries`` gives them; on PostgreSQL straight
+    from a server-side cursor (the payload decoded by json itself)."""
     from hustings.web.voting.ledger import iter_entries
 
+    if connection.vendor != "postgresql":
+        yield from iter_entries(contest)
+        return
+    loads = json.loads
+    for lane, seq, kind, at, payload, prev, hash_ in server_rows(
+            "SELECT lane, seq, kind, at, payload::text, prev_hash, hash FROM voting_ledgerentry "
+            "WHERE contest_id = %s ORDER BY lane, seq", [contest.pk]):
+        yield {"lane": lane, "seq": seq, "kind": kind, "at": at, "payload": loads(payload),
+               "prev_hash": prev, "hash": hash_}
+
+
+def ledger_json_chunks(contest, *, size: int = 1 << 20) -> Iterator[str]:  # noqa: ANN001
+    """ledger.json's text (see module doc) in pieces of about ``size`` characters."""
     head = '{\n "contest": ' + _enc(contest.slug) + ',\n "entries": '
     parts, n, first = [head], len(head), True
-    for entry in iter_entries(contest):
+    for entry in _entries(contest):
         text = _entry(entry)
         parts.append(("[\n  " if first else ",\n  ") + text)
         n += len(text) + 4
