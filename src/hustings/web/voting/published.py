@@ -107,29 +107,36 @@ _FIELDS = ("lane", "seq", "kind", "at", "payload", "prev_hash", "hash")  # ledge
 _enc = json.encoder.encode_basestring_ascii  # json's own (C) string encoder
 
 
-def _scalar(v: object) -> bool:
-    return type(v) is str or type(v) is int
-
-
 def _entry(e: dict[str, Any]) -> str:
     """One entry as ``json.dumps(..., indent=1)`` writes it two levels deep. The common
     shape (the ledger's fields, a flat payload of text and whole numbers: every cast) is
     written here with json's C string encoder, many times faster than the indenting
     encoder, which is pure Python; any other shape goes through json itself."""
-    if tuple(e) != _FIELDS or not all(_scalar(e[k]) for k in _FIELDS if k != "payload"):
+    lane, seq, kind, at, prev, hash_ = (e.get(k) for k in ("lane", "seq", "kind", "at",
+                                                            "prev_hash", "hash"))
+    if (tuple(e) != _FIELDS or type(lane) is not int or type(seq) is not int
+            or type(kind) is not str or type(at) is not str or type(prev) is not str
+            or type(hash_) is not str):
         return json.dumps(e, indent=1).replace("\n", "\n  ")
-    p = e["payload"]
-    if isinstance(p, dict) and p and all(type(k) is str and _scalar(v) for k, v in p.items()):
-        payload = ("{\n" + ",\n".join(
-            f"    {_enc(k)}: {_enc(v) if type(v) is str else int.__repr__(v)}"  # type: ignore[arg-type]
-            for k, v in p.items()) + "\n   }")
-    else:
-        payload = json.dumps(p, indent=1).replace("\n", "\n   ")
+    payload = _payload(e["payload"])
+    return (f'{{\n   "lane": {lane},\n   "seq": {seq},\n   "kind": {_enc(kind)},\n   "at": '
+            f'{_enc(at)},\n   "payload": {payload},\n   "prev_hash": {_enc(prev)},\n   '
+            f'"hash": {_enc(hash_)}\n  }}')
 
-    def value(k: str) -> str:
-        v = e[k]
-        return _enc(v) if type(v) is str else int.__repr__(v)
 
-    return (f'{{\n   "lane": {value("lane")},\n   "seq": {value("seq")},\n   "kind": '
-            f'{value("kind")},\n   "at": {value("at")},\n   "payload": {payload},\n   '
-            f'"prev_hash": {value("prev_hash")},\n   "hash": {value("hash")}\n  }}')
+def _payload(p: object) -> str:
+    """A payload three levels deep, as json.dumps(indent=1) writes it there."""
+    if type(p) is dict and p:
+        items = []
+        for k, v in p.items():
+            if type(k) is not str:
+                break
+            if type(v) is str:
+                items.append(f"    {_enc(k)}: {_enc(v)}")
+            elif type(v) is int:
+                items.append(f"    {_enc(k)}: {v}")
+            else:
+                break
+        else:
+            return "{\n" + ",\n".join(items) + "\n   }"
+    return json.dumps(p, indent=1).replace("\n", "\n   ")

@@ -21,6 +21,16 @@ def lz4_for_published_files(apps, schema_editor):
         pass  # no lz4 in this server's build
 
 
+def server_drawn_ballot_keys(apps, schema_editor):
+    """The opened ballots' keys drawn by the server (gen_random_uuid(), built in since
+    PostgreSQL 13, from its strong random source) when the box's COPY leaves them out:
+    the opening process then only joins text (box._write_opened)."""
+    conn = schema_editor.connection
+    if conn.vendor == "postgresql" and conn.pg_version >= 130000:
+        schema_editor.execute("ALTER TABLE voting_ballot ALTER COLUMN id SET DEFAULT "
+                              "gen_random_uuid()")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -48,4 +58,5 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunPython(lz4_for_published_files, migrations.RunPython.noop),
+        migrations.RunPython(server_drawn_ballot_keys, migrations.RunPython.noop),
     ]
