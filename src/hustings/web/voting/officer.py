@@ -7,7 +7,9 @@ them from ``closing``.
 Trustees are named here before the ballot opens: the response is the printable sheet of
 their shares, shown once and never stored. After the close, "Open the ballot box" takes k
 trustees' shares (typed, pasted or uploaded together at one sitting: a share given alone
-would have to be kept until the others came) and then records the count.
+would have to be kept until the others came), checks and combines them, and hands the
+key, sealed to the running worker's ephemeral key, to an open-box job
+(``jobs.start_opening``), which opens the box and, for a returning officer, counts.
 
 The page is a checklist (``console``): what is done, what is next and what it will do, the
 roll one page at a time with search and filters, turnout per section and the codes' figures.
