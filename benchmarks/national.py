@@ -8,7 +8,8 @@ Needs the ``bench`` extra (aiosmtpd, psutil). Makes a fresh database
 postgres://postgres@127.0.0.1:5432), dropped at the end, and a contest under the labour-2015
 rules (OMOV, four candidates). The "web" is this process, posting to the officer's page
 through Django's test client (the views, forms and redirects a browser gets, without
-gunicorn); the "worker" is ``python -m django db_worker`` (what ``hustings worker`` runs)
+gunicorn); the "worker" is django-tasks-db's ``db_worker`` after the worker's ephemeral
+key is made (``WORKER`` below: what ``hustings worker`` runs)
 in separate processes. Steps, through the public paths:
 
 1. import: a roll of N voters (members, registered and affiliated supporters; four in

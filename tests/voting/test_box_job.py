@@ -196,3 +196,29 @@ def test_a_worker_key_seals_and_opens_only_in_its_own_process(db):
     assert not KeyHandover.objects.exists()  # a copy is read once
     with pytest.raises(Exception, match="sealed to a worker that has stopped"):
         workerkey.unseal(job)
+
+
+def test_a_queued_job_whose_worker_stopped_gives_way_to_the_shares_entered_again(
+        closed, officer, client, db_queue):
+    # the job was queued, sealed to a worker that then stopped before taking it
+    gone = PrivateKey.generate().public_key.encode().hex()
+    WorkerKey.objects.all().delete()
+    WorkerKey.objects.create(worker_id="stopped", public_key=gone, seen_at=timezone.now())
+    client.force_login(officer)
+    shares = {"share-1": SHARES[closed.slug][0], "share-3": SHARES[closed.slug][2]}
+    client.post(page(closed), shares)
+    stuck = Job.objects.get(kind=jobs.OPEN_BOX)
+    WorkerKey.objects.filter(worker_id="stopped").update(seen_at=timezone.now()
+                                                         - workerkey.ALIVE * 2)
+    # a new worker runs; the trustees enter the shares again: the stuck job fails, a new one
+    # is sealed to the live worker and opens the box
+    workerkey.start(heartbeat=False)
+    r = client.post(page(closed), shares)
+    stuck.refresh_from_db()
+    assert stuck.state == Job.State.FAILED and stuck.message == workerkey.DEAD_KEY
+    assert not KeyHandover.objects.filter(job=stuck).exists()
+    fresh = Job.objects.exclude(pk=stuck.pk).get(kind=jobs.OPEN_BOX)
+    assert r["Location"].endswith(f"/jobs/{fresh.pk}/")
+    run_worker()
+    closed.refresh_from_db()
+    assert closed.stage == "counted" and Ballot.objects.count() == 5

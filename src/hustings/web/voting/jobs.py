@@ -257,7 +257,12 @@ def start_opening(contest, share_texts, *, by, and_count: bool) -> Job:  # noqa:
     from hustings.web.voting import box, workerkey
 
     if (job := _running(contest, OPEN_BOX)) is not None:
-        return job
+        if job.state == Job.State.RUNNING or workerkey.still_held(job):
+            return job
+        # queued, sealed only to workers that have stopped since: it can never run, so it
+        # fails now and these shares start a new one
+        workerkey.forget(job)
+        _set(job, state=Job.State.FAILED, message=workerkey.DEAD_KEY)
     box.check_closed(contest)
     secret, given = box.combine_shares(contest, share_texts)
     try:

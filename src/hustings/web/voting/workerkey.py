@@ -148,6 +148,12 @@ def unseal(job) -> bytes:  # noqa: ANN001
     raise BoxError(DEAD_KEY)
 
 
+def still_held(job) -> bool:  # noqa: ANN001
+    """Is a copy of ``job``'s key sealed to a worker that is still alive?"""
+    live = {w.public_key for w in alive()}
+    return KeyHandover.objects.filter(job=job, public_key__in=live).exists()
+
+
 def forget(job) -> None:  # noqa: ANN001
     """Delete the sealed copies of ``job`` (a Job or its id)."""
     KeyHandover.objects.filter(job=job).delete()
