@@ -69,10 +69,17 @@ def everything() -> bytes:
 
 
 def test_the_page_returns_at_once_with_a_job_and_the_worker_opens_and_counts(
-        closed, officer, client, worker):
+        closed, officer, client, worker, caplog):
+    import logging
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    caplog.set_level(logging.DEBUG)
     client.force_login(officer)
     shares = SHARES[closed.slug][:2]
-    r = client.post(page(closed), {"share-1": shares[0], "share-2": shares[1]})
+    with CaptureQueriesContext(connection) as request_sql:
+        r = client.post(page(closed), {"share-1": shares[0], "share-2": shares[1]})
     job = Job.objects.get(contest=closed, kind=jobs.OPEN_BOX)
     assert r.status_code == 302 and r["Location"] == f"/contests/{closed.slug}/voting/jobs/{job.pk}/"
     # the request opened nothing: the job waits for the worker, with the key sealed to it
@@ -89,7 +96,8 @@ def test_the_page_returns_at_once_with_a_job_and_the_worker_opens_and_counts(
     progress = client.get(r["Location"]).content.decode()
     assert "Opening the ballot box" in progress and "Waiting for the worker" in progress
 
-    run_worker()
+    with CaptureQueriesContext(connection) as worker_sql:
+        run_worker()
     job.refresh_from_db()
     closed.refresh_from_db()
     assert job.state == Job.State.DONE, job.message
@@ -103,6 +111,14 @@ def test_the_page_returns_at_once_with_a_job_and_the_worker_opens_and_counts(
     assert KeyHandover.objects.count() == 0
     for form in [*key_forms(shares, public), sealed_copy]:
         assert form not in dump
+    # nor in the logs, nor in the SQL the request and the worker sent (the sealed copy
+    # went in as a parameter: a ciphertext to a key held only in this process's memory)
+    logged = "\n".join(rec.getMessage() for rec in caplog.records).encode()
+    sql = "\n".join(q["sql"] for q in [*request_sql.captured_queries,
+                                        *worker_sql.captured_queries]).encode()
+    assert len(worker_sql.captured_queries) > 10  # the worker's queries were captured
+    for form in key_forms(shares, public):
+        assert form not in logged and form not in sql
     # the search did read the ballots and the task queue's rows
     models = set(re.findall(rb'"model": "([a-z_.]+)"', dump))
     assert {b"voting.sealedballot", b"django_tasks_database.dbtaskresult"} <= models, models
