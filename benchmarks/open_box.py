@@ -177,6 +177,11 @@ def main() -> int:
     ap.add_argument("--ballots", type=int, default=500_000)
     ap.add_argument("--processes", type=int, default=None,
                     help="processes that open ballots (default: one a core)")
+    ap.add_argument("--count-publish", action="store_true",
+                    help="then count and publish in this process (closing's hooks, as the "
+                    "count and publish jobs run them), each timed with peak memory")
+    ap.add_argument("--profile", metavar="FILE", default=None,
+                    help="with --count-publish: cProfile the count and publish into FILE")
     args = ap.parse_args()
     server = os.environ.get("HUSTINGS_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
     load_cast.fresh_database(server)
@@ -230,8 +235,74 @@ def run(args) -> int:  # noqa: ANN001
     target = 30 * args.ballots / 500_000
     print(f"TARGET open {args.ballots:,} sealed ballots   measured {took:.2f} s   target <= "
           f"{target:.0f} s   {'MET' if took <= target else 'NOT MET'}")
+    if args.count_publish:
+        ok = count_publish(contest, args) and ok
     del box
     return 0 if ok else 1
+
+
+def count_publish(contest, args) -> bool:  # noqa: ANN001
+    """The count and the publication, timed, with this process's peak RSS (sampled)."""
+    import cProfile
+    import threading
+
+    import psutil
+
+    me, peak, stop = psutil.Process(), [0], threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(0.05):
+            peak[0] = max(peak[0], me.memory_info().rss)
+
+    threading.Thread(target=sample, daemon=True).start()
+    from django.contrib.auth import get_user_model
+
+    from hustings.web.voting import analysisdoc, closing, ledger, published
+
+    officer = get_user_model().objects.create_superuser("bench-ro", password="bench-only-pw-1")
+    steps: dict[str, float] = {}
+
+    def wrap(module, name, label=None):  # noqa: ANN001, ANN202
+        real = getattr(module, name)
+
+        def timed(*a, **kw):  # noqa: ANN002, ANN003, ANN202
+            t = time.perf_counter()
+            try:
+                return real(*a, **kw)
+            finally:
+                key = label or name
+                if name == "store":
+                    key = f"store {a[1]}"
+                steps[key] = steps.get(key, 0) + time.perf_counter() - t
+        setattr(module, name, timed)
+
+    for module, name in ((closing, "load_ballots"), (closing, "count"), (published, "store"),
+                         (analysisdoc, "build"), (ledger, "append")):
+        wrap(module, name)
+    prof = cProfile.Profile() if args.profile else None
+    contest.refresh_from_db()
+    ok = True
+    for label, step in (("count (mark_counted)", contest.mark_counted),
+                        ("publish", contest.publish)):
+        peak[0] = me.memory_info().rss
+        t = time.perf_counter()
+        if prof:
+            prof.enable()
+        step(by=officer)
+        if prof:
+            prof.disable()
+        print(f"  {label:<20}{time.perf_counter() - t:6.2f} s wall   peak RSS "
+              f"{peak[0] / 2**20:.0f} MB")
+        for name, seconds in steps.items():
+            print(f"    {name:<30}{seconds:6.2f} s")
+        steps.clear()
+        contest.refresh_from_db()
+    stop.set()
+    if prof:
+        prof.dump_stats(args.profile)
+    ok = contest.stage == "published"
+    print(f"  stage {contest.stage}: {'OK' if ok else 'FAILED'}")
+    return ok
 
 
 if __name__ == "__main__":

@@ -80,3 +80,11 @@ def page(browser):
     page = browser.new_page()
     page.set_default_timeout(20_000)
     return page
+
+
+@pytest.fixture
+def tasks_at_once(settings):
+    """Worker tasks run in the test's process as they are queued (the immediate backend,
+    as in the demo): e.g. the trustees' page then opens the box before it answers."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": ["default", "mail"]}}

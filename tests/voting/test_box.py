@@ -250,7 +250,7 @@ def test_the_officer_names_trustees_and_sees_each_share_once(officer, client):
 
 
 def test_the_open_box_page_needs_an_officer_and_reports_a_wrong_share(
-        three_of_five, officer, member, client):
+        three_of_five, officer, member, client, tasks_at_once):
     contest, _ = three_of_five
     page = f"/contests/{contest.slug}/voting/open-box/"
     client.force_login(member)

@@ -89,7 +89,8 @@ def test_the_stage_button_records_the_count_by_counting(omov, omov_codes, office
     assert "record count — 5 ballots; elected Andy Burnham" in audit
 
 
-def test_the_officer_page_goes_through_the_same_transitions(omov, omov_codes, officer, client):
+def test_the_officer_page_goes_through_the_same_transitions(omov, omov_codes, officer, client,
+                                                             tasks_at_once):
     Contest.objects.filter(pk=omov.pk).update(stage="nominations_closed")
     client.force_login(officer)
     client.post(f"/contests/{omov.slug}/voting/", {"action": "open"})
@@ -252,7 +253,7 @@ def test_files_left_by_an_older_go_back_are_superseded_not_overwritten(omov, omo
 
 
 def test_the_real_2010_plp_ballots_through_the_stage_button_with_a_recount(
-    shared, officer, client, tmp_path
+    shared, officer, client, tmp_path, tasks_at_once
 ):
     """266 published PLP ballots of Labour 2010, cast online, then only the generic stage
     button: close, count, go back for a recount, count, publish. Both counts give the

@@ -108,7 +108,8 @@ def test_paper_keying_is_refused_to_a_scrutineer_and_another_officer(omov, omov_
     assert r.status_code == 302 and PaperBatch.objects.get().label == "B1"
 
 
-def test_the_box_is_opened_by_a_trustee_or_the_officer_never_a_scrutineer(omov, omov_codes, people):
+def test_the_box_is_opened_by_a_trustee_or_the_officer_never_a_scrutineer(omov, omov_codes, people,
+                                                                          tasks_at_once):
     casting.cast(omov, casting.check_code(omov, omov_codes["L001"]).voter, "All voters",
                  ["Liz Kendall"])
     omov.close_ballot(by=people["ro"])

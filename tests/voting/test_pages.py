@@ -117,7 +117,8 @@ def test_results_not_shown_before_publication(omov, client):
     assert client.get(f"/contests/{omov.slug}/results/result.json").status_code == 404
 
 
-def test_close_count_publish_shows_rounds_and_downloads(omov, omov_codes, officer, client):
+def test_close_count_publish_shows_rounds_and_downloads(omov, omov_codes, officer, client,
+                                                        tasks_at_once):
     c = csrf_client()
     # 5 voters: Corbyn 2, Burnham 2 (one with Corbyn second), Kendall 1 (Burnham second)
     plans = {"L001": {"rank-2": "1"}, "L002": {"rank-2": "1"},
@@ -199,7 +200,8 @@ def test_verify_ledger_reads_the_database(omov, omov_codes):
     assert r.exit_code == 2 and "no contest 'no-such' in the database" in r.output
 
 
-def test_ballot_closed_by_the_platform_button_is_sealed_and_counted(omov, omov_codes, officer, client):
+def test_ballot_closed_by_the_platform_button_is_sealed_and_counted(omov, omov_codes, officer, client,
+                                                                    tasks_at_once):
     from hustings.web.voting import casting
 
     casting.cast(omov, casting.check_code(omov, omov_codes["L005"]).voter, "All voters", ["Liz Kendall"])

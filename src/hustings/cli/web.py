@@ -256,7 +256,10 @@ def worker_command(batch: bool) -> None:
     """Run the background tasks beside `hustings serve`, set up from the same environment.
 
     The tasks are rows in the project's own database (django-tasks): security-code emails
-    and reminders (queue "mail"); no task carries a code, a ballot or a trustee share.
+    and reminders (queue "mail"), the roll import, codes, the opening of the ballot box, the
+    count and the publication; no task carries a code, a ballot or a trustee share. The
+    box's key reaches the worker sealed to a key pair made at its start and held only in
+    its memory: after a restart, the trustees enter their shares again.
     One worker is enough; more may run at once. When the database goes away the worker
     waits and reconnects (backoff up to 30 s), and puts back in the queue any task it had
     not finished.
@@ -271,6 +274,11 @@ def worker_command(batch: bool) -> None:
     from django.utils.crypto import get_random_string
 
     from hustings.web.resilience import run_worker
+    from hustings.web.voting import workerkey
 
     args = ["--queue-name", "default,mail", "--no-reload"] + (["--batch"] if batch else [])
-    run_worker(args, worker_id=get_random_string(32))
+    worker_id = get_random_string(32)
+    # this process's ephemeral key, to which the trustees' page seals the box key (it
+    # lives only in this process's memory; a heartbeat thread keeps its public half fresh)
+    workerkey.start(worker_id)
+    run_worker(args, worker_id=worker_id)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from hustings.formats import csv_cells
 from hustings.formats.ballot_file import MAX_RANKS
@@ -42,13 +42,24 @@ def ballots_csv_text(section: str, rankings: Iterable[Sequence[str | None]]) -> 
     """One section's ballots as CSV text (see the module docstring); a ``None`` in a
     ranking is a rank left blank. Raises ``ValueError`` for a ranking over ``MAX_RANKS``
     (the reader would refuse the file)."""
-    rows = [list(r) for r in rankings]
-    width = max([len(r) for r in rows] + [1])
+    return "".join(ballots_csv_chunks(section, [list(r) for r in rankings]))
+
+
+def ballots_csv_chunks(section: str, rankings: Sequence[Sequence[str | None]], *,
+                       rows: int = 20_000) -> Iterator[str]:
+    """``ballots_csv_text`` a piece at a time (``rows`` ballots each), for a writer that
+    streams; the rankings are read twice (the header needs the longest)."""
+    width = max([len(r) for r in rankings] + [1])
     if width > MAX_RANKS:
         raise ValueError(f"a ranking of {width} ranks; expected at most {MAX_RANKS}")
     out = io.StringIO()
     w = csv_cells.writer(out, lineterminator="\n")
     w.writerow(["section", *[f"pref{i}" for i in range(1, width + 1)]])
-    for r in rows:
-        w.writerow([section, *("" if c is None else c for c in r), *[""] * (width - len(r))])
-    return out.getvalue()
+    for start in range(0, len(rankings), rows):
+        for r in rankings[start:start + rows]:
+            w.writerow([section, *("" if c is None else c for c in r), *[""] * (width - len(r))])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    if out.tell():
+        yield out.getvalue()

@@ -292,19 +292,31 @@ def write_blt(
 
 def blt_text(ballots: Ballots, *, seats: int = 1, withdrawn: Iterable[str] = (),
              title: str = "") -> str:
+    return "".join(blt_chunks(ballots, seats=seats, withdrawn=withdrawn, title=title))
+
+
+def blt_chunks(ballots: Ballots, *, seats: int = 1, withdrawn: Iterable[str] = (),
+               title: str = "", rows: int = 20_000) -> Iterator[str]:
+    """``blt_text`` a piece at a time (``rows`` ballot lines each), for a writer that
+    streams: the pieces joined are ``blt_text``'s text."""
     candidates = ballots.candidates
     lines = [f"{len(candidates)} {seats}"]
     if withdrawn:
         lines.append(" ".join(f"-{candidates.index(c) + 1}" for c in sorted(
             withdrawn, key=candidates.index)))
-    for row, weight in zip(ballots.ranks.tolist(), ballots.weights.tolist(), strict=True):
-        while row and row[-1] == BLANK:
-            row.pop()
-        lines.append(" ".join([str(weight), *(_mark(ballots, m) for m in row), "0"]))
+    for start in range(0, len(ballots.weights), rows):
+        part = zip(ballots.ranks[start:start + rows].tolist(),
+                   ballots.weights[start:start + rows].tolist(), strict=True)
+        for row, weight in part:
+            while row and row[-1] == BLANK:
+                row.pop()
+            lines.append(" ".join([str(weight), *(_mark(ballots, m) for m in row), "0"]))
+        yield "\n".join(lines) + "\n"
+        lines = []
     lines.append("0")
     lines.extend(_quote(c) for c in candidates)
     lines.append(_quote(title))
-    return "\n".join(lines) + "\n"
+    yield "\n".join(lines) + "\n"
 
 
 def _mark(ballots: Ballots, code: int) -> str:

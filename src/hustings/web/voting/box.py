@@ -62,11 +62,54 @@ def needs_opening(contest) -> bool:  # noqa: ANN001
                                          status=PaperBatch.Status.ACCEPTED).exists())
 
 
-def open_box(contest, share_texts: Sequence[str], *, by=None, processes: int | None = None) -> dict:  # noqa: ANN001
-    """Open the closed ballot box with the trustees' shares (see module doc). Returns the
-    ledger entry's payload. Raises BoxError/ShareError and changes nothing when refused."""
+def open_box(contest, share_texts: Sequence[str], *, by=None, processes: int | None = None,
+             progress=None) -> dict:  # noqa: ANN001
+    """Open the closed ballot box with the trustees' shares, in this process (``hustings
+    open-box``, scripts; see module doc). Returns the ledger entry's payload. Raises
+    BoxError/ShareError and changes nothing when refused."""
+    check_closed(contest)
+    secret, given = combine_shares(contest, share_texts)
+    try:
+        return open_with(contest, secret, given, by=by, processes=processes, progress=progress)
+    finally:
+        del secret  # the only reference: nothing else ever held the key
+
+
+def check_closed(contest) -> None:  # noqa: ANN001
+    """BoxError unless the box may be opened now: after the close, once."""
+    from hustings.web.contests.models import Contest
+
+    stage = Contest.objects.filter(pk=contest.pk).values_list("stage", flat=True).first()
+    if stage != contest_info.BALLOT_CLOSED:
+        raise BoxError(
+            f"the ballot box is opened after the close; the contest is at {stage!r}")
+    if is_opened(contest):
+        raise BoxError("the ballot box is already open: it is opened once")
+
+
+def combine_shares(contest, share_texts: Sequence[str]) -> tuple[bytes | None, list[int]]:  # noqa: ANN001
+    """The contest's private key from k trustees' shares, each held to its trustee's
+    fingerprint and the result to the contest's public key (cheap: no ballot is read), and
+    the positions of the shares given. (None, []) for a contest with no box key."""
+    key = trustees.box_key(contest)
+    if key is None:
+        return None, []
+    shares = _read_shares(contest, key, share_texts)
+    return (sealing.combine(shares, key.threshold, key.public_bytes),
+            sorted(s.index for s in shares))
+
+
+def open_with(contest, secret: bytes | None, given: Sequence[int], *, by=None,  # noqa: ANN001, C901
+              processes: int | None = None, progress=None) -> dict:
+    """Open the box with the combined key (``combine_shares``): steps 1 and 3 to 5 of the
+    module doc, under the contest row's lock. ``progress(step, done, total)`` is told how
+    far the opening is. Returns the ledger entry's payload."""
     from hustings.web.contests.models import AuditEntry, Contest
     from hustings.web.voting import paper
+
+    def tell(step: str, done: int = 0, total: int = 0) -> None:
+        if progress is not None:
+            progress(step, done, total)
 
     def locked_closed():  # noqa: ANN202
         locked = Contest.objects.select_for_update().get(pk=contest.pk)
@@ -83,15 +126,14 @@ def open_box(contest, share_texts: Sequence[str], *, by=None, processes: int | N
         locked = locked_closed()
         setup = ledger.setup_for(locked)
         key = trustees.box_key(locked)
+        tell("reading the sealed ballots")
         rows = _sealed_rows(locked)
-        given: list[int] = []
-        if key is None:
+        if key is None or secret is None:
             if rows:
                 raise BoxError("sealed ballots but no box key: the database has been changed")
+            given = []
         else:
-            shares = _read_shares(locked, key, share_texts)
-            given = sorted(s.index for s in shares)
-            secret = sealing.combine(shares, key.threshold, key.public_bytes)
+            tell("holding the sealed ballots to the ledger", 0, len(rows))
             sealed = [sealedlist.Sealed(r, s, bytes(c)) for r, s, c in rows]
             participations = Participation.objects.filter(contest=locked).count()
             sealedlist.check(_cast_entries(locked), sealed, participations=participations)
@@ -99,23 +141,27 @@ def open_box(contest, share_texts: Sequence[str], *, by=None, processes: int | N
             secrets.SystemRandom().shuffle(sealed)
             opened = sealing.iter_open(secret, key.public_bytes, [s.ciphertext for s in sealed],
                                        block(locked), processes=processes, as_json=True)
+            del secret  # iter_open holds it now (and its processes, until closed)
             try:
-                written = _write_opened(locked, sealed, opened)
+                written = _write_opened(
+                    locked, sealed, opened,
+                    lambda n: tell("opening and shuffling the ballots", n, len(rows)))
             finally:
                 opened.close()  # stops the opening processes, even on a refusal
-                del secret, opened  # the only references: nothing else ever held the key
+                del opened  # the only reference left: nothing else ever held the key
             if written != len(rows):
                 raise BoxError(f"opened {written} of {len(rows)} sealed ballots")
+        tell("recording the opening", len(rows), len(rows))
         payload = {"sealed": len(rows), "opened": len(rows),
                    "participations": Participation.objects.filter(contest=locked).count(),
-                   "shares_from": given}
+                   "shares_from": list(given)}
         entry = ledger.append(locked, BOX_OPENED, payload)
         setup.box_opened_at = timezone.now()
         setup.save(update_fields=["box_opened_at"])
         AuditEntry.record(
             locked, by, "open ballot box", actor_name="hustings open-box",
             detail={"sealed": payload["sealed"], "opened": payload["opened"],
-                    "shares_from": given,
+                    "shares_from": list(given),
                     "ledger": {"lane": entry.lane, "seq": entry.seq, "hash": entry.hash}})
     return payload
 
@@ -163,15 +209,32 @@ def _cast_entries(contest) -> list[dict]:  # noqa: ANN001
             .values_list("kind", "lane", "seq", "payload")]
 
 
-def _write_opened(contest, sealed, opened) -> int:  # noqa: ANN001
+def _server_makes_keys() -> bool:
+    """Does voting_ballot.id default to gen_random_uuid() (migration 0009, PostgreSQL 13+)?"""
+    with connection.cursor() as cur:
+        cur.execute("SELECT column_default FROM information_schema.columns WHERE table_name = "
+                    "'voting_ballot' AND column_name = 'id' AND table_schema = current_schema()")
+        row = cur.fetchone()
+    return bool(row and row[0] and "gen_random_uuid" in row[0])
+
+
+def _copy_cell(text: str) -> str:
+    """A field in COPY's text format (JSON and section names hold no tab or newline, but
+    may hold a backslash)."""
+    return (text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+            .replace("\t", "\\t"))
+
+
+def _write_opened(contest, sealed, opened, tell) -> int:  # noqa: ANN001
     """Store the opened ballots, chunk by chunk as they are opened, in the shuffled order,
-    with new random keys; check each was sealed for the section it is stored under.
-    Returns how many were written."""
+    with new random keys; check each was sealed for the section it is stored under;
+    ``tell(n)`` after each chunk. Returns how many were written."""
     n = 0
 
     def rows():  # noqa: ANN202
         nonlocal n
         for part in opened:
+            tell(n)
             for section, ranking_json in part:
                 s = sealed[n]
                 if section != s.section:
@@ -181,8 +244,29 @@ def _write_opened(contest, sealed, opened) -> int:  # noqa: ANN001
                 n += 1
                 yield section, ranking_json
 
+    if connection.vendor == "postgresql" and _server_makes_keys():
+        # COPY in its text format, a chunk at a time, written while the next chunks are
+        # opened; each row's key is drawn by the server (gen_random_uuid(), the column's
+        # default since migration 0009), so this process, which shares the two cores with
+        # the opening processes, only joins text
+        cells: dict[str, str] = {}
+        head = f"{contest.pk}\t"
+        with connection.cursor() as cur:
+            raw = cur.cursor
+            with raw.copy("COPY voting_ballot (contest_id, section, ranking) FROM STDIN") as cp:
+                lines: list[str] = []
+                for section, ranking_json in rows():
+                    cell = cells.get(section)
+                    if cell is None:
+                        cell = cells[section] = head + _copy_cell(section) + "\t"
+                    lines.append(cell + (_copy_cell(ranking_json) if "\\" in ranking_json
+                                         else ranking_json) + "\n")
+                    if len(lines) >= 5000:
+                        cp.write("".join(lines))
+                        lines = []
+                cp.write("".join(lines))
+        return n
     if connection.vendor == "postgresql":
-        # COPY: half a million rows in seconds, written while the next chunks are opened
         with connection.cursor() as cur:
             raw = cur.cursor
             with raw.copy("COPY voting_ballot (id, contest_id, section, ranking) FROM STDIN") as cp:

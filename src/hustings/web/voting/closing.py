@@ -55,11 +55,15 @@ import json
 import re
 import secrets
 
-from django.db.models import Q
+import numpy as np
+
+from django.db import connection
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from hustings.counting import Ballots, CountingError, count
-from hustings.formats.ballot_csv import ballots_csv_text
+from hustings.formats.ballot_csv import ballots_csv_chunks, ballots_csv_text
+from hustings.formats.blt import blt_chunks
 from hustings.publication import resultdoc
 from hustings.web.errors import TransitionError
 from hustings.web.contests.models import Stage
@@ -68,6 +72,7 @@ from hustings.web.voting import (
     box,
     contest_info,
     ledger,
+    published,
     sealedlist,
     trustees,
 )
@@ -93,14 +98,23 @@ def slug(name: str) -> str:
 
 
 def load_ballots(contest, rules) -> tuple[Ballots, list[tuple[str, list[str]]]]:
-    """Every opened ballot, shuffled with ``secrets``, as counting Ballots."""
-    rows = list(Ballot.objects.filter(contest=contest).values_list("section", "ranking"))
-    secrets.SystemRandom().shuffle(rows)
+    """Every opened ballot, shuffled with ``secrets``, as counting Ballots, and as
+    (section, ranking) rows in the same order.
+
+    The database groups equal ballots (a national contest of four candidates has at most
+    a few hundred distinct ones in 500,000): each distinct ranking is decoded and encoded
+    once, and the rows share it; the shuffle is of row numbers."""
+    distinct = list(Ballot.objects.filter(contest=contest).values_list("section", "ranking")
+                    .annotate(n=Count("id")).order_by())
+    order = [i for i, (_, _, n) in enumerate(distinct) for _ in range(n)]
+    secrets.SystemRandom().shuffle(order)
     names = tuple(s.name for s in rules.sections)
-    ballots = Ballots.from_rankings(
-        rules.candidates, [r for _, r in rows], sections=[s for s, _ in rows], section_names=names
-    )
-    return ballots, rows
+    each = Ballots.from_rankings(rules.candidates, [r for _, r, _ in distinct],
+                                 sections=[s for s, _, _ in distinct], section_names=names)
+    pick = np.fromiter(order, dtype=np.int64, count=len(order))
+    ballots = Ballots(each.candidates, each.ranks[pick], each.weights[pick], each.sections[pick],
+                      each.section_names, each.overvote_sets)
+    return ballots, [distinct[i][:2] for i in order]
 
 
 def _ref(entry: LedgerEntry) -> dict:
@@ -170,22 +184,27 @@ def count_and_store(contest) -> dict:
         result = count(rules, ballots)
     except CountingError as e:
         raise TransitionError(f"cannot record count: the count failed: {e}") from e
-    files: dict[str, str] = {}
-    for section in rules.sections:
+    # Each file is written a piece at a time and hashed as it is written (published.py):
+    # at 500,000 ballots no file is held whole in this process.
+    hashes: dict[str, str] = {}
+    for index, section in enumerate(rules.sections):
         mine = [r for s, r in rows if s == section.name]
-        files[f"ballots-{slug(section.name)}.csv"] = ballots_csv(section.name, mine)
-        files[f"ballots-{slug(section.name)}.blt"] = ballots_blt(
-            mine, rules.candidates, rules.seats, blt_title(contest.title, section.name))
-    files[sealedlist.NAME] = sealedlist.write(
-        sealedlist.Sealed(r, s, bytes(c)) for r, s, c in
-        SealedBallot.objects.filter(contest=contest).values_list("receipt", "section", "ciphertext"))
-    files["result.json"] = json.dumps(resultdoc.document(result, title=contest.title), indent=2,
-                                      default=str)
-    files["election.toml"] = contest_info.election_toml(contest)
-    hashes = {n: hashlib.sha256(t.encode()).hexdigest() for n, t in sorted(files.items())}
-    setup = ledger.setup_for(contest)
+        name = f"ballots-{slug(section.name)}"
+        hashes[f"{name}.csv"] = published.store(contest, f"{name}.csv",
+                                                ballots_csv_chunks(section.name, mine))
+        hashes[f"{name}.blt"] = published.store(contest, f"{name}.blt", blt_chunks(
+            _section_of(ballots, index), seats=rules.seats,
+            title=blt_title(contest.title, section.name)))
+        del mine
+    hashes[sealedlist.NAME] = published.store(contest, sealedlist.NAME, sealedlist.write_chunks(
+        _sealed_by_receipt(contest)))
+    files = {"result.json": json.dumps(resultdoc.document(result, title=contest.title),
+                                       indent=2, default=str),
+             "election.toml": contest_info.election_toml(contest)}
     for name, text in files.items():
-        PublishedFile.objects.create(contest=contest, name=name, content=text, sha256=hashes[name])
+        hashes[name] = published.store(contest, name, [text])
+    hashes = dict(sorted(hashes.items()))
+    setup = ledger.setup_for(contest)
     # The charts, what-if and margin are computed once, here, and kept in the result
     # document the page reads (never per page view: the margin solves ILPs).
     setup.result_plain = {**resultdoc.plain_document(result),
@@ -210,10 +229,9 @@ def publish_files(contest) -> dict:
             "record the count"
         )
     entry = ledger.append(contest, ledger.Kind.PUBLISHED, {"result_sha256": stored.sha256})
-    text = json.dumps({"contest": contest.slug, "entries": ledger.entries(contest)}, indent=1)
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    PublishedFile.objects.update_or_create(
-        contest=contest, name="ledger.json", defaults={"content": text, "sha256": digest})
+    # written a piece at a time from a server-side cursor, hashed as it is written
+    PublishedFile.objects.filter(contest=contest, name="ledger.json").delete()
+    digest = published.store(contest, "ledger.json", published.ledger_json_chunks(contest))
     return {"result_sha256": stored.sha256, "ledger_json_sha256": digest, "ledger": _ref(entry)}
 
 
@@ -265,6 +283,27 @@ def _supersede(contest, reason: str) -> dict:
 
 
 # -- the published files ------------------------------------------------------------
+
+
+def _section_of(ballots: Ballots, index: int) -> Ballots:
+    """One section's rows of the counted ballots, in their order (the same rows, and the
+    same BLT text, as ``Ballots.from_rankings`` of that section's rankings: a BLT line
+    drops trailing blank ranks, and an overvote is written by its candidates)."""
+    mask = ballots.sections == index
+    return Ballots(ballots.candidates, ballots.ranks[mask], ballots.weights[mask],
+                   np.zeros(int(mask.sum()), dtype=np.int16),
+                   overvote_sets=ballots.overvote_sets)
+
+
+def _sealed_by_receipt(contest):  # noqa: ANN001, ANN202
+    """Every sealed ballot, sorted by receipt (bytewise, as Python sorts the hex), read
+    from a server-side cursor."""
+    if connection.vendor == "postgresql":
+        return published.server_rows(
+            'SELECT receipt, section, ciphertext FROM voting_sealedballot WHERE contest_id = %s '
+            'ORDER BY receipt COLLATE "C"', [contest.pk])
+    return (SealedBallot.objects.filter(contest=contest).order_by("receipt")
+            .values_list("receipt", "section", "ciphertext").iterator(chunk_size=20_000))
 
 
 def ballots_csv(section: str, rankings: list[list[str]]) -> str:

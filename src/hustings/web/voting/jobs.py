@@ -12,9 +12,15 @@ job and shows its row (``voting/_progress.html``); ``hustings worker`` runs it:
   for good, where a file lives only until the import ends. Web and worker share the data
   directory (one machine, as ``hustings serve`` and ``worker`` run today).
 * ``start_issue``: the codes (``credentials.issue_codes``, batch by batch, resumable).
-* ``start_count``: the count, after the close; the box is opened by the trustees before it
-  (their shares are typed into a request and never stored, so never given to a task),
-  except in the demo, whose sole share is a file the task reads (``demo.demo_share``).
+* ``start_opening``: the box, after the close. The trustees' request checks their shares
+  and combines them in memory (cheap), then seals the combined key to each running
+  worker's ephemeral public key (``workerkey``) and queues the job; the task carries only
+  the job's id, the share positions and who asked. The worker opens its sealed copy with
+  the key that exists only in its memory, opens the box (``box.open_with``) with progress,
+  and the sealed copies are deleted whatever the outcome. No share or key is ever in the
+  database, the queue, a file or a log; see docs/threat-model.md.
+* ``start_count``: the count, after the opening (in the demo, whose sole share is a file
+  the task reads, ``demo.demo_share``, the count job opens the box first).
 * ``start_publish``: the publication (``Contest.publish``).
 
 Each runs the same public functions a script would (``roll``, ``credentials``, the
@@ -32,7 +38,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
@@ -43,7 +49,7 @@ from hustings.web.voting import credentials, roll
 from hustings.web.voting.errors import RollError, VotingError
 from hustings.web.voting.models import Job
 
-ROLL, CODES, COUNT, PUBLISH = "roll", "codes", "count", "publish"
+ROLL, CODES, COUNT, PUBLISH, OPEN_BOX = "roll", "codes", "count", "publish", "open-box"
 CHUNK = 1024 * 1024
 
 
@@ -72,6 +78,50 @@ def _set(job: Job, **fields) -> None:  # noqa: ANN003
     for k, v in fields.items():
         setattr(job, k, v)
     Job.objects.filter(pk=job.pk).update(**fields)
+
+
+class _Beside:
+    """Progress told from inside a step's one transaction (the opening of the box): written
+    by a thread of its own, so on its own connection, in autocommit, and the page sees it
+    at once (an UPDATE on the step's connection would show only at its commit, and cannot
+    run while that connection is in a COPY). At most one write a second, the latest.
+    SQLite has one writer, the step: there the row is told only after the transaction."""
+
+    def __init__(self, job: Job):
+        import queue
+        import threading
+
+        self.job = job
+        self.on = connection.vendor == "postgresql"
+        self.last = 0.0
+        self.q: queue.SimpleQueue = queue.SimpleQueue()
+        if self.on:
+            self.thread = threading.Thread(target=self._write, daemon=True)
+            self.thread.start()
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if self.on and (now - self.last >= 1.0 or done == total):
+            self.last = now
+            self.q.put({"step": what[:200], "done": done, "total": total})
+
+    def _write(self) -> None:
+        from django.db import connections
+
+        try:
+            while (fields := self.q.get()) is not None:
+                Job.objects.filter(pk=self.job.pk).update(updated_at=timezone.now(), **fields)
+        except Exception:  # noqa: BLE001 - progress is a courtesy; the step's outcome is not
+            pass
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def close(self) -> None:
+        if self.on:
+            self.q.put(None)
+            self.thread.join(timeout=10)
 
 
 def _run(job_id: int, step) -> str:  # noqa: ANN001
@@ -188,6 +238,74 @@ def run_issue(job_id: int, base_url: str) -> str:
                 "letters to print.")
 
     return _run(job_id, step)
+
+
+# -- the ballot box --------------------------------------------------------------------
+
+
+def runs_here() -> bool:
+    """Do tasks run in this process, at once (the immediate backend: the demo, tests)?"""
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    return isinstance(run_open_box.get_backend(), ImmediateBackend)
+
+
+def start_opening(contest, share_texts, *, by, and_count: bool) -> Job:  # noqa: ANN001
+    """The trustees' request: check and combine the shares, seal the key to the running
+    workers, queue the opening (``and_count``: then the count, for a returning officer).
+    BoxError/ShareError (nothing queued) when refused or when no worker runs."""
+    from hustings.web.voting import box, workerkey
+
+    if (job := _running(contest, OPEN_BOX)) is not None:
+        if job.state == Job.State.RUNNING or workerkey.still_held(job):
+            return job
+        # queued, sealed only to workers that have stopped since: it can never run, so it
+        # fails now and these shares start a new one
+        workerkey.forget(job)
+        _set(job, state=Job.State.FAILED, message=workerkey.DEAD_KEY)
+    box.check_closed(contest)
+    secret, given = box.combine_shares(contest, share_texts)
+    try:
+        if runs_here():
+            workerkey.ensure_here()  # this process opens it: its own key
+        with transaction.atomic():  # the job, the sealed copies and the task commit together
+            job = Job.objects.create(contest=contest, kind=OPEN_BOX, step="waiting for the worker")
+            if secret is not None:
+                workerkey.seal_to_workers(job, secret)
+            run_open_box.enqueue(job.pk, list(given), getattr(by, "pk", None), and_count)
+    finally:
+        del secret  # the request's only reference
+    return job
+
+
+@task()
+def run_open_box(job_id: int, given: list[int], user_id: int | None, and_count: bool) -> str:
+    from hustings.web.voting import box, trustees, workerkey
+
+    def step(job: Job) -> str:
+        contest, by = job.contest, _user(user_id)
+        # a contest with a box key always has its key sealed to this job (start_opening)
+        secret = workerkey.unseal(job) if trustees.box_key(contest) is not None else None
+        progress = _Beside(job)
+        try:
+            done = box.open_with(contest, secret, given, by=by, progress=progress)
+        finally:
+            del secret  # this process's only reference: the key is forgotten
+            progress.close()
+        _set(job, step="opened", done=done["opened"], total=done["opened"])
+        if not and_count:
+            return (f"The ballot box is open: {done['opened']} ballots opened and shuffled. "
+                    "The returning officer now counts them.")
+        contest.refresh_from_db()
+        _set(job, step="counting and writing the files")
+        contest.mark_counted(by=by)
+        return (f"The ballot box is open: {done['opened']} ballots opened, shuffled and "
+                "counted. The key is forgotten.")
+
+    try:
+        return _run(job_id, step)
+    finally:
+        workerkey.forget(job_id)  # whatever happened, no sealed copy outlives the job
 
 
 # -- count and publish -----------------------------------------------------------------

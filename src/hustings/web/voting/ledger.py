@@ -9,7 +9,7 @@ caller's transaction: the entry commits with what it records, or not at all.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -88,9 +88,14 @@ _FIELDS = ("lane", "seq", "kind", "at", "payload", "prev_hash", "hash")  # Ledge
 def entries(contest) -> list[dict[str, Any]]:  # noqa: ANN001
     """Every entry as a dict (``LedgerEntry.as_dict``'s keys, in its order), read as rows in
     chunks: no model objects, and no queryset cache holding 500,000 of them beside the dicts."""
+    return list(iter_entries(contest))
+
+
+def iter_entries(contest) -> Iterator[dict[str, Any]]:  # noqa: ANN001
+    """``entries`` one at a time, from a server-side cursor (ledger.json is written so)."""
     rows = (LedgerEntry.objects.filter(contest=contest).order_by("lane", "seq")
             .values_list(*_FIELDS).iterator(chunk_size=20_000))
-    return [dict(zip(_FIELDS, r)) for r in rows]
+    return (dict(zip(_FIELDS, r)) for r in rows)
 
 
 def verify(contest) -> int:  # noqa: ANN001

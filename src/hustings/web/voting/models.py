@@ -304,3 +304,25 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class WorkerKey(models.Model):
+    """A running worker process's ephemeral public key (X25519, ``workerkey.py``). Its
+    private half lives only in that process's memory and dies with it: the trustees' page
+    seals the combined box key to it, so the opening can run in the worker with no key at
+    rest. ``seen_at`` is the heartbeat: a row not seen lately is a worker that is gone."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    public_key = models.CharField(max_length=64)  # hex
+    started_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField()
+
+
+class KeyHandover(models.Model):
+    """The box's private key sealed (libsodium sealed box) to one worker's ephemeral key,
+    for one open-box job: opened only by that worker process, deleted as soon as the job
+    has read it, and useless once that process has ended (see docs/threat-model.md)."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="+")
+    public_key = models.CharField(max_length=64)  # the worker key it is sealed to (hex)
+    sealed = models.BinaryField()

@@ -7,7 +7,9 @@ them from ``closing``.
 Trustees are named here before the ballot opens: the response is the printable sheet of
 their shares, shown once and never stored. After the close, "Open the ballot box" takes k
 trustees' shares (typed, pasted or uploaded together at one sitting: a share given alone
-would have to be kept until the others came) and then records the count.
+would have to be kept until the others came), checks and combines them, and hands the
+key, sealed to the running worker's ephemeral key, to an open-box job
+(``jobs.start_opening``), which opens the box and, for a returning officer, counts.
 
 The page is a checklist (``console``): what is done, what is next and what it will do, the
 roll one page at a time with search and filters, turnout per section and the codes' figures.
@@ -229,7 +231,8 @@ def _nothing_to_issue(request: HttpRequest, contest: Contest) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def open_box(request: HttpRequest, slug: str) -> HttpResponse:
-    """"Open the ballot box": k trustees' shares at one sitting, then the count."""
+    """"Open the ballot box": k trustees' shares at one sitting; the worker opens the box
+    (``jobs.start_opening``) and, for a returning officer, counts."""
     contest = get_object_or_404(Contest, slug=slug)
     may_open = can(request.user, contest, Action.RUN) or can(request.user, contest, Action.HOLD_KEY)
     if not (may_open or request.method == "GET" and can(request.user, contest, Action.VIEW)):
@@ -243,21 +246,22 @@ def open_box(request: HttpRequest, slug: str) -> HttpResponse:
             if upload is not None:
                 texts.append(upload.read(4096).decode("utf-8", "replace"))
         try:
-            done = box.open_box(contest, texts, by=request.user)
-            contest.refresh_from_db()
-            if not can(request.user, contest, Action.RUN):  # trustees open; officers count
-                messages.success(request, f"The ballot box is open: {done['opened']} ballots "
-                                 "opened and shuffled. The returning officer now counts them.")
-                return redirect("voting:open_box", contest.slug)
-            contest.mark_counted(by=request.user)
+            # the shares are checked and combined here (cheap); the worker opens the box
+            job = jobs.start_opening(contest, texts, by=request.user,
+                                     and_count=can(request.user, contest, Action.RUN))
         except (VotingError, PlatformError) as e:
             messages.error(request, str(e))
             return redirect("voting:open_box", contest.slug)
-        messages.success(request, f"The ballot box is open: {done['opened']} ballots opened, "
-                         "shuffled and counted. The key is forgotten.")
-        return redirect("voting:manage", contest.slug)
+        job.refresh_from_db()
+        if not job.finished:  # its progress page, until the worker is done
+            return redirect("voting:job", contest.slug, job.pk)
+        for line in job.message.splitlines():
+            (messages.success if job.state == job.State.DONE else messages.error)(request, line)
+        done_and_counted = job.state == job.State.DONE and can(request.user, contest, Action.RUN)
+        return redirect("voting:manage" if done_and_counted else "voting:open_box", contest.slug)
     return render(request, "voting/open_box.html", {
         "contest": contest, "key": key, "trustees": people,
         "opened": box.is_opened(contest), "may_open": may_open,
         "closed": contest.stage == contest_info.BALLOT_CLOSED,
+        "job": jobs.latest(contest).get(jobs.OPEN_BOX),
     })

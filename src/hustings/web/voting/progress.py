@@ -1,7 +1,8 @@
 """The officer's pages for long steps: a job's progress, the mail counts, the letters.
 
 Thin views over ``jobs`` and ``mailing``; each needs the returning officer's permission
-(``contests.run_contest``), as the voting page does.
+(``contests.run_contest``), as the voting page does; a trustee (``Action.HOLD_KEY``) may
+follow the progress of the box's opening.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from hustings.web.contests.access import Action, can
 from hustings.web.contests.models import Contest
 from hustings.web.voting import credentials, mailing
 from hustings.web.voting.errors import VotingError
 from hustings.web.voting.models import Job
 
 TITLES = {"roll": "Importing the roll", "codes": "Issuing security codes",
-          "count": "Counting", "publish": "Publishing the result"}
+          "count": "Counting", "publish": "Publishing the result",
+          "open-box": "Opening the ballot box"}
 
 
 def _officer(request: HttpRequest, slug: str) -> Contest:
@@ -35,8 +38,12 @@ def _officer(request: HttpRequest, slug: str) -> Contest:
 def job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A job's progress: a page that reloads itself until the job ends, or JSON
     (``?format=json``) for a script."""
-    contest = _officer(request, slug)
+    contest = get_object_or_404(Contest, slug=slug)
     found = get_object_or_404(Job, contest=contest, pk=pk)
+    # the trustees who opened the box follow its progress too
+    if not (request.user.has_perm("contests.run_contest")
+            or found.kind == "open-box" and can(request.user, contest, Action.HOLD_KEY)):
+        raise PermissionDenied("only a returning officer may run the ballot")
     if request.GET.get("format") == "json":
         return JsonResponse({"kind": found.kind, "state": found.state, "step": found.step,
                              "done": found.done, "total": found.total,

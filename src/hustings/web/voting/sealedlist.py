@@ -23,8 +23,9 @@ import binascii
 import csv
 import hashlib
 import io
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,12 +48,44 @@ class Sealed:
 
 
 def write(rows: Iterable[Sealed]) -> str:
+    return "".join(write_chunks((r.receipt, r.section, r.ciphertext)
+                                for r in sorted(rows, key=lambda r: r.receipt)))
+
+
+def write_chunks(ordered: Iterable[tuple[str, str, bytes]], *,
+                 rows: int = 20_000) -> Iterator[str]:
+    """The sealed list a piece at a time, from (receipt, section, ciphertext) rows already
+    sorted by receipt (a database cursor's order): ``write``'s text, never held whole. A row whose receipt is plain
+    hex (every row Hustings writes) is formatted directly, its section cell made once by
+    the csv module; any other row goes through the csv module whole."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(HEADER)
-    for r in sorted(rows, key=lambda r: r.receipt):
-        w.writerow([r.receipt, r.section, base64.b64encode(r.ciphertext).decode("ascii")])
-    return out.getvalue()
+    cells: dict[str, str] = {}
+    b64 = base64.b64encode
+    lines: list[str] = [out.getvalue()]
+    for n, (receipt, section, ciphertext) in enumerate(ordered, start=1):
+        text = b64(ciphertext).decode("ascii")
+        if section not in cells:
+            out.seek(0)
+            out.truncate()
+            w.writerow(["x", section])
+            cells[section] = out.getvalue()[2:-1]
+        if _HEX.fullmatch(receipt):
+            lines.append(f"{receipt},{cells[section]},{text}\n")
+        else:
+            out.seek(0)
+            out.truncate()
+            w.writerow([receipt, section, text])
+            lines.append(out.getvalue())
+        if n % rows == 0:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
+
+
+_HEX = re.compile(r"[0-9a-f]+")
 
 
 def read(text: str, *, source: str = NAME) -> list[Sealed]:
