@@ -9,13 +9,13 @@ from django.core.management import call_command
 
 from conftest import SHARES
 from hustings.web.voting import closing, workerkey
-from test_browser import no_violations, page  # noqa: F401 - the browser fixture
+from test_browser import no_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_shares_page_answers_at_once_and_shows_the_opening_to_its_end(
-        page, live_server, omov, omov_codes, officer, settings, django_user_model):  # noqa: F811
+        page, live_server, omov, omov_codes, officer, settings, django_user_model):
     from hustings.web.voting import casting
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
