@@ -114,7 +114,7 @@ def post(client, url: str, data: dict, what: str):  # noqa: ANN001, ANN201
 
 
 def report(step: str, wall: float, peak: Peak, note: str = "") -> None:
-    line = (f"  {step:<34} {wall:8.1f} s   web {peak.web / 2**20:6.0f} MB   worker(s) "
+    line = (f"  {step:<40} {wall:8.1f} s   web {peak.web / 2**20:6.0f} MB   worker(s) "
             f"{peak.work / 2**20:6.0f} MB   {note}")
     print(line, flush=True)
     RESULTS.append(line)
