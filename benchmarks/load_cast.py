@@ -3,11 +3,11 @@
     .venv/bin/python benchmarks/load_cast.py [--seconds 30] [--users 16] [--workers 2]
         [--threads 2] [--processes 1] [--client locust|wrk] [--contests 1|2]
 
-Makes a fresh database ``hustings_bench_<pid>`` ($HUSTINGS_BENCH_DB), dropped at the end, on the PostgreSQL server of
-$HUSTINGS_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), migrates it, opens
-a contest with enough voters, starts ``hustings serve`` (gunicorn) on a free loopback port,
-runs Locust headless for a bounded time (benchmarks/locustfile_cast.py), then prints
-ballots/s, p50/p99 latency of a cast, and checks that no ballot was lost or duplicated:
+Makes a fresh database ``hustings_bench_<pid>`` ($HUSTINGS_BENCH_DB), dropped at the end, on
+the PostgreSQL server of $HUSTINGS_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432),
+migrates it, opens a contest with enough voters, starts ``hustings serve`` (gunicorn) on a
+free loopback port, runs Locust headless for a bounded time (benchmarks/locustfile_cast.py),
+then prints ballots/s, p50/p99 latency of a cast, and checks that no ballot was lost or duplicated:
 every receipt a voter got is in the ledger, sealed ballots = participations = cast entries,
 the sealed ballots' receipts are the ledger's, and the hash chain verifies. Needs the
 ``bench`` extra (locust) or wrk. Exit 1 if a check fails.
@@ -94,8 +94,8 @@ def main() -> int:
     (work / "codes.txt").write_text("\n".join(codes))
     port = free_port()
     server = subprocess.Popen(
-        [str(BIN / "hustings"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-         "--threads", str(args.threads)],
+        [str(BIN / "hustings"), "serve", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "--threads", str(args.threads)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     # the task worker beside the server, as deployed (code emails; idle during the casts)
     worker = subprocess.Popen([str(BIN / "hustings"), "worker"], stdout=subprocess.DEVNULL,
@@ -103,7 +103,8 @@ def main() -> int:
     cpu = {}
     try:
         wait_for(f"http://127.0.0.1:{port}/")
-        env = {**os.environ, "HUSTINGS_BENCH_SLUG": slug, "HUSTINGS_BENCH_FORM": cast_form(contests),
+        env = {**os.environ, "HUSTINGS_BENCH_SLUG": slug,
+               "HUSTINGS_BENCH_FORM": cast_form(contests),
                "HUSTINGS_BENCH_CODES": str(work / "codes.txt"),
                "HUSTINGS_BENCH_RECEIPTS": str(work / "receipts.txt")}
         extra = ["--processes", str(args.processes)] if args.processes > 1 else []
@@ -226,7 +227,9 @@ def postgres_cpu() -> float:
             text = stat.read_text()
         except OSError:
             continue
-        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
+        # /proc/<pid>/stat: "pid (name) state ...": the name may hold spaces
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        rest = text[text.rindex(")") + 2 :].split()
         if name.startswith("postgres"):
             total += int(rest[11]) + int(rest[12])  # utime, stime
     return total / ticks
@@ -275,7 +278,8 @@ def open_election(n: int, k: int):
         for i, name in enumerate(names):
             c = Candidate.objects.create(contest=contest, name=name, slug=f"c{i}")
             Candidate.objects.filter(pk=c.pk).update(on_ballot=True, ballot_position=i + 1)
-        with transaction.atomic():  # the box's key: every cast is sealed to it (the share is dropped)
+        # the box's key: every cast is sealed to it (the share is dropped)
+        with transaction.atomic():
             trustees.name_trustees(contest, ["bench trustee"], 1)
         Contest.objects.filter(pk=contest.pk).update(stage="ballot_open")
         contest.refresh_from_db()
@@ -304,7 +308,8 @@ def cast_form(contests) -> str:
     two choices; plain names in a one-contest election, ``c<id>-`` prefixed otherwise."""
     from urllib.parse import urlencode
 
-    picks = {"Leader": ["Jeremy Corbyn", "Andy Burnham"], "Deputy Leader": ["Tom Watson", "Angela Eagle"]}
+    picks = {"Leader": ["Jeremy Corbyn", "Andy Burnham"],
+             "Deputy Leader": ["Tom Watson", "Angela Eagle"]}
     fields: list[tuple[str, str]] = []
     for c in contests:
         prefix = "" if len(contests) == 1 else f"c{c.pk}-"
@@ -317,7 +322,8 @@ def report(contests, work: Path, args, cpu: dict, stats: dict) -> int:
     from hustings.web.voting import ledger
     from hustings.web.voting.models import LedgerEntry, Participation, SealedBallot
 
-    visits = [line.split() for line in (work / "receipts.txt").read_text().splitlines() if line.strip()]
+    visits = [line.split() for line in (work / "receipts.txt").read_text().splitlines()
+              if line.strip()]
     receipts = [r for visit in visits for r in visit]
     whole = all(len(v) == len(contests) for v in visits)
     stored: set[str] = set()
@@ -349,11 +355,13 @@ def report(contests, work: Path, args, cpu: dict, stats: dict) -> int:
     unit = "ballot" if len(contests) == 1 else "visit"
     # the server's CPU includes its start-up and shutdown (a second or so of one core)
     rest = cpu["machine"] - cpu["locust"] - cpu["server"] - cpu["worker"] - cpu["postgres"]
-    print(f"  CPU per {unit}{' ' * (12 - len(unit))}{args.client} {cpu['locust'] / n * 1000:.2f} ms, server "
-          f"{cpu['server'] / n * 1000:.2f} ms, task worker {cpu['worker'] / n * 1000:.2f} ms, "
+    print(f"  CPU per {unit}{' ' * (12 - len(unit))}{args.client} "
+          f"{cpu['locust'] / n * 1000:.2f} ms, server {cpu['server'] / n * 1000:.2f} ms, "
+          f"task worker {cpu['worker'] / n * 1000:.2f} ms, "
           f"PostgreSQL {cpu['postgres'] / n * 1000:.2f} ms, "
           f"rest of machine {rest / n * 1000:.2f} ms")
-    print(f"  cores busy          {cpu['machine'] / max(cpu['wall'], 1e-9):.2f} of {os.cpu_count()}")
+    cores_busy = cpu["machine"] / max(cpu["wall"], 1e-9)
+    print(f"  cores busy          {cores_busy:.2f} of {os.cpu_count()}")
     ok = bool(receipts) and not lost and not duplicated and whole and sealed == stored
     for contest, mine, box, participations, chain in checks:
         print(f"  {contest.slug}: sealed ballots stored {len(box)}, participations "
@@ -380,7 +388,8 @@ def wait_for(url: str, seconds: float = 30) -> None:
             return
         except OSError:
             if time.monotonic() > deadline:
-                raise SystemExit(f"the server at {url} did not answer within {seconds:.0f} s")
+                raise SystemExit(
+                    f"the server at {url} did not answer within {seconds:.0f} s") from None
             time.sleep(0.2)
 
 

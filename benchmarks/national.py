@@ -60,8 +60,8 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import load_cast  # noqa: E402  (the fresh database helpers)
-import open_box  # noqa: E402  (sealed ballots stored as the cast leaves them)
+import load_cast  # the fresh database helpers
+import open_box  # sealed ballots stored as the cast leaves them
 
 CANDIDATES = load_cast.CANDIDATES
 SECTION = "All voters"
@@ -81,10 +81,11 @@ class Peak:
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
 
-    def _rss(self, p) -> int:  # noqa: ANN001
+    def _rss(self, p) -> int:
         try:
-            return p.memory_info().rss + sum(c.memory_info().rss for c in p.children(recursive=True))
-        except Exception:  # noqa: BLE001 (a process that just ended)
+            children = p.children(recursive=True)
+            return p.memory_info().rss + sum(c.memory_info().rss for c in children)
+        except Exception:  # a process that just ended
             return 0
 
     def _run(self) -> None:
@@ -93,11 +94,11 @@ class Peak:
             self.work = max([self.work] + [self._rss(p) for p in self.others])
             time.sleep(0.1)
 
-    def __enter__(self):  # noqa: ANN204
+    def __enter__(self):
         self._t.start()
         return self
 
-    def __exit__(self, *exc):  # noqa: ANN002, ANN204
+    def __exit__(self, *exc):
         self._stop.set()
         self._t.join()
 
@@ -106,7 +107,7 @@ REQUESTS: list[tuple[str, float]] = []
 RESULTS: list[str] = []
 
 
-def post(client, url: str, data: dict, what: str):  # noqa: ANN001, ANN201
+def post(client, url: str, data: dict, what: str):
     t = time.perf_counter()
     r = client.post(url, data)
     REQUESTS.append((what, time.perf_counter() - t))
@@ -159,11 +160,12 @@ WORKER = ("import sys, django; django.setup(); from django.core.management impor
 
 
 def start_worker(env: dict, queues: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-c", WORKER, "--queue-name", queues, "--no-reload",
-         "--interval", "0.2", "--no-startup-delay"], env=env, cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=open(Path(tempfile.gettempdir()) /  # noqa: SIM115
-                                               f"national-worker-{os.getpid()}.log", "a"))
+    log = Path(tempfile.gettempdir()) / f"national-worker-{os.getpid()}.log"
+    with open(log, "a") as err:  # the worker holds its own copy of the descriptor
+        return subprocess.Popen(
+            [sys.executable, "-c", WORKER, "--queue-name", queues, "--no-reload",
+             "--interval", "0.2", "--no-startup-delay"], env=env, cwd=ROOT,
+            stdout=subprocess.DEVNULL, stderr=err)
 
 
 SINK = r'''
@@ -183,7 +185,7 @@ while True:
 '''
 
 
-def fill_ballots(contest, voters: int) -> int:  # noqa: ANN001
+def fill_ballots(contest, voters: int) -> int:
     """Sealed ballots as the cast leaves them, by COPY, for the first ``voters`` voters of
     the roll who have a ballot in the contest and have not voted in it yet (so the leader's
     and the deputy's voters are the same people, and London's those of them marked london)."""
@@ -215,11 +217,12 @@ def fill_ballots(contest, voters: int) -> int:  # noqa: ANN001
     return len(ids)
 
 
-def voters_upto(contest, n: int) -> int:  # noqa: ANN001
+def voters_upto(contest, n: int) -> int:
     """The id of the election's n-th voter (the turnout: the first n of the roll vote)."""
     from hustings.web.voting.models import Voter
 
-    ids = Voter.objects.filter(election=contest.election).order_by("pk").values_list("pk", flat=True)
+    ids = (Voter.objects.filter(election=contest.election).order_by("pk")
+           .values_list("pk", flat=True))
     return ids[min(n, ids.count()) - 1]
 
 
@@ -247,7 +250,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="national-"))
     port = 20000 + os.getpid() % 20000
     os.environ.update({
-        "DATABASE_URL": f"{server}/{load_cast.DB}", "HUSTINGS_ALLOWED_HOSTS": "testserver,127.0.0.1",
+        "DATABASE_URL": f"{server}/{load_cast.DB}",
+        "HUSTINGS_ALLOWED_HOSTS": "testserver,127.0.0.1",
         "DJANGO_SETTINGS_MODULE": "hustings.web.settings", "HUSTINGS_DATA_DIR": str(work),
         "HUSTINGS_CODE_KEY": "national-benchmark-code-key-" + uuid.uuid4().hex,
         "HUSTINGS_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -277,7 +281,7 @@ def main() -> int:
         load_cast.drop_database(server)
 
 
-def run(args, work: Path, port: int, procs: list) -> int:  # noqa: ANN001, C901, PLR0915
+def run(args, work: Path, port: int, procs: list) -> int:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
     from django.db import transaction
@@ -360,7 +364,8 @@ def run(args, work: Path, port: int, procs: list) -> int:  # noqa: ANN001, C901,
     procs.extend(mailers)
     with Peak([m.pid for m in mailers]) as peak:
         t = time.perf_counter()
-        while mail_left() and not (args.mail_seconds and time.perf_counter() - t > args.mail_seconds):
+        while mail_left() and not (args.mail_seconds
+                                   and time.perf_counter() - t > args.mail_seconds):
             time.sleep(0.25)
         wall = time.perf_counter() - t
     status = mailing.status(leader)

@@ -28,13 +28,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import load_cast  # noqa: E402  (the fresh database helpers)
+import load_cast  # the fresh database helpers
 
 CANDIDATES = load_cast.CANDIDATES
 SECTION = "All voters"
 
 
-def _seal_chunk(args):  # noqa: ANN001, ANN202
+def _seal_chunk(args):
     from hustings.web.voting import sealing
 
     public, block, rankings = args
@@ -50,7 +50,7 @@ def seal_all(public: bytes, block: int, plan: list) -> list[tuple[bytes, str]]:
             (public, block, plan[i:i + size]) for i in range(0, len(plan), size)]) for x in part]
 
 
-def store_sealed(cur, contest, voter_ids, sealed, heads) -> None:  # noqa: ANN001
+def store_sealed(cur, contest, voter_ids, sealed, heads) -> None:
     """What the cast leaves for each (voter, sealed ballot), by COPY: the participation,
     the sealed ballot and its ledger entry, continuing the lanes' ``heads`` {lane: (seq,
     hash)}, then the heads themselves. ``national.py`` uses it too."""
@@ -93,11 +93,11 @@ def rankings(n: int, seed: int = 7) -> list[list[str]]:
     return out
 
 
-def build(n: int):  # noqa: ANN201
+def build(n: int):
     from django.db import connection, transaction
 
-    from hustings.web.contests.models import Candidate, Contest
     from hustings.publication import chain
+    from hustings.web.contests.models import Candidate, Contest
     from hustings.web.voting import box, ledger, trustees
 
     contest = Contest.objects.create(slug="bench-box", title="Open-box benchmark (synthetic)",
@@ -154,10 +154,10 @@ def timed_steps() -> dict[str, float]:
 
     steps: dict[str, float] = {}
 
-    def wrap(module, name, label):  # noqa: ANN001, ANN202
+    def wrap(module, name, label):
         real = getattr(module, name)
 
-        def timed(*a, **kw):  # noqa: ANN002, ANN003, ANN202
+        def timed(*a, **kw):
             t = time.perf_counter()
             try:
                 return real(*a, **kw)
@@ -204,7 +204,7 @@ def main() -> int:
         load_cast.drop_database(server)
 
 
-def run(args) -> int:  # noqa: ANN001
+def run(args) -> int:
     from hustings.web.voting import box
     from hustings.web.voting.models import Ballot
 
@@ -241,7 +241,7 @@ def run(args) -> int:  # noqa: ANN001
     return 0 if ok else 1
 
 
-def count_publish(contest, args) -> bool:  # noqa: ANN001
+def count_publish(contest, args) -> bool:
     """The count and the publication, timed, with this process's peak RSS (sampled)."""
     import cProfile
     import threading
@@ -262,10 +262,10 @@ def count_publish(contest, args) -> bool:  # noqa: ANN001
     officer = get_user_model().objects.create_superuser("bench-ro", password="bench-only-pw-1")
     steps: dict[str, float] = {}
 
-    def wrap(module, name, label=None):  # noqa: ANN001, ANN202
+    def wrap(module, name, label=None):
         real = getattr(module, name)
 
-        def timed(*a, **kw):  # noqa: ANN002, ANN003, ANN202
+        def timed(*a, **kw):
             t = time.perf_counter()
             try:
                 return real(*a, **kw)

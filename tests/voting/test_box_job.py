@@ -12,11 +12,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from nacl.public import PrivateKey
+from test_box import key_forms
 
 from conftest import CANDIDATES_2015, SHARES, add_voters, make_contest
 from hustings.web.voting import box, casting, closing, jobs, trustees, workerkey
 from hustings.web.voting.models import Ballot, Job, KeyHandover, WorkerKey
-from test_box import key_forms
 
 # the worker closes its connection when done: each test commits, as a real worker sees it
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,7 +81,8 @@ def test_the_page_returns_at_once_with_a_job_and_the_worker_opens_and_counts(
     with CaptureQueriesContext(connection) as request_sql:
         r = client.post(page(closed), {"share-1": shares[0], "share-2": shares[1]})
     job = Job.objects.get(contest=closed, kind=jobs.OPEN_BOX)
-    assert r.status_code == 302 and r["Location"] == f"/contests/{closed.slug}/voting/jobs/{job.pk}/"
+    assert r.status_code == 302
+    assert r["Location"] == f"/contests/{closed.slug}/voting/jobs/{job.pk}/"
     # the request opened nothing: the job waits for the worker, with the key sealed to it
     assert job.state == Job.State.QUEUED and not box.is_opened(closed)
     assert Ballot.objects.count() == 0

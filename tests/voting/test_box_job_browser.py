@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from test_browser import no_violations
 
 from conftest import SHARES
 from hustings.web.voting import closing, workerkey
-from test_browser import no_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -56,7 +56,8 @@ def test_ballot_csv_blt_and_sealed_list_in_pieces_equal_the_whole_writers():
     assert "".join(blt_chunks(ballots, seats=1, title="T – Members", rows=4)) == blt_text(
         ballots, seats=1, title="T – Members")
     rows = [sealedlist.Sealed(f"{i:064x}", "Members", bytes([i]) * 40) for i in range(50)]
-    rows += [sealedlist.Sealed("f" * 64 + "0", 'a,b "c"', b"x"), sealedlist.Sealed("f" * 65, "", b""),
+    rows += [sealedlist.Sealed("f" * 64 + "0", 'a,b "c"', b"x"),
+             sealedlist.Sealed("f" * 65, "", b""),
              sealedlist.Sealed("ff,x", " lead\n", b"\0")]  # cells the csv module must quote
     ordered = sorted((r.receipt, r.section, r.ciphertext) for r in rows)  # as the cursor gives
     assert "".join(sealedlist.write_chunks(ordered, rows=7)) == sealedlist.write(reversed(rows))

@@ -129,7 +129,8 @@ def test_voting_officer_pages_fit_390_px_and_pass_axe_with_a_long_roll(page, liv
         page.fill("#id_username", who)
         page.fill("#id_password", f"{who}-pw-2010")
         page.click("button[type=submit]")
-        for url in (base, base + "?q=LONG&page=2", base + "?voted=no&code=issued", base + "open-box/"):
+        for url in (base, base + "?q=LONG&page=2", base + "?voted=no&code=issued",
+                    base + "open-box/"):
             for width in (390, 1280):
                 page.set_viewport_size({"width": width, "height": 900})
                 page.goto(url)

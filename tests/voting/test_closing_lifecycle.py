@@ -9,12 +9,11 @@ import hashlib
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from conftest import open_box
 from hustings.web.contests.models import AuditEntry, Contest
 from hustings.web.errors import TransitionError
 from hustings.web.voting import casting, ledger
 from hustings.web.voting.models import LedgerEntry, Participation, PublishedFile
-
-from conftest import open_box
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,8 @@ def cast_all(contest, codes, plan=PLAN):
 
 
 def button(client, contest, step, **extra):
-    return client.post(f"/contests/{contest.slug}/transition/", {"step": step, **extra}, follow=True)
+    return client.post(f"/contests/{contest.slug}/transition/", {"step": step, **extra},
+                       follow=True)
 
 
 def stage(contest) -> str:
@@ -72,16 +72,19 @@ def test_the_stage_button_records_the_count_by_counting(omov, omov_codes, office
     assert counted.payload["ballots"] == 5
     assert counted.payload["files"] == {n: f.sha256 for n, f in stored.items()}
     audit = omov.audit_log.get(action="record count")
-    assert audit.detail["winners"] == ["Andy Burnham"] and audit.detail["files"] == counted.payload["files"]
+    assert audit.detail["winners"] == ["Andy Burnham"]
+    assert audit.detail["files"] == counted.payload["files"]
     assert sorted(stored["ballots-all-voters.csv"].content.splitlines()[1:]) == sorted([
-        "All voters,Jeremy Corbyn,", "All voters,Jeremy Corbyn,", "All voters,Andy Burnham,Jeremy Corbyn",
-        "All voters,Andy Burnham,", "All voters,Liz Kendall,Andy Burnham"])
+        "All voters,Jeremy Corbyn,", "All voters,Jeremy Corbyn,",
+        "All voters,Andy Burnham,Jeremy Corbyn", "All voters,Andy Burnham,",
+        "All voters,Liz Kendall,Andy Burnham"])
     # and publishing from the same button writes the publication entry and ledger.json
     button(client, omov, "publish")
     assert stage(omov) == "published"
     published = LedgerEntry.objects.get(contest=omov, kind="published")
     assert published.payload["result_sha256"] == stored["result.json"].sha256
-    assert '"kind": "published"' in PublishedFile.objects.get(contest=omov, name="ledger.json").content
+    ledger_json = PublishedFile.objects.get(contest=omov, name="ledger.json").content
+    assert '"kind": "published"' in ledger_json
     assert "Elected: Andy Burnham" in client.get(f"/contests/{omov.slug}/results/").content.decode()
     assert ledger.verify(omov) == 5 + 5  # casts; key, close, opening, count, publication
     audit = client.get(f"/contests/{omov.slug}/audit/").content.decode()
@@ -107,7 +110,8 @@ def test_the_officer_page_goes_through_the_same_transitions(omov, omov_codes, of
     assert stage(omov) == "counted"
     assert [e.action for e in omov.audit_log.all()] == [
         "open ballot", "close ballot", "open ballot box", "record count"]
-    assert LedgerEntry.objects.get(contest=omov, kind="counted").payload["winners"] == ["Andy Burnham"]
+    counted_entry = LedgerEntry.objects.get(contest=omov, kind="counted")
+    assert counted_entry.payload["winners"] == ["Andy Burnham"]
     r = client.post(f"/contests/{omov.slug}/voting/", {"action": "publish"})
     assert r.status_code == 302 and r["Location"] == f"/contests/{omov.slug}/results/"
     assert omov.audit_log.last().action == "publish result"
@@ -118,7 +122,8 @@ def test_close_is_refused_when_a_participation_has_no_ballot(omov, omov_codes, o
     Participation.objects.create(contest=omov, voter=voter, section="All voters", channel="online")
     client.force_login(officer)
     for post in (lambda: button(client, omov, "close_ballot"),
-                 lambda: client.post(f"/contests/{omov.slug}/voting/", {"action": "close"}, follow=True)):
+                 lambda: client.post(f"/contests/{omov.slug}/voting/", {"action": "close"},
+                                     follow=True)):
         page = post().content.decode()
         assert ("cannot close ballot: 1 participations but 0 sealed ballots; they must be "
                 "equal") in page
@@ -131,7 +136,8 @@ def test_only_a_returning_officer_may_count_from_the_button(omov, omov_codes, me
     cast_all(omov, omov_codes)
     Contest.objects.filter(pk=omov.pk).update(stage="ballot_closed")
     client.force_login(member)
-    assert client.post(f"/contests/{omov.slug}/transition/", {"step": "mark_counted"}).status_code == 403
+    r = client.post(f"/contests/{omov.slug}/transition/", {"step": "mark_counted"})
+    assert r.status_code == 403
     assert stage(omov) == "ballot_closed"
     assert not PublishedFile.objects.filter(contest=omov).exists()
     with pytest.raises(PermissionDenied):
@@ -146,7 +152,8 @@ def test_a_ballot_closed_without_a_seal_is_sealed_by_the_count(omov, omov_codes,
     open_box(omov)
     entry = omov.mark_counted(by=officer)
     assert entry.detail["sealed_at_count"]["ballots"] == 5
-    kinds = list(LedgerEntry.objects.filter(contest=omov, lane=0).order_by("seq").values_list("kind", flat=True))
+    kinds = list(LedgerEntry.objects.filter(contest=omov, lane=0).order_by("seq")
+                 .values_list("kind", flat=True))
     assert kinds[-2:] == ["ballot-closed", "counted"]
     ledger.verify(omov)
 
@@ -171,7 +178,8 @@ def counted(omov, codes, officer):
     omov.mark_counted(by=officer)
 
 
-def test_going_back_from_counted_keeps_the_files_as_superseded_and_recounts(omov, omov_codes, officer):
+def test_going_back_from_counted_keeps_the_files_as_superseded_and_recounts(omov, omov_codes,
+                                                                            officer):
     counted(omov, omov_codes, officer)
     first = {f.name: f.sha256 for f in PublishedFile.objects.filter(contest=omov)}
     entry = omov.go_back("ballot_closed", by=officer, reason="the officer asked for a recount")
@@ -182,9 +190,11 @@ def test_going_back_from_counted_keeps_the_files_as_superseded_and_recounts(omov
     assert withdrawn.payload == {"reason": "the officer asked for a recount", "files": kept}
     omov.mark_counted(by=officer)
     now = PublishedFile.objects.filter(contest=omov)
-    assert sorted(n for n in now.values_list("name", flat=True) if not n.startswith("superseded-")) == FILES
+    names = now.values_list("name", flat=True)
+    assert sorted(n for n in names if not n.startswith("superseded-")) == FILES
     assert now.count() == 10
-    assert [e.payload["winners"] for e in LedgerEntry.objects.filter(kind="counted")] == [["Andy Burnham"]] * 2
+    winners = [e.payload["winners"] for e in LedgerEntry.objects.filter(kind="counted")]
+    assert winners == [["Andy Burnham"]] * 2
     ledger.verify(omov)
 
 
@@ -193,8 +203,8 @@ def test_a_counted_contest_goes_back_only_to_ballot_closed(omov, omov_codes, off
     counted(omov, omov_codes, officer)
     with pytest.raises(TransitionError) as e:
         omov.go_back(to, by=officer, reason="start again")
-    assert str(e.value) == (f"cannot go back to {to!r} from 'Counted': once counted, a contest goes "
-                            "back only to 'Ballot closed' (a recount)")
+    assert str(e.value) == (f"cannot go back to {to!r} from 'Counted': once counted, a "
+                            "contest goes back only to 'Ballot closed' (a recount)")
     assert stage(omov) == "counted" and PublishedFile.objects.filter(contest=omov).count() == 5
 
 
@@ -202,9 +212,10 @@ def test_a_published_result_cannot_be_taken_back(omov, omov_codes, officer, clie
     counted(omov, omov_codes, officer)
     omov.publish(by=officer)
     client.force_login(officer)
-    page = button(client, omov, "go_back", to="ballot_closed", reason="second thoughts").content.decode()
-    assert ("cannot go back from &#x27;Result published&#x27;: the result is declared and its files "
-            "and ledger are public; a correction needs a new contest") in page
+    page = button(client, omov, "go_back", to="ballot_closed",
+                  reason="second thoughts").content.decode()
+    assert ("cannot go back from &#x27;Result published&#x27;: the result is declared and its "
+            "files and ledger are public; a correction needs a new contest") in page
     assert stage(omov) == "published"
     assert not LedgerEntry.objects.filter(kind="count-withdrawn").exists()
     assert AuditEntry.objects.filter(contest=omov, action__startswith="go back").count() == 0
@@ -247,7 +258,8 @@ def test_files_left_by_an_older_go_back_are_superseded_not_overwritten(omov, omo
     omov.refresh_from_db()
     first = {f.name: f.sha256 for f in PublishedFile.objects.filter(contest=omov)}
     entry = omov.mark_counted(by=officer)
-    assert entry.detail["superseded"]["count_withdrawn"] == {f"superseded-1-{n}": h for n, h in first.items()}
+    assert entry.detail["superseded"]["count_withdrawn"] == {
+        f"superseded-1-{n}": h for n, h in first.items()}
     assert PublishedFile.objects.filter(contest=omov).count() == 10
     ledger.verify(omov)
 
@@ -263,9 +275,8 @@ def test_the_real_2010_plp_ballots_through_the_stage_button_with_a_recount(
 
     from click.testing import CliRunner
 
-    from hustings.cli import main
-
     from conftest import CANDIDATES_2010, SHARES, add_voters, make_contest
+    from hustings.cli import main
 
     rows = list(csv.DictReader((shared / "data/labour/labour-2010-plp-ballots.csv").open()))
     contest = make_contest("plp-2010", "labour-2015", CANDIDATES_2010)
@@ -281,7 +292,8 @@ def test_the_real_2010_plp_ballots_through_the_stage_button_with_a_recount(
     for step, extra in [
                         ("go_back", {"to": "ballot_closed", "reason": "recount requested"}),
                         ("mark_counted", {}), ("publish", {})]:
-        assert "Done: the contest is now at" in button(client, contest, step, **extra).content.decode()
+        page = button(client, contest, step, **extra).content.decode()
+        assert "Done: the contest is now at" in page
     assert stage(contest) == "published"
     for name in ("result.json", "superseded-1-result.json"):
         doc = json.loads(PublishedFile.objects.get(contest=contest, name=name).content)

@@ -9,19 +9,19 @@ import threading
 import pytest
 from django.db import connections
 
+from conftest import open_box
 from hustings.web.contests.models import Contest
 from hustings.web.errors import TransitionError
 from hustings.web.voting import casting, ledger
 from hustings.web.voting.models import LedgerEntry, PublishedFile
-
-from conftest import open_box
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_officers_counting_at_once_count_once(omov, omov_codes, officer, second_officer):
     for ref in ("L001", "L002", "L003"):
-        casting.cast(omov, casting.check_code(omov, omov_codes[ref]).voter, "All voters", ["Liz Kendall"])
+        voter = casting.check_code(omov, omov_codes[ref]).voter
+        casting.cast(omov, voter, "All voters", ["Liz Kendall"])
     omov.close_ballot(by=officer)
     open_box(omov)
     barrier = threading.Barrier(2)
@@ -44,7 +44,8 @@ def test_two_officers_counting_at_once_count_once(omov, omov_codes, officer, sec
     for t in threads:
         t.join()
     assert sorted(outcomes) == [
-        "cannot record count: the contest is at 'Counted'; that step is only allowed from 'Ballot closed'",
+        "cannot record count: the contest is at 'Counted'; "
+        "that step is only allowed from 'Ballot closed'",
         "counted",
     ]
     assert LedgerEntry.objects.filter(contest=omov, kind="counted").count() == 1

@@ -73,13 +73,13 @@ def test_database_refuses_to_change_a_ballot_or_the_ledger(omov, omov_codes):
     voter = casting.check_code(omov, omov_codes["L002"]).voter
     casting.cast(omov, voter, "All voters", ["Yvette Cooper"])
     for model in (SealedBallot, LedgerEntry, Participation):
-        with pytest.raises(DatabaseError, match="append-only: UPDATE refused"):
-            with transaction.atomic():
-                model.objects.update(section="x") if model is not LedgerEntry else \
-                    model.objects.update(kind="x")
-        with pytest.raises(DatabaseError, match="append-only: DELETE refused"):
-            with transaction.atomic():
-                model.objects.all().delete()
+        with (pytest.raises(DatabaseError, match="append-only: UPDATE refused"),
+              transaction.atomic()):
+            model.objects.update(section="x") if model is not LedgerEntry else \
+                model.objects.update(kind="x")
+        with (pytest.raises(DatabaseError, match="append-only: DELETE refused"),
+              transaction.atomic()):
+            model.objects.all().delete()
 
 
 def test_casts_racing_the_close_are_either_sealed_in_or_refused(omov, voters, officer):
@@ -105,7 +105,8 @@ def test_casts_racing_the_close_are_either_sealed_in_or_refused(omov, voters, of
         closing.close(omov, by=officer)  # while the casts are in flight
         outcomes = [f.result() for f in futures]
     receipts = {o for o in outcomes if o != "closed"}
-    stored = {p["receipt"] for p in LedgerEntry.objects.filter(kind="cast").values_list("payload", flat=True)}
+    payloads = LedgerEntry.objects.filter(kind="cast").values_list("payload", flat=True)
+    stored = {p["receipt"] for p in payloads}
     assert receipts == stored
     assert SealedBallot.objects.count() == Participation.objects.count() == len(stored)
     assert ledger.verify(omov) == len(stored) + 2  # the key, the casts and the sealing close

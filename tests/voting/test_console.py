@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import SHARES, add_voters, make_contest
 from django.test import Client
 
+from conftest import SHARES, add_voters, make_contest
 from hustings.web.contests.models import Appointment, AuditEntry, Role
 from hustings.web.voting import casting, console
 from hustings.web.voting.models import Credential, PaperBatch, Voter
@@ -133,7 +133,8 @@ def test_the_box_is_opened_by_a_trustee_or_the_officer_never_a_scrutineer(omov, 
     assert as_(people["other_ro"]).get(results).status_code == 404
 
 
-def test_a_global_officer_is_refused_once_the_contest_has_its_own(omov, omov_codes, officer, people):
+def test_a_global_officer_is_refused_once_the_contest_has_its_own(omov, omov_codes, officer,
+                                                                  people):
     assert as_(officer).get(manage(omov)).status_code == 403
     assert as_(officer).post(manage(omov), {"action": "close"}).status_code == 403
 

@@ -11,11 +11,10 @@ import io
 
 import pytest
 from click.testing import CliRunner
+from test_pages import csrf_client, vote
 
 from hustings.cli import main
 from hustings.web.voting.models import PublishedFile
-
-from test_pages import csrf_client, vote
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +47,7 @@ def test_demo_contest_runs_to_a_verified_result(client, tmp_path, settings):
     assert contest.stage == "ballot_open"
     voter = csrf_client()
     cands = [c.name for c in contest.ballot()]
-    for k, (ref, code) in enumerate(sorted(codes.items())):
+    for k, (_ref, code) in enumerate(sorted(codes.items())):
         favourite = cands.index("Ed Miliband") if k % 3 else cands.index("David Miliband")
         r = vote(voter, contest.slug, code, {f"rank-{favourite}": "1"})
         assert r.status_code == 200 and b"Your vote has been recorded" in r.content
@@ -64,7 +63,8 @@ def test_demo_contest_runs_to_a_verified_result(client, tmp_path, settings):
         "--result", str(tmp_path / "result.json"), *files])
     assert result.exit_code == 0, result.output
     assert "Reproduced:" in result.output
-    assert CliRunner().invoke(main, ["verify", "ledger", str(tmp_path / "ledger.json")]).exit_code == 0
+    r = CliRunner().invoke(main, ["verify", "ledger", str(tmp_path / "ledger.json")])
+    assert r.exit_code == 0, r.output
     r = CliRunner().invoke(main, ["verify", "all", str(tmp_path)])
     assert r.exit_code == 0, r.output
     assert "Verified: 22 sealed ballots = 22 receipts in the ledger; opened 22" in r.output

@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from django.db import connections
+from election_2015 import add_voters, make_election
+from test_browser import no_violations
 
 from hustings.cli import main
 from hustings.web.voting import casting, closing
 from hustings.web.voting.models import PublishedFile
-
-from election_2015 import add_voters, make_election
-from test_browser import no_violations
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -35,7 +34,8 @@ def page(monkeypatch):
     sync_api = pytest.importorskip("playwright.sync_api")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(executable_path=str(CHROMIUM),
+                                    args=["--no-sandbox", "--disable-gpu"])
         yield browser.new_page()
         browser.close()
         connections.close_all()
@@ -52,7 +52,8 @@ def enter_code(page, url: str, code: str) -> None:
     page.wait_for_selector("fieldset")
 
 
-def test_one_code_votes_in_three_contests_and_each_result_verifies(page, live_server, officer, tmp_path):
+def test_one_code_votes_in_three_contests_and_each_result_verifies(page, live_server, officer,
+                                                                   tmp_path):
     from conftest import SHARES
 
     election, leader, deputy, london = make_election()
@@ -68,7 +69,8 @@ def test_one_code_votes_in_three_contests_and_each_result_verifies(page, live_se
     page.select_option(f"#c{london.pk}-rank-2", "1")  # Khan
     page.click("text=Review my ballot")
     page.wait_for_selector(f"#c{leader.pk}-your-ranking")
-    assert page.inner_text(f"#c{leader.pk}-your-ranking").split("\n") == ["Jeremy Corbyn", "Andy Burnham"]
+    ranking = page.inner_text(f"#c{leader.pk}-your-ranking").split("\n")
+    assert ranking == ["Jeremy Corbyn", "Andy Burnham"]
     assert page.inner_text(f"#c{deputy.pk}-your-ranking") == "Tom Watson"
     assert page.inner_text(f"#c{london.pk}-your-ranking") == "Sadiq Khan"
     no_violations(page)

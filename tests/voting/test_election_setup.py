@@ -53,7 +53,8 @@ def test_roll_with_marks_through_the_officers_page_serves_every_contest(election
     assert "Imported 4 voters." in r.content.decode()
     marks = dict(Voter.objects.filter(election=election).values_list("reference", "marks"))
     assert marks == {"A1": ["london"], "A2": [], "A3": ["london"], "A4": []}
-    counts = {e.contest.slug: e.eligible for e in console.election_contests(contest("lab15-leader"))}
+    counts = {e.contest.slug: e.eligible
+              for e in console.election_contests(contest("lab15-leader"))}
     assert counts == {"lab15-leader": 4, "lab15-deputy": 4, "lab15-london": 2}
     html = client.get("/contests/lab15-london/voting/").content.decode()
     assert 'data-testid="roll-mark">london</strong>' in html
@@ -125,7 +126,8 @@ def test_the_election_page_shows_drafts_only_to_their_officers(election, alice, 
     assert public.get("/elections/nope/").status_code == 404
 
 
-def test_changing_order_and_mark_is_audited_and_refused_once_fixed(election, alice, django_user_model):
+def test_changing_order_and_mark_is_audited_and_refused_once_fixed(election, alice,
+                                                                   django_user_model):
     london = contest("lab15-london")
     # "London" is the mark it has (marks are lower case, as the roll's are): no change
     assert change_contest(london, by=alice, ballot_order=5, eligibility="London") == [

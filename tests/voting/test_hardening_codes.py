@@ -84,7 +84,8 @@ def _secrets_found(texts: list[str]) -> list[tuple[str, str]]:
             chars = codes.normalise(run)
             for i in range(len(chars) - codes.SECRET_CHARS + 1):
                 window = chars[i:i + codes.SECRET_CHARS]
-                found += [(bid, window) for bid, d in digests.items() if codes.matches(key, window, d)]
+                found += [(bid, window) for bid, d in digests.items()
+                          if codes.matches(key, window, d)]
     return found
 
 

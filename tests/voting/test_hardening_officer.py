@@ -36,7 +36,8 @@ def test_a_reissue_is_audited_without_the_code(omov, omov_codes, officer):
 @pytest.mark.parametrize("stage", ["ballot_closed", "counted", "published"])
 def test_no_reissue_after_the_close(omov, omov_codes, officer, stage):
     Contest.objects.filter(pk=omov.pk).update(stage=stage)
-    with pytest.raises(NotOpen, match="the ballot has closed: a security code can no longer be reissued"):
+    with pytest.raises(NotOpen, match="the ballot has closed: "
+                                      "a security code can no longer be reissued"):
         credentials.reissue(omov, "L003", by=officer)
     assert not AuditEntry.objects.filter(contest=omov, action="reissue security code").exists()
     assert casting.check_code(omov, omov_codes["L003"])  # the old code is untouched
@@ -81,7 +82,8 @@ def test_an_upload_over_its_limit_is_skipped_with_a_message(omov, officer, setti
 def test_a_roll_cell_over_128_kib_is_a_roll_error(omov, officer):
     client = Client(raise_request_exception=False)
     client.force_login(officer)
-    r = _upload(client, omov, "wide.csv", (HEADER + "L1," + "x" * 140_000 + ",a@b.org,,Member\n").encode())
+    wide = HEADER + "L1," + "x" * 140_000 + ",a@b.org,,Member\n"
+    r = _upload(client, omov, "wide.csv", wide.encode())
     assert r.status_code == 200
     assert ("wide.csv, line 2: field larger than field limit (131072); expected CSV text with "
             "cells under 128 KiB") in r.content.decode()

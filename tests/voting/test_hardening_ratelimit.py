@@ -76,7 +76,8 @@ def test_a_thousand_voters_behind_one_address_all_vote(omov, voters, settings):
 
 @pytest.mark.slow
 @pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
-                    reason="about a minute: once, in the SQLite pass (the 1,000 voters run on both)")
+                    reason="about a minute: once, in the SQLite pass "
+                           "(the 1,000 voters run on both)")
 @pytest.mark.django_db
 def test_ten_thousand_guesses_open_no_ballot(omov, voters, settings, monkeypatch):
     """The guesser even knows every ballot id (the public half of each code) and spends
@@ -87,7 +88,8 @@ def test_ten_thousand_guesses_open_no_ballot(omov, voters, settings, monkeypatch
     from hustings.web.voting import views
 
     # the refusal page's HTML is not what is tested here (test_pages does): its status is
-    monkeypatch.setattr(views, "_code_page", lambda *a, status=200, **k: HttpResponse(status=status))
+    monkeypatch.setattr(views, "_code_page",
+                        lambda *a, status=200, **k: HttpResponse(status=status))
     issued = voters(omov, [(f"G{i:03d}", ["All voters"]) for i in range(50)])
     ids = [c.split("-", 1)[0] for c in issued.values()]
     rng = random.Random(10)
@@ -103,7 +105,8 @@ def test_ten_thousand_guesses_open_no_ballot(omov, voters, settings, monkeypatch
     # every known ballot id was locked by its wrong secrets: 5 tries per 15 minutes each
     from hustings.web.voting.models import Credential
 
-    assert Credential.objects.filter(voter__election=omov.election, locked_until__isnull=False).count() == 50
+    locked = Credential.objects.filter(voter__election=omov.election, locked_until__isnull=False)
+    assert locked.count() == 50
 
 
 @pytest.mark.django_db

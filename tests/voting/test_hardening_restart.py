@@ -34,7 +34,7 @@ def no_connections(monkeypatch):
 def test_the_worker_waits_longer_each_time_the_database_is_away(monkeypatch, no_connections):
     calls, pauses = [], []
 
-    def db_worker(*args):  # noqa: ANN002, ANN202
+    def db_worker(*args):
         calls.append(args)
         if len(calls) <= 3:
             raise OperationalError("connection refused")
@@ -53,7 +53,7 @@ def test_waits_double_while_the_database_stays_away(monkeypatch, no_connections)
     pauses = []
     attempts = iter(range(8))
 
-    def requeue(worker_id):  # noqa: ANN001, ANN202
+    def requeue(worker_id):
         if next(attempts) < 7:
             raise OperationalError("connection refused")
         return 0
@@ -83,7 +83,7 @@ def test_a_task_claimed_when_the_database_went_away_goes_back_in_the_queue(omov,
     assert DBTaskResult.objects.get(pk=theirs.id).status == TaskResultStatus.RUNNING
 
 
-def _server_started():  # noqa: ANN202
+def _server_started():
     """The PostgreSQL server's start time, or None while it is down."""
     try:
         with connection.cursor() as cur:
@@ -101,7 +101,7 @@ def _cluster() -> list[str]:
     return [versions[-1].split("/")[-2], "main"]
 
 
-def _wait(predicate, timeout: float, what: str) -> None:  # noqa: ANN001
+def _wait(predicate, timeout: float, what: str) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if predicate():
@@ -139,7 +139,8 @@ def test_worker_and_web_survive_a_database_restart(omov, voters, settings):
     env.update({"DJANGO_SETTINGS_MODULE": "hustings.web.settings", "DATABASE_URL": url,
                 "HUSTINGS_SECRET_KEY": "s" * 50, "HUSTINGS_CODE_KEY": "c" * 50,
                 "HUSTINGS_ALLOWED_HOSTS": "127.0.0.1", "HUSTINGS_DEV_MAIL": "1",
-                "HUSTINGS_ACCESS_LOG": "0", "HUSTINGS_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"})
+                "HUSTINGS_ACCESS_LOG": "0",
+                "HUSTINGS_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"})
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -157,7 +158,7 @@ def test_worker_and_web_survive_a_database_restart(omov, voters, settings):
             seen.append(_status(page))
             time.sleep(0.1)
 
-    def done(result_id) -> bool:  # noqa: ANN001
+    def done(result_id) -> bool:
         try:
             return DBTaskResult.objects.get(pk=result_id).status == TaskResultStatus.SUCCESSFUL
         except OperationalError:

@@ -36,13 +36,16 @@ from hustings.web.voting import codes, casting
 from hustings.web.voting.models import Credential, Voter
 c = Contest.objects.create(slug="race", title="Race", rule_book_preset="labour-2015")
 for i, name in enumerate(["Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendall"]):
-    Candidate.objects.create(contest=c, name=name, slug=f"c{i}", on_ballot=True, ballot_position=i + 1)
+    Candidate.objects.create(contest=c, name=name, slug=f"c{i}", on_ballot=True,
+                             ballot_position=i + 1)
 from hustings.web.voting import trustees
 trustees.name_trustees(c, ["Trustee 1"], 1)  # the ballot opens only with its box key made
 Contest.objects.filter(pk=c.pk).update(stage="ballot_open")
-v = Voter.objects.create(election=c.election, reference="R1", name="R", email="r@example.org", sections=["All voters"])
+v = Voter.objects.create(election=c.election, reference="R1", name="R", email="r@example.org",
+                         sections=["All voters"])
 bid, secret = codes.new_credential()
-Credential.objects.create(voter=v, ballot_id=bid, secret_digest=codes.digest(casting.credential_key(), secret))
+Credential.objects.create(voter=v, ballot_id=bid,
+                          secret_digest=codes.digest(casting.credential_key(), secret))
 print(codes.format_code(bid, secret))
 """
 
@@ -116,7 +119,7 @@ def test_a_lost_database_is_a_503_retry_page_not_a_500(rf):
 
     from hustings.web.resilience import DatabaseUnavailableMiddleware
 
-    def view(request):  # noqa: ANN001, ANN202
+    def view(request):
         raise OperationalError("database is locked")
 
     middleware = DatabaseUnavailableMiddleware(view)

@@ -43,7 +43,8 @@ def test_a_roll_file_is_streamed_in_and_replaces_the_old_roll_with_its_codes(omo
                               secret_digest="x")
     path.write_text(_roll(3), encoding="utf-8")
     assert roll.import_roll(omov, path) == 3
-    assert sorted(Voter.objects.values_list("reference", flat=True)) == ["N00000", "N00001", "N00002"]
+    references = Voter.objects.values_list("reference", flat=True)
+    assert sorted(references) == ["N00000", "N00001", "N00002"]
     assert Credential.objects.count() == 0
 
 
@@ -146,7 +147,8 @@ def test_a_repeated_ballot_id_is_drawn_again(omov, monkeypatch):
         "OTHER001", "OTHER002", "SAMEID00"]
 
 
-def test_a_batch_goes_over_one_connection_and_its_codes_work(omov, django_capture_on_commit_callbacks):
+def test_a_batch_goes_over_one_connection_and_its_codes_work(omov,
+                                                             django_capture_on_commit_callbacks):
     from hustings.web.voting import casting
 
     _frozen(omov, 8)
@@ -283,7 +285,8 @@ def test_a_member_sees_no_job_no_counts_no_letters(omov, member, client):
     job = Job.objects.create(contest=omov, kind="roll")
     client.force_login(member)
     for url in (f"/contests/{omov.slug}/voting/jobs/{job.pk}/",
-                f"/contests/{omov.slug}/voting/codes/", f"/contests/{omov.slug}/voting/letters.csv"):
+                f"/contests/{omov.slug}/voting/codes/",
+                f"/contests/{omov.slug}/voting/letters.csv"):
         assert client.get(url).status_code == 403
 
 

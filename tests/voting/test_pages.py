@@ -18,7 +18,8 @@ def csrf_client() -> Client:
 
 
 def token(response) -> str:
-    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content).group(1).decode()
+    found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content)
+    return found.group(1).decode()
 
 
 def vote(client, slug, code, ranks: dict[str, str], section=None):
@@ -149,8 +150,9 @@ def test_close_count_publish_shows_rounds_and_downloads(omov, omov_codes, office
     csv_text = client.get(f"/contests/{omov.slug}/results/ballots-all-voters.csv").content.decode()
     assert csv_text.splitlines()[0] == "section,pref1,pref2"
     assert sorted(csv_text.splitlines()[1:]) == sorted([
-        "All voters,Jeremy Corbyn,", "All voters,Jeremy Corbyn,", "All voters,Andy Burnham,Jeremy Corbyn",
-        "All voters,Andy Burnham,", "All voters,Liz Kendall,Andy Burnham"])
+        "All voters,Jeremy Corbyn,", "All voters,Jeremy Corbyn,",
+        "All voters,Andy Burnham,Jeremy Corbyn", "All voters,Andy Burnham,",
+        "All voters,Liz Kendall,Andy Burnham"])
     assert LedgerEntry.objects.filter(kind="cast").count() == 5
     lane0 = list(LedgerEntry.objects.filter(lane=0).exclude(kind="cast").order_by("seq")
                  .values_list("kind", flat=True))
@@ -192,7 +194,8 @@ def test_verify_ledger_reads_the_database(omov, omov_codes):
     from hustings.cli import main
     from hustings.web.voting import casting
 
-    casting.cast(omov, casting.check_code(omov, omov_codes["L004"]).voter, "All voters", ["Liz Kendall"])
+    voter = casting.check_code(omov, omov_codes["L004"]).voter
+    casting.cast(omov, voter, "All voters", ["Liz Kendall"])
     r = CliRunner().invoke(main, ["verify", "ledger", "--contest", omov.slug])
     assert r.exit_code == 0, r.output
     assert f"Verified: contest {omov.slug}: 2 entries" in r.output  # the key and the cast
@@ -200,11 +203,12 @@ def test_verify_ledger_reads_the_database(omov, omov_codes):
     assert r.exit_code == 2 and "no contest 'no-such' in the database" in r.output
 
 
-def test_ballot_closed_by_the_platform_button_is_sealed_and_counted(omov, omov_codes, officer, client,
-                                                                    tasks_at_once):
+def test_ballot_closed_by_the_platform_button_is_sealed_and_counted(omov, omov_codes, officer,
+                                                                    client, tasks_at_once):
     from hustings.web.voting import casting
 
-    casting.cast(omov, casting.check_code(omov, omov_codes["L005"]).voter, "All voters", ["Liz Kendall"])
+    voter = casting.check_code(omov, omov_codes["L005"]).voter
+    casting.cast(omov, voter, "All voters", ["Liz Kendall"])
     omov.close_ballot(by=officer)  # the platform's generic transition, not ours
     client.force_login(officer)
     r = client.post(f"/contests/{omov.slug}/voting/", {"action": "close"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import open_box
 from hustings.web.voting import casting, closing, ledger, paper
 from hustings.web.voting.errors import AlreadyVoted, PaperBatchError
 from hustings.web.voting.models import (
@@ -16,8 +17,6 @@ from hustings.web.voting.models import (
     SealedBallot,
     SetAside,
 )
-
-from conftest import open_box
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +49,11 @@ def test_same_person_cannot_key_twice(omov, omov_codes, officer):
 
 def test_agreeing_keyings_merge_and_report_set_asides(omov, omov_codes, officer, second_officer):
     # L001 voted online first: under first-received, their paper ballot is set aside
-    casting.cast(omov, casting.check_code(omov, omov_codes["L001"]).voter, "All voters", ["Liz Kendall"])
+    voter = casting.check_code(omov, omov_codes["L001"]).voter
+    casting.cast(omov, voter, "All voters", ["Liz Kendall"])
     paper.submit_keying(omov, section="All voters", label="B1", text=BATCH, by=officer)
-    batch = paper.submit_keying(omov, section="All voters", label="B1", text=BATCH, by=second_officer)
+    batch = paper.submit_keying(omov, section="All voters", label="B1", text=BATCH,
+                                by=second_officer)
     batch.refresh_from_db()
     assert (batch.status, batch.counted, batch.set_aside) == ("merged", 1, 2)
     assert batch.first_keying == ""  # the envelope-to-ranking link is gone
@@ -66,7 +67,8 @@ def test_agreeing_keyings_merge_and_report_set_asides(omov, omov_codes, officer,
     assert entry.payload["counted"] == 1 and entry.payload["set_aside"] == 2
     # and the paper voter can no longer vote online
     with pytest.raises(AlreadyVoted):
-        casting.cast(omov, casting.check_code(omov, omov_codes["L002"]).voter, "All voters", ["Andy Burnham"])
+        casting.cast(omov, casting.check_code(omov, omov_codes["L002"]).voter, "All voters",
+                     ["Andy Burnham"])
     closing.close(omov, by=officer)
     open_box(omov)
     assert sorted(b.ranking for b in Ballot.objects.all()) == [
@@ -76,7 +78,8 @@ def test_agreeing_keyings_merge_and_report_set_asides(omov, omov_codes, officer,
         paper.submit_keying(omov, section="All voters", label="B9", text=BATCH, by=officer)
 
 
-def test_online_rule_holds_paper_until_close_and_online_wins(omov, omov_codes, officer, second_officer):
+def test_online_rule_holds_paper_until_close_and_online_wins(omov, omov_codes, officer,
+                                                             second_officer):
     setup = ledger.setup_for(omov)
     setup.paper_rule = PaperRule.ONLINE
     setup.save()
@@ -84,7 +87,8 @@ def test_online_rule_holds_paper_until_close_and_online_wins(omov, omov_codes, o
     paper.submit_keying(omov, section="All voters", label="B1", text=BATCH, by=second_officer)
     assert SealedBallot.objects.count() == 0  # held
     # L002 votes online after posting a paper ballot: online wins
-    casting.cast(omov, casting.check_code(omov, omov_codes["L002"]).voter, "All voters", ["Andy Burnham"])
+    voter = casting.check_code(omov, omov_codes["L002"]).voter
+    casting.cast(omov, voter, "All voters", ["Andy Burnham"])
     closing.close(omov, by=officer)
     opened = open_box(omov)  # held paper is sealed first, then opened with the rest
     counted = closing.count_contest(omov, by=officer)
@@ -99,7 +103,7 @@ def test_bad_batch_file_names_the_line(omov, officer):
     with pytest.raises(PaperBatchError) as e:
         paper.submit_keying(omov, section="All voters", label="B2", text=text, by=officer)
     assert str(e.value) == (
-        "batch B2 (officer), line 2: unknown candidate 'Nobody Known'; expected one of Andy Burnham, "
-        "Yvette Cooper, Jeremy Corbyn, Liz Kendall; batch B2 (officer), line 3: reference 'L001' "
-        "already on line 2"
+        "batch B2 (officer), line 2: unknown candidate 'Nobody Known'; expected one of "
+        "Andy Burnham, Yvette Cooper, Jeremy Corbyn, Liz Kendall; "
+        "batch B2 (officer), line 3: reference 'L001' already on line 2"
     )

@@ -7,10 +7,10 @@ import pytest
 
 pytest.importorskip("django")
 
-from hustings.web.voting import codes  # noqa: E402
-from hustings.web.voting.errors import BallotFormError, RollError  # noqa: E402
-from hustings.web.voting.ranking import form_values, read_ranking  # noqa: E402
-from hustings.web.voting.rollfile import parse_roll  # noqa: E402
+from hustings.web.voting import codes
+from hustings.web.voting.errors import BallotFormError, RollError
+from hustings.web.voting.ranking import form_values, read_ranking
+from hustings.web.voting.rollfile import parse_roll
 
 
 def test_codes_have_at_least_80_bits_and_round_trip():

@@ -29,7 +29,8 @@ from hustings.web.voting.models import Credential, SealedBallot, Voter
 step, cands, plan = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
 if step == "cast":
     call_command("migrate", interactive=False, verbosity=0)
-    contest = Contest.objects.create(slug="remnant", title="Remnant", rule_book_preset="labour-2015")
+    contest = Contest.objects.create(slug="remnant", title="Remnant",
+                                     rule_book_preset="labour-2015")
     for i, name in enumerate(cands):
         c = Candidate.objects.create(contest=contest, name=name, slug=f"c{i}")
         Candidate.objects.filter(pk=c.pk).update(on_ballot=True, ballot_position=i + 1)

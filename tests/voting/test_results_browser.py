@@ -5,7 +5,6 @@ JavaScript off (the charts are server-rendered SVG)."""
 from __future__ import annotations
 
 import pytest
-
 from published_demo import publish_demo
 from test_browser import no_violations
 

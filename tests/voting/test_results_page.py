@@ -7,7 +7,6 @@ files the page offers."""
 from __future__ import annotations
 
 import html
-import io
 import os
 import re
 import subprocess
@@ -17,11 +16,10 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from published_demo import publish_demo
 
 from hustings.web.voting import ledger
 from hustings.web.voting.models import PublishedFile
-
-from published_demo import publish_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +52,7 @@ def test_page_shows_charts_tables_worth_what_if_and_margin(client, demo):
 def test_analysis_is_stored_with_the_count_not_made_per_view(client, demo, monkeypatch):
     from hustings.web.voting import analysisdoc
 
-    def boom(*a, **k):  # noqa: ANN002, ANN003
+    def boom(*a, **k):
         raise AssertionError("analysis recomputed on a page view")
 
     monkeypatch.setattr(analysisdoc, "build", boom)
@@ -171,7 +169,7 @@ def test_charts_that_cannot_be_drawn_do_not_fail_the_count(client, tmp_path, set
     from hustings.charts import ChartError
     from hustings.web.voting import analysisdoc
 
-    def broken(*a, **k):  # noqa: ANN002, ANN003
+    def broken(*a, **k):
         raise ChartError("no view 'x' in round 1")
 
     monkeypatch.setattr(analysisdoc, "charts", broken)

@@ -51,7 +51,8 @@ def test_codes_need_a_frozen_roll(omov):
         credentials.issue_all(omov)
 
 
-def test_issue_emails_through_the_queue_and_letters_as_csv(omov, django_capture_on_commit_callbacks):
+def test_issue_emails_through_the_queue_and_letters_as_csv(omov,
+                                                           django_capture_on_commit_callbacks):
     roll.import_roll(omov, ROLL)
     roll.freeze(omov)
     with django_capture_on_commit_callbacks(execute=True):
@@ -75,7 +76,8 @@ def test_reminders_go_only_to_those_who_have_not_voted(omov, django_capture_on_c
     roll.freeze(omov)
     with django_capture_on_commit_callbacks(execute=True):
         credentials.issue_all(omov)
-    ann_code = CODE.search(next(m for m in mail.outbox if m.to == ["ann@example.org"]).body).group(0)
+    ann_mail = next(m for m in mail.outbox if m.to == ["ann@example.org"])
+    ann_code = CODE.search(ann_mail.body).group(0)
     casting.cast(omov, casting.check_code(omov, ann_code).voter, "All voters", ["Liz Kendall"])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -124,7 +126,8 @@ def test_officer_imports_roll_through_the_page(omov, officer, client):
         "action": "roll", "roll": SimpleUploadedFile("roll.csv", ROLL.encode())}, follow=True)
     assert "Imported 3 voters." in r.content.decode()
     r = client.post(f"/contests/{omov.slug}/voting/", {
-        "action": "roll", "roll": SimpleUploadedFile("bad.csv", b"reference,name\nx,y\n")}, follow=True)
+        "action": "roll", "roll": SimpleUploadedFile("bad.csv", b"reference,name\nx,y\n"),
+    }, follow=True)
     assert "bad.csv, line 1: missing column(s) sections" in r.content.decode()
 
 
@@ -153,7 +156,8 @@ def test_freeze_date_excludes_those_who_joined_after_it(omov):
 
 
 def test_bad_joined_date_is_a_roll_error(omov):
-    with pytest.raises(RollError, match=r"line 2: joined '12/08/2015' is not a date; expected YYYY-MM-DD"):
+    with pytest.raises(RollError, match=r"line 2: joined '12/08/2015' is not a date; "
+                                        r"expected YYYY-MM-DD"):
         roll.import_roll(omov, "reference,name,email,postal_address,sections,joined\n"
                                "J1,Ann,,1 St,Member,12/08/2015\n")
 

@@ -72,7 +72,8 @@ def start_server(port: int) -> subprocess.Popen:
            "HUSTINGS_CODE_KEY": CODE_KEY,
            "HUSTINGS_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
            "HUSTINGS_ALLOWED_HOSTS": "127.0.0.1"}
-    proc = subprocess.Popen([str(HUSTINGS), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+    proc = subprocess.Popen([str(HUSTINGS), "serve", "--bind", f"127.0.0.1:{port}",
+                             "--workers", "2"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     deadline = time.monotonic() + 30
@@ -96,7 +97,8 @@ class Voter:
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         page = self.opener.open(self.url, timeout=5).read()
-        self.token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        self.token = found.group(1).decode()
 
     def cast(self, code: str) -> str | None:
         data = urllib.parse.urlencode({
@@ -145,7 +147,8 @@ def test_every_returned_receipt_survives_kill_9(omov, voters):
     for t in threads:
         t.join(30)
     returned = set(receipts)
-    stored = {e["receipt"] for e in LedgerEntry.objects.filter(kind="cast").values_list("payload", flat=True)}
+    payloads = LedgerEntry.objects.filter(kind="cast").values_list("payload", flat=True)
+    stored = {e["receipt"] for e in payloads}
     assert returned <= stored, f"lost: {sorted(returned - stored)}"
     n = len(stored)
     assert SealedBallot.objects.count() == Participation.objects.count() == n

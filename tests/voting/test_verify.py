@@ -10,11 +10,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from conftest import CANDIDATES_2010, SHARES, add_voters, make_contest
 from hustings.cli import main
 from hustings.web.voting import casting, closing
 from hustings.web.voting.models import PublishedFile
-
-from conftest import CANDIDATES_2010, SHARES, add_voters, make_contest
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from tamper import rewrite_opened, rewrite_sealed
 
 from conftest import CANDIDATES_2015, SHARES, add_voters, make_contest
 from hustings.cli import main
 from hustings.web.voting import casting, closing
 from hustings.web.voting.models import PublishedFile
-from tamper import rewrite_opened, rewrite_sealed
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +131,8 @@ def test_published_downloads_verify_and_a_trustee_re_opens_them(closed, officer,
     assert r.exit_code == 1 and "is not in the sealed ballots" in r.output
 
 
-def test_a_plain_ballot_changed_after_the_opening_is_caught_by_verify_box(closed, officer, tmp_path):
+def test_a_plain_ballot_changed_after_the_opening_is_caught_by_verify_box(closed, officer,
+                                                                         tmp_path):
     from conftest import open_box
 
     open_box(closed, SHARES[closed.slug][:2])
@@ -158,7 +159,8 @@ def test_a_plain_ballot_changed_after_the_opening_is_caught_by_verify_box(closed
      "entry 1: field 'payload' is list; expected dict"),
     ([7], "entry 1: int; expected an object"),
     ([{"seq": 1, "kind": "ballot-closed", "at": "x", "payload": {"heads": {"1": "x"}},
-       "prev_hash": "0", "hash": "0"}], "entry 1: the close's 'heads' are not lane: [seq, hash] pairs"),
+       "prev_hash": "0", "hash": "0"}],
+     "entry 1: the close's 'heads' are not lane: [seq, hash] pairs"),
     ([{"seq": 1, "kind": "cast", "at": "x", "payload": {}, "prev_hash": 0, "hash": "0"}],
      "entry 1: field 'prev_hash' is int; expected str"),
 ])

@@ -9,13 +9,12 @@ import re
 
 import pytest
 from django.test.utils import CaptureQueriesContext
+from election_2015 import add_voters, make_election
+from test_pages import csrf_client, token
 
 from hustings.web.voting import casting, ledger
 from hustings.web.voting.errors import AlreadyVoted, NotOpen
 from hustings.web.voting.models import LedgerEntry, Participation, SealedBallot
-
-from election_2015 import add_voters, make_election
-from test_pages import csrf_client, token
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,8 @@ def e2015(db):
 
 
 def ballot_page(c, slug, code):
-    return c.post(f"/vote/{slug}/", {"code": code, "csrfmiddlewaretoken": token(c.get(f"/vote/{slug}/"))})
+    return c.post(f"/vote/{slug}/",
+                  {"code": code, "csrfmiddlewaretoken": token(c.get(f"/vote/{slug}/"))})
 
 
 def legends(html: str) -> list[str]:
@@ -143,14 +143,16 @@ def test_a_contest_left_blank_casts_no_ballot_in_it_and_stays_open_to_the_code(e
         field(leader, 3): "1"})
     assert r.status_code == 200
     html = r.content.decode()
-    assert f'<p id="c{deputy.pk}-blank">You have left this contest blank: no ballot will be cast in it.' in html
+    assert (f'<p id="c{deputy.pk}-blank">You have left this contest blank: '
+            "no ballot will be cast in it.") in html
     r = c.post(f"/vote/{election.slug}/cast/", {
         "code": codes["NOR2"], "csrfmiddlewaretoken": token(r), "action": "cast",
         f"c{leader.pk}-section": "All voters", f"c{deputy.pk}-section": "All voters",
         f"c{leader.pk}-choice": ["Liz Kendall"]})
     assert r.status_code == 200
     html = r.content.decode()
-    assert f'id="c{leader.pk}-receipt-full"' in html and f'id="c{deputy.pk}-receipt-full"' not in html
+    assert f'id="c{leader.pk}-receipt-full"' in html
+    assert f'id="c{deputy.pk}-receipt-full"' not in html
     assert "You also have a ballot in Deputy Leader." in html
     assert Participation.objects.filter(contest=leader).count() == 1
     assert not Participation.objects.filter(contest=deputy).exists()
@@ -278,7 +280,8 @@ def test_a_visit_writes_its_contests_in_order_of_contest_id(e2015, monkeypatch):
     order = []
     for name in ("_orm_rows", "_pg_rows"):
         real = getattr(casting, name)
-        monkeypatch.setattr(casting, name, lambda c, *a, real=real: (order.append(c.pk), real(c, *a)))
+        monkeypatch.setattr(casting, name,
+                            lambda c, *a, real=real: (order.append(c.pk), real(c, *a)))
     receipts = casting.cast_visit(voter, [(london, "All voters", ["Sadiq Khan"]),
                                           (leader, "All voters", ["Liz Kendall"]),
                                           (deputy, "All voters", ["Tom Watson"])])

@@ -11,12 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
+from election_2015 import add_voters, make_election
 
 from hustings.web.voting import box, casting, contest_info, ledger, trustees
 from hustings.web.voting.errors import AlreadyVoted
 from hustings.web.voting.models import LedgerEntry, Participation, SealedBallot
-
-from election_2015 import add_voters, make_election
 
 pytestmark = [pytest.mark.postgres]
 

@@ -62,7 +62,8 @@ def returning_officer(db, django_user_model):
 
 @pytest.fixture
 def officer(contest):
-    return make_person("ro-appointed", contest=contest, role=Role.RETURNING_OFFICER, can_create=True)
+    return make_person("ro-appointed", contest=contest, role=Role.RETURNING_OFFICER,
+                       can_create=True)
 
 
 @pytest.fixture

@@ -69,7 +69,8 @@ def test_an_edited_rule_book_is_the_contests_own():
     [
         (
             ('share = "15%"', "share = 0.15"),
-            'rule book: nominations.vacancy.share: expected a share as a string such as "12.5%" or "1/8", got 0.15',
+            "rule book: nominations.vacancy.share: expected a share as a string such as "
+            '"12.5%" or "1/8", got 0.15',
         ),
         (('method = "irv"', 'method = "lottery"'), "lottery"),
         (("[nominations]", "[nominations"), "rule book: not valid TOML"),

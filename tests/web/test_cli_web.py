@@ -156,8 +156,10 @@ def test_worker_runs_the_queued_tasks_of_both_queues(tmp_path):
         "v = Voter.objects.exclude(email='').first()\n"
         "from hustings.web.voting import codes\n"
         "from hustings.web.voting.models import Credential\n"
-        "c = Credential.objects.create(voter=v, ballot_id=codes.new_ballot_id(), secret_digest='x')\n"
-        "credentials.send_code.using(queue_name='default').enqueue(v.pk, c.ballot_id, 'http://x/', False)\n"
+        "c = Credential.objects.create(voter=v, ballot_id=codes.new_ballot_id(),\n"
+        "                              secret_digest='x')\n"
+        "credentials.send_code.using(queue_name='default').enqueue(v.pk, c.ballot_id,\n"
+        "                                                          'http://x/', False)\n"
         "credentials.send_code.enqueue(v.pk, c.ballot_id, 'http://x/', False)\n"
     )
     full = {**os.environ, **env, "DJANGO_SETTINGS_MODULE": "hustings.web.settings"}

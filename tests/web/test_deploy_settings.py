@@ -132,7 +132,9 @@ def test_serve_refuses_development_and_weak_keys(change, message):
 
 
 def test_wsgi_refuses_the_development_key(tmp_path):
-    env = {**production(tmp_path), "HUSTINGS_SECRET_KEY": "hustings-insecure-development-key-do-not-deploy"}
+    env = {**production(tmp_path),
+           "HUSTINGS_SECRET_KEY": "hustings-insecure-development-key-do-not-deploy"}
     result = django_run(env, "-c", "import hustings.web.wsgi")
     assert result.returncode == 1
-    assert "RuntimeError: hustings: refusing to start: HUSTINGS_SECRET_KEY is the development key" in result.stderr
+    assert ("RuntimeError: hustings: refusing to start: HUSTINGS_SECRET_KEY is the development "
+            "key") in result.stderr

@@ -135,7 +135,8 @@ def test_the_2015_election_is_made_with_its_contests_and_officer():
     ]
     for c in contests:
         assert c.stage == "draft" and "[nominations]" in c.rule_book
-        assert c.appointments.get().user == alice and c.appointments.get().role == Role.RETURNING_OFFICER
+        appointment = c.appointments.get()
+        assert appointment.user == alice and appointment.role == Role.RETURNING_OFFICER
         entry = AuditEntry.objects.get(contest=c, action="contest created")
         assert entry.detail["election"] == "labour-2015"
     assert AuditEntry.objects.get(contest=contests[2], action="contest created"

@@ -23,7 +23,8 @@ CANDIDATES = ["Andy Burnham", "Yvette Cooper", "Jeremy Corbyn", "Liz Kendall"]
 
 def test_good_lines_parse_with_month_dates_and_preferences():
     text = HEADER + (
-        "Tom Blenkinsop,MP for Middlesbrough South and East Cleveland,,Liz Kendall,2015-08,LabourList,,"
+        "Tom Blenkinsop,MP for Middlesbrough South and East Cleveland,,Liz Kendall,2015-08,"
+        "LabourList,,"
         '"I am supporting Liz Kendall and will give her my first preference.",1\n'
         "Tom Blenkinsop,MP,,andy burnham,2015-08,LabourList,https://example.org/a,,2\n"
     )
@@ -70,7 +71,8 @@ def test_every_bad_line_is_reported_with_its_line_number():
         ),
         (
             "who,whom\nA,B\n",
-            "line 1: missing column(s) endorser, candidate, date, publication; unknown column(s) who, whom;",
+            "line 1: missing column(s) endorser, candidate, date, publication; "
+            "unknown column(s) who, whom;",
         ),
     ],
 )
@@ -93,7 +95,8 @@ def test_import_is_all_or_nothing(returning_officer):
     assert not Endorsement.objects.exists()
     good = (
         HEADER
-        + "Tom Blenkinsop,MP,,Andy Burnham,2015-08,LabourList,,Andy will get my second preference,2\n"
+        + "Tom Blenkinsop,MP,,Andy Burnham,2015-08,LabourList,,"
+        "Andy will get my second preference,2\n"
     )
     (created,) = import_endorsements(contest, good, by=returning_officer)
     assert created.preference_label == "2nd preference"

@@ -11,7 +11,6 @@ at every step. Every voting officer page on the way fits 390 px and 1280 px and 
 from __future__ import annotations
 
 import csv
-import io
 import time
 
 import pytest
@@ -54,7 +53,8 @@ def refused_everywhere(pg, base, slug) -> None:
         assert status == 403, action
     status = pg.evaluate(
         """async ([url, token]) => (await fetch(url, {method: "POST",
-             headers: {"X-CSRFToken": token}, body: new URLSearchParams({"share-1": "x"})})).status""",
+             headers: {"X-CSRFToken": token},
+             body: new URLSearchParams({"share-1": "x"})})).status""",
         [f"{base}/contests/{slug}/voting/open-box/", token])
     assert status == 403
 
@@ -67,7 +67,7 @@ def confirm(pg, summary: str, button: str) -> str:
     return text
 
 
-def test_a_new_officer_runs_a_contest_to_a_published_result_on_the_site(page, live_server, transactional_db, tmp_path, settings):  # noqa: F811,E501
+def test_a_new_officer_runs_a_contest_to_a_published_result_on_the_site(page, live_server, transactional_db, tmp_path, settings):  # noqa: E501
     # the long steps are worker jobs (voting/jobs.py); here they run at once, as the demo's do
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                   "QUEUES": ["default", "mail"]}}
@@ -101,7 +101,8 @@ def test_a_new_officer_runs_a_contest_to_a_published_result_on_the_site(page, li
     # Trustees first: on "Run the ballot", before the ballot opens.
     nav(page, "Run the ballot").click()
     clicks += 1
-    assert "Next: Name the trustees of the ballot box" in page.get_by_test_id("next-step").inner_text()
+    next_step = page.get_by_test_id("next-step").inner_text()
+    assert "Next: Name the trustees of the ballot box" in next_step
     fits_and_passes_axe(page)
     page.get_by_label("Trustees, one per line").fill("Tess Trustee\nTom Trustee")
     page.get_by_label("Shares needed to open the box").fill("2")
@@ -147,11 +148,13 @@ def test_a_new_officer_runs_a_contest_to_a_published_result_on_the_site(page, li
     with page.expect_download() as download:
         page.get_by_role("button", name="Confirm: issue codes").click()
     clicks += 2
-    letters = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    with open(download.value.path(), encoding="utf-8", newline="") as f:
+        letters = list(csv.DictReader(f))
     codes = {row["reference"]: row["security_code"] for row in letters}
     assert sorted(codes) == ["V001", "V002", "V003", "V004", "V005"]
     page.reload()
-    assert "Every voter on the roll has a code (5 issued)" in page.get_by_test_id("codes-all-issued").inner_text()
+    all_issued = page.get_by_test_id("codes-all-issued").inner_text()
+    assert "Every voter on the roll has a code (5 issued)" in all_issued
     said = confirm(page, "Open the ballot…", "Confirm: open the ballot")
     clicks += 2
     assert said == "Open the ballot: 5 voters on the frozen roll can vote from now."

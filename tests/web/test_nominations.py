@@ -234,7 +234,8 @@ def test_2020_close_applies_both_routes(returning_officer):
     }
     nandy = c.candidates.get(name="Lisa Nandy").qualification
     assert (
-        "3 affiliates (1 unions, 2 socialist societies) with 120,000 of 1,050,000 affiliated members"
+        "3 affiliates (1 unions, 2 socialist societies) with 120,000 of 1,050,000 "
+        "affiliated members"
         in nandy
     )
     assert "2 unions needed" in nandy

@@ -23,7 +23,7 @@ BODIES_CSV = "kind,name,membership\n" + "".join(f"MP,Member {i:02d},\n" for i in
 )
 
 
-def sign_in(page, base, username):  # noqa: F811
+def sign_in(page, base, username):
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill(username)
@@ -31,13 +31,15 @@ def sign_in(page, base, username):  # noqa: F811
     page.get_by_role("button", name="Sign in").click()
 
 
-def nav(page, name):  # noqa: F811
+def nav(page, name):
     return page.get_by_role("navigation", name="Contest").get_by_role("link", name=name, exact=True)
 
 
-def no_overflow(page) -> None:  # noqa: F811
-    width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    assert width[0] <= width[1], f"{page.url} scrolls sideways at {page.viewport_size['width']} px: {width}"
+def no_overflow(page) -> None:
+    width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], (
+        f"{page.url} scrolls sideways at {page.viewport_size['width']} px: {width}")
 
 
 def refused(pg, base, path) -> None:
@@ -45,7 +47,8 @@ def refused(pg, base, path) -> None:
     assert response.status in (403, 404), (path, response.status)
 
 
-def test_a_new_officer_sets_up_a_contest_to_an_open_ballot_on_the_site(page, live_server, transactional_db, tmp_path):  # noqa: F811
+def test_a_new_officer_sets_up_a_contest_to_an_open_ballot_on_the_site(page, live_server,
+                                                                       transactional_db, tmp_path):
     base = live_server.url
     make_person("newofficer", can_create=True)
     elsewhere = make_contest(slug="elsewhere", stage=Stage.NOMINATIONS_OPEN)
@@ -118,7 +121,8 @@ def test_a_new_officer_sets_up_a_contest_to_an_open_ballot_on_the_site(page, liv
             """async ([url, token]) => {
                  const r = await fetch(url, {method: "POST", headers: {"X-CSRFToken": token},
                    body: new URLSearchParams({step: "close_ballot", action: "add", name: "X"})});
-                 return [r.status, (await r.text()).includes("You are not allowed to do this")]; }""",
+                 return [r.status,
+                         (await r.text()).includes("You are not allowed to do this")]; }""",
             [f"{base}/contests/{slug}/{path}",
              next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")],
         )
@@ -127,10 +131,11 @@ def test_a_new_officer_sets_up_a_contest_to_an_open_ballot_on_the_site(page, liv
     assert Contest.objects.get(slug=slug).stage == Stage.BALLOT_OPEN
 
 
-def test_every_officer_page_fits_390_px_and_passes_axe(page, live_server, transactional_db):  # noqa: F811
+def test_every_officer_page_fits_390_px_and_passes_axe(page, live_server, transactional_db):
     base = live_server.url
     contest = make_contest(slug="big-2010", stage=Stage.NOMINATIONS_OPEN,
-                           roll={"MP": 257, "CLP": 60, "MEP": 13, "TU": [("Unison, the public service union", 1000)],
+                           roll={"MP": 257, "CLP": 60, "MEP": 13,
+                                 "TU": [("Unison, the public service union", 1000)],
                                  "SS": [("Society of Labour Lawyers", 300)]})
     nominate_directly(contest, "Ed Miliband", "MP", 63)
     nominate_directly(contest, "David Miliband", "CLP", 40)
@@ -148,8 +153,10 @@ def test_every_officer_page_fits_390_px_and_passes_axe(page, live_server, transa
     sign_in(page, base, "bigofficer")
     s = contest.slug
     pages = ["/", "/new-contest/", f"/contests/{s}/", f"/contests/{s}/nominations/",
-             f"/contests/{s}/nominations/record/", f"/contests/{s}/nominations/record/?q=MP+1&kind=MP",
-             f"/contests/{s}/audit/", f"/contests/{s}/endorsements/", f"/contests/{s}/endorsements/import/",
+             f"/contests/{s}/nominations/record/",
+             f"/contests/{s}/nominations/record/?q=MP+1&kind=MP",
+             f"/contests/{s}/audit/", f"/contests/{s}/endorsements/",
+             f"/contests/{s}/endorsements/import/",
              f"/contests/{s}/endorsements/add/", f"/contests/{s}/endorsements/{e.pk}/edit/",
              f"/contests/{s}/setup/", f"/contests/{s}/setup/bodies/", f"/contests/{s}/people/",
              f"/contests/{s}/manage/", f"/contests/{s}/candidates/ed-balls/respond/",
@@ -168,14 +175,15 @@ def test_every_officer_page_fits_390_px_and_passes_axe(page, live_server, transa
         page.goto(f"{base}/contests/{s}/setup/bodies/")
         page.get_by_label("CSV file").set_input_files(
             files=[{"name": "b.csv", "mimeType": "text/csv",
-                    "buffer": b"kind,name\nXX,Someone with a very long name indeed that does not fit,\n"}])
+                    "buffer": b"kind,name\n"
+                              b"XX,Someone with a very long name indeed that does not fit,\n"}])
         page.get_by_role("button", name="Import").click()
         assert "Nothing was imported" in page.content()
         no_overflow(page)
         no_axe_violations(page)
 
 
-def test_the_demo_pages_the_issue_named_fit_390_px(page, live_server, transactional_db):  # noqa: F811
+def test_the_demo_pages_the_issue_named_fit_390_px(page, live_server, transactional_db):
     """Nominations, Record a nomination and the audit log scrolled sideways at 390 px with
     the demo's data (issue 12); with it loaded, none does."""
     from hustings.web import demo
@@ -186,7 +194,8 @@ def test_the_demo_pages_the_issue_named_fit_390_px(page, live_server, transactio
     page.get_by_label("Username").fill(demo.STAFF_USERNAME)
     page.get_by_label("Password").fill(demo.STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    for path in ("nominations/", "nominations/record/", "audit/", "endorsements/", "endorsements/import/"):
+    for path in ("nominations/", "nominations/record/", "audit/", "endorsements/",
+                 "endorsements/import/"):
         page.goto(f"{live_server.url}/contests/{contest.slug}/{path}")
         no_overflow(page)
         no_axe_violations(page)

@@ -68,7 +68,8 @@ def test_drafts_are_listed_only_for_those_who_may_view_them(contest, other_offic
     make_person("draft-ro", contest=draft, role=Role.RETURNING_OFFICER)
     assert draft not in contests_for(other_officer)
     assert draft not in contests_for(scrutineer)
-    assert draft in contests_for(make_person("draft-scrutineer", contest=draft, role=Role.SCRUTINEER))
+    draft_scrutineer = make_person("draft-scrutineer", contest=draft, role=Role.SCRUTINEER)
+    assert draft in contests_for(draft_scrutineer)
 
 
 # -- every officer view, every role -----------------------------------------------------------
@@ -78,9 +79,10 @@ def test_drafts_are_listed_only_for_those_who_may_view_them(contest, other_offic
 def world(contest):
     """A nomination to withdraw and an endorsement to edit."""
     mp = NominatingBody.objects.filter(contest=contest, kind="MP").order_by("id")[1]
-    nomination = Nomination.objects.create(body=mp, candidate=contest.candidates.get(name="Ed Balls"))
+    balls = contest.candidates.get(name="Ed Balls")
+    nomination = Nomination.objects.create(body=mp, candidate=balls)
     endorsement = Endorsement.objects.create(
-        contest=contest, candidate=contest.candidates.get(name="Ed Balls"), endorser_name="A. Person",
+        contest=contest, candidate=balls, endorser_name="A. Person",
         date="2010-06-01", publication="The Paper",
     )
     return {"nomination": nomination.pk, "endorsement": endorsement.pk}
@@ -112,9 +114,12 @@ POSTS = [
      lambda c: {"body": NominatingBody.objects.filter(contest=c, kind="MP").order_by("id")[5].pk,
                 "candidate": c.candidates.get(name="Ed Balls").pk}, "edit"),
     ("withdraw", lambda c, w: [c.slug, w["nomination"]], lambda c: {}, "edit"),
-    ("setup-candidates", lambda c, w: [c.slug], lambda c: {"action": "add", "name": "New Person"}, "edit"),
-    ("setup-dates", lambda c, w: [c.slug], lambda c: {"nominations_open_on": "2026-06-01T09:00"}, "edit"),
-    ("setup-bodies", lambda c, w: [c.slug], lambda c: {"file": _csv("kind,name\nMP,New MP\n")}, "edit"),
+    ("setup-candidates", lambda c, w: [c.slug],
+     lambda c: {"action": "add", "name": "New Person"}, "edit"),
+    ("setup-dates", lambda c, w: [c.slug],
+     lambda c: {"nominations_open_on": "2026-06-01T09:00"}, "edit"),
+    ("setup-bodies", lambda c, w: [c.slug],
+     lambda c: {"file": _csv("kind,name\nMP,New MP\n")}, "edit"),
     ("contest-people", lambda c, w: [c.slug],
      lambda c: {"action": "appoint", "username": "root", "role": "scrutineer"}, "appoint"),
     ("endorsement-add", lambda c, w: [c.slug],
@@ -144,7 +149,8 @@ def test_officer_pages_by_role(name, args, needs, persona, request, client_for, 
 
 @pytest.mark.parametrize("name, args, data, needs", POSTS)
 @pytest.mark.parametrize("persona", ["officer", "deputy", "scrutineer", "trustee", "other_officer"])
-def test_officer_changes_by_role(name, args, data, needs, persona, request, client_for, contest, world, superuser):
+def test_officer_changes_by_role(name, args, data, needs, persona, request, client_for, contest,
+                                 world, superuser):
     user = request.getfixturevalue(persona)
     allowed = persona in ROLES and needs in EXPECTED[ROLES[persona]]
     before = AuditEntry.objects.filter(contest=contest).count()
@@ -159,7 +165,8 @@ def test_officer_changes_by_role(name, args, data, needs, persona, request, clie
 
 
 @pytest.mark.parametrize("name, args, needs", GETS)
-def test_a_draft_is_not_found_for_an_officer_of_another_contest(name, args, needs, client_for, other_officer):
+def test_a_draft_is_not_found_for_an_officer_of_another_contest(name, args, needs, client_for,
+                                                                other_officer):
     draft = make_contest(slug="draft-2026", stage=Stage.DRAFT)
     make_person("draft-ro", contest=draft, role=Role.RETURNING_OFFICER)
     world = {"endorsement": 0, "nomination": 0}
@@ -182,7 +189,8 @@ def test_appointing_and_removing_are_audited(contest, officer, client_for):
            {"action": "appoint", "username": "newcomer", "role": "deputy"})
     a = contest.appointments.get(user__username="newcomer")
     assert a.role == Role.DEPUTY
-    c.post(reverse("contest-people", args=[contest.slug]), {"action": "remove", "appointment": a.pk})
+    c.post(reverse("contest-people", args=[contest.slug]),
+           {"action": "remove", "appointment": a.pk})
     assert not contest.appointments.filter(user__username="newcomer").exists()
     log = [(e.action, e.detail) for e in contest.audit_log.all()]
     assert ("person appointed", {"user": "newcomer", "role": "Deputy returning officer"}) in log
@@ -199,7 +207,8 @@ def test_an_unknown_username_is_named_on_the_page(contest, officer, client_for):
     response = client_for(officer).post(
         reverse("contest-people", args=[contest.slug]),
         {"action": "appoint", "username": "nobody", "role": "scrutineer"}, follow=True)
-    assert "no user &#x27;nobody&#x27;; expected the username of an existing account" in response.content.decode()
+    assert ("no user &#x27;nobody&#x27;; expected the username of an existing account"
+            in response.content.decode())
 
 
 def test_an_appointed_nominator_nominates_for_their_body(contest, officer, client_for):
@@ -210,7 +219,8 @@ def test_an_appointed_nominator_nominates_for_their_body(contest, officer, clien
                               "body": body.pk})
     assert can(user, contest, Action.NOMINATE)
     r = client_for(user).post(reverse("nominate", args=[contest.slug]),
-                              {"body": body.pk, "candidate": contest.candidates.get(name="Ed Miliband").pk})
+                              {"body": body.pk,
+                               "candidate": contest.candidates.get(name="Ed Miliband").pk})
     assert r.status_code == 302
     assert Nomination.objects.get(body=body).candidate.name == "Ed Miliband"
     assert contest.audit_log.filter(action="person appointed", detail__body=body.name).exists()
@@ -229,7 +239,8 @@ def test_a_removed_person_loses_their_rights_at_once(contest, officer):
     assert not can(helper, contest, Action.RUN)  # the same user object: nothing cached
 
 
-def test_officer_contest_is_the_one_call_for_the_voting_pages(rf, contest, officer, scrutineer, other_officer):
+def test_officer_contest_is_the_one_call_for_the_voting_pages(rf, contest, officer, scrutineer,
+                                                              other_officer):
     """What voting/officer.py is to call: GET needs VIEW, a POST needs RUN."""
     from hustings.web.contests.access import officer_contest
 

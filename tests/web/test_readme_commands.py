@@ -79,7 +79,8 @@ def test_every_readme_shell_command_runs_as_pasted(layout):
                 assert line.startswith(".venv/bin/hustings demo --port 8765"), line
                 prepared = run(f"{line} --no-serve --data-dir demo-data", layout)
                 assert prepared.returncode == 0, prepared.stderr
-                assert "http://127.0.0.1:8765/contests/labour-leader-2010/nominations/" in prepared.stdout
+                url = "http://127.0.0.1:8765/contests/labour-leader-2010/nominations/"
+                assert url in prepared.stdout
             else:
                 assert "scripts/test" in dry.stdout
             continue

@@ -143,18 +143,21 @@ def test_percent_never_overstates():
         ("[nominations]\n", "x: nominations: no [nominations.vacancy] requirement"),
         (
             '[nominations.vacancy]\nbodies = ["MP"]\nshare = 0.125\n',
-            'x: nominations.vacancy.share: expected a share as a string such as "12.5%" or "1/8", got 0.125',
+            "x: nominations.vacancy.share: expected a share as a string such as "
+            '"12.5%" or "1/8", got 0.125',
         ),
         (
             '[nominations.vacancy]\nbodies = ["PPC"]\nshare = "10%"\n',
-            "x: nominations.vacancy.bodies: unknown body type 'PPC'; expected one of MP, MEP, CLP, TU, SS",
+            "x: nominations.vacancy.bodies: unknown body type 'PPC'; "
+            "expected one of MP, MEP, CLP, TU, SS",
         ),
         (
             '[nominations.vacancy]\nbodies = ["MP"]\nshare = "120%"\n',
             "x: nominations.vacancy.share: a share must be above 0% and at most 100%, got '120%'",
         ),
         (
-            '[nominations]\nrounding = "down"\n[nominations.vacancy]\nbodies = ["MP"]\nshare = "10%"\n',
+            '[nominations]\nrounding = "down"\n'
+            '[nominations.vacancy]\nbodies = ["MP"]\nshare = "10%"\n',
             'x: nominations.rounding: expected "exact" or "half-up", got \'down\'',
         ),
         (

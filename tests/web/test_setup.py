@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 # -- hustings createofficer -----------------------------------------------------------------
 
 
-def test_createofficer_makes_a_staffless_account_that_may_create_contests(monkeypatch, django_user_model):
+def test_createofficer_makes_a_staffless_account_that_may_create_contests(monkeypatch,
+                                                                          django_user_model):
     monkeypatch.setenv("HUSTINGS_OFFICER_PASSWORD", "a long unguessable passphrase 2026")
     call_command("createofficer", "alice", "--email", "alice@example.org")
     alice = django_user_model.objects.get(username="alice")
@@ -62,9 +63,11 @@ def new(client, **data):
 def test_a_new_contest_from_a_preset_makes_its_creator_returning_officer(creator, client_for):
     response = new(client_for(creator))
     contest = Contest.objects.get(slug="leader-2026")
-    assert response.status_code == 302 and response["Location"] == reverse("contest-setup", args=[contest.slug])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("contest-setup", args=[contest.slug])
     assert contest.stage == Stage.DRAFT and contest.rule_book_preset == "labour-2015"
-    assert list(contest.appointments.values_list("user__username", "role")) == [("creator", Role.RETURNING_OFFICER)]
+    appointed = contest.appointments.values_list("user__username", "role")
+    assert list(appointed) == [("creator", Role.RETURNING_OFFICER)]
     assert [e.action for e in contest.audit_log.all()] == ["contest created", "person appointed"]
     page = client_for(creator).get(reverse("contest-setup", args=[contest.slug])).content.decode()
     assert "All voters" in page  # the sections come from the rule book
@@ -90,7 +93,8 @@ def test_a_bad_election_toml_is_refused_with_its_line(creator, client_for):
     upload = SimpleUploadedFile("mine.toml", b'[count]\nmethod = "irv"\nseats = \n')
     response = new(client_for(creator), rule_book_file=upload)
     assert response.status_code == 400
-    assert "mine.toml:3: " in response.content.decode() and "expected valid TOML" in response.content.decode()
+    page = response.content.decode()
+    assert "mine.toml:3: " in page and "expected valid TOML" in page
     assert not Contest.objects.exists()
 
 
@@ -106,8 +110,8 @@ def test_a_taken_short_name_is_refused(creator, client_for, contest):
     assert f"short name &#x27;{contest.slug}&#x27; is taken" in response.content.decode()
 
 
-@pytest.mark.parametrize("persona, status", [("officer", 200), ("other_officer", 200), ("nominating_mp", 403),
-                                             ("scrutineer", 403)])
+@pytest.mark.parametrize("persona, status", [("officer", 200), ("other_officer", 200),
+                                             ("nominating_mp", 403), ("scrutineer", 403)])
 def test_only_accounts_that_may_create_contests_see_the_form(persona, status, request, client_for):
     user = request.getfixturevalue(persona)
     assert client_for(user).get(reverse("contest-new")).status_code == status
@@ -141,8 +145,10 @@ def test_candidates_are_added_renamed_and_withdrawn_until_the_ballot_is_fixed(co
 def test_dates_out_of_order_are_refused(contest, officer, client_for):
     response = client_for(officer).post(
         reverse("setup-dates", args=[contest.slug]),
-        {"nominations_open_on": "2026-06-10T09:00", "nominations_close_on": "2026-06-01T17:00"}, follow=True)
-    assert "nominations close on (01 Jun 2026 17:00) is before nominations open on" in response.content.decode()
+        {"nominations_open_on": "2026-06-10T09:00", "nominations_close_on": "2026-06-01T17:00"},
+        follow=True)
+    assert ("nominations close on (01 Jun 2026 17:00) is before nominations open on"
+            in response.content.decode())
     contest.refresh_from_db()
     assert contest.nominations_open_on is None
 
@@ -153,9 +159,10 @@ def test_dates_out_of_order_are_refused(contest, officer, client_for):
 def test_bodies_are_imported_from_csv(contest, officer):
     from hustings.web.nominations.bodyimport import import_bodies
 
-    created = import_bodies(contest, "kind,name,membership\nMP,Jon Cruddas,\nunion,GMB,\"600,000\"\n", by=officer)
-    assert [(b.kind, b.name, b.affiliated_membership) for b in created] == [("MP", "Jon Cruddas", None),
-                                                                           ("TU", "GMB", 600000)]
+    created = import_bodies(contest, 'kind,name,membership\nMP,Jon Cruddas,\nunion,GMB,"600,000"\n',
+                            by=officer)
+    assert [(b.kind, b.name, b.affiliated_membership) for b in created] == [
+        ("MP", "Jon Cruddas", None), ("TU", "GMB", 600000)]
     entry = contest.audit_log.get(action="nominating bodies imported")
     assert entry.detail == {"count": 2, "by_kind": {"MP": 1, "TU": 1}}
 
@@ -172,7 +179,8 @@ def test_a_bad_bodies_csv_names_every_bad_line_and_imports_nothing(contest, offi
                                         {"file": SimpleUploadedFile("b.csv", text.encode())})
     page = response.content.decode()
     assert response.status_code == 400
-    for line in ["line 3: kind &#x27;XX&#x27; is not a body type of this rule book; expected one of MP, CLP, MEP, TU, SS",
+    for line in ["line 3: kind &#x27;XX&#x27; is not a body type of this rule book; "
+                 "expected one of MP, CLP, MEP, TU, SS",
                  "line 4: name is empty; expected a value",
                  "line 5: membership &#x27;many&#x27; is not a whole number",
                  "line 5: TU &#x27;Unite&#x27; is already on the roll",
@@ -184,7 +192,8 @@ def test_a_bad_bodies_csv_names_every_bad_line_and_imports_nothing(contest, offi
 def test_a_bodies_csv_with_a_wrong_header_says_which_columns(contest, officer):
     from hustings.web.nominations.bodyimport import import_bodies
 
-    with pytest.raises(setup.SetupError, match="line 1: missing column.s. kind; unknown column.s. type"):
+    with pytest.raises(setup.SetupError,
+                       match="line 1: missing column.s. kind; unknown column.s. type"):
         import_bodies(contest, "type,name\nMP,X\n", by=officer)
 
 
@@ -197,7 +206,8 @@ def test_the_set_up_page_shows_each_step(contest, officer, client_for):
 
 
 def test_an_election_toml_that_only_names_a_preset_is_refused(creator, client_for):
-    upload = SimpleUploadedFile("election.toml", b'preset = "labour-2010"\n[contest]\ntitle = "X"\n')
+    upload = SimpleUploadedFile("election.toml",
+                                b'preset = "labour-2010"\n[contest]\ntitle = "X"\n')
     page = new(client_for(creator), rule_book_file=upload).content.decode()
     assert "election.toml: preset: the site keeps a whole rule book" in page
     assert not Contest.objects.exists()
@@ -210,7 +220,8 @@ def test_every_packaged_preset_passes_the_upload_check():
         assert setup.check_rule_book(preset_text(name), f"{name}.toml")["sections"]
 
 
-def test_dates_in_order_are_saved_audited_and_shown_on_the_contest_page(contest, officer, client_for):
+def test_dates_in_order_are_saved_audited_and_shown_on_the_contest_page(contest, officer,
+                                                                        client_for):
     c = client_for(officer)
     c.post(reverse("setup-dates", args=[contest.slug]),
            {"nominations_open_on": "2026-06-01T09:00", "nominations_close_on": "2026-06-10T17:00",
@@ -233,9 +244,12 @@ def test_a_linked_candidate_answers_for_themselves(contest, officer, client_for)
            {"action": "account", "candidate": cand.pk, "username": "ycooper"})
     cand.refresh_from_db()
     assert cand.user == cooper
-    page = client_for(cooper).get(reverse("respond", args=[contest.slug, cand.slug])).content.decode()
+    page = client_for(cooper).get(
+        reverse("respond", args=[contest.slug, cand.slug])).content.decode()
     assert "I accept nomination" in page
     r = c.post(reverse("setup-candidates", args=[contest.slug]),
                {"action": "account", "candidate": cand.pk, "username": "nobody"}, follow=True)
-    assert "no user &#x27;nobody&#x27;; expected the username of the candidate&#x27;s account" in r.content.decode()
-    assert contest.audit_log.filter(action="candidate account linked", detail__user="ycooper").exists()
+    assert ("no user &#x27;nobody&#x27;; expected the username of the candidate&#x27;s account"
+            in r.content.decode())
+    assert contest.audit_log.filter(action="candidate account linked",
+                                    detail__user="ycooper").exists()

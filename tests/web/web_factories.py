@@ -58,7 +58,8 @@ def nominate_directly(contest, candidate_name, kind, count, start=0):
     return bodies
 
 
-def make_person(username, *, contest=None, role=None, can_create=False, superuser=False, legacy=False):
+def make_person(username, *, contest=None, role=None, can_create=False, superuser=False,
+                legacy=False):
     """One persona: a plain account (not staff), appointed to ``role`` in ``contest`` when
     given; ``can_create``: may create contests (what ``hustings createofficer`` gives);
     ``legacy``: in the old global "Returning officers" group; ``superuser``: everything.

@@ -12,7 +12,8 @@ transaction, for every contest of a visit), ``receipts`` (the public receipt che
 ``sealedlist`` (the published sealed ballots and their checks), ``closing`` (close,
 count, publish, downloads), ``analysisdoc`` (charts, what-if and margin, made once at the
 count), ``results`` (the results page, its preview and embed), ``recountkit`` (the zip
-``hustings verify all`` checks), ``gallery`` (real counts from ``HUSTINGS_GALLERY_DATA``); at national scale ``jobs`` (the long steps as worker
-tasks with progress), ``progress`` (their pages), ``mailing`` (mail in batches, bounces,
-retries, counts). Errors: see ``errors.py`` (``VotingError`` tree).
+``hustings verify all`` checks), ``gallery`` (real counts from ``HUSTINGS_GALLERY_DATA``);
+at national scale ``jobs`` (the long steps as worker tasks with progress), ``progress``
+(their pages), ``mailing`` (mail in batches, bounces, retries, counts). Errors: see
+``errors.py`` (``VotingError`` tree).
 """

@@ -34,7 +34,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from hustings.web.voting import contest_info, ledger, sealedlist, sealing, trustees
-from hustings.web.voting.trustees import block, seal_for  # noqa: F401 - box's public names too
 from hustings.web.voting.errors import BoxError, ShareError
 from hustings.web.voting.models import (
     Ballot,
@@ -43,15 +42,16 @@ from hustings.web.voting.models import (
     SealedBallot,
     Trustee,
 )
+from hustings.web.voting.trustees import block, seal_for  # noqa: F401 - box's public names too
 
 BOX_OPENED = sealedlist.BOX_OPENED
 
 
-def is_opened(contest) -> bool:  # noqa: ANN001
+def is_opened(contest) -> bool:
     return ledger.setup_for(contest).box_opened_at is not None
 
 
-def needs_opening(contest) -> bool:  # noqa: ANN001
+def needs_opening(contest) -> bool:
     """Are there sealed ballots (or paper to seal) that the count cannot read yet?"""
     from hustings.web.voting.models import PaperBatch
 
@@ -63,7 +63,7 @@ def needs_opening(contest) -> bool:  # noqa: ANN001
 
 
 def open_box(contest, share_texts: Sequence[str], *, by=None, processes: int | None = None,
-             progress=None) -> dict:  # noqa: ANN001
+             progress=None) -> dict:
     """Open the closed ballot box with the trustees' shares, in this process (``hustings
     open-box``, scripts; see module doc). Returns the ledger entry's payload. Raises
     BoxError/ShareError and changes nothing when refused."""
@@ -75,7 +75,7 @@ def open_box(contest, share_texts: Sequence[str], *, by=None, processes: int | N
         del secret  # the only reference: nothing else ever held the key
 
 
-def check_closed(contest) -> None:  # noqa: ANN001
+def check_closed(contest) -> None:
     """BoxError unless the box may be opened now: after the close, once."""
     from hustings.web.contests.models import Contest
 
@@ -87,7 +87,7 @@ def check_closed(contest) -> None:  # noqa: ANN001
         raise BoxError("the ballot box is already open: it is opened once")
 
 
-def combine_shares(contest, share_texts: Sequence[str]) -> tuple[bytes | None, list[int]]:  # noqa: ANN001
+def combine_shares(contest, share_texts: Sequence[str]) -> tuple[bytes | None, list[int]]:
     """The contest's private key from k trustees' shares, each held to its trustee's
     fingerprint and the result to the contest's public key (cheap: no ballot is read), and
     the positions of the shares given. (None, []) for a contest with no box key."""
@@ -99,7 +99,7 @@ def combine_shares(contest, share_texts: Sequence[str]) -> tuple[bytes | None, l
             sorted(s.index for s in shares))
 
 
-def open_with(contest, secret: bytes | None, given: Sequence[int], *, by=None,  # noqa: ANN001, C901
+def open_with(contest, secret: bytes | None, given: Sequence[int], *, by=None,
               processes: int | None = None, progress=None) -> dict:
     """Open the box with the combined key (``combine_shares``): steps 1 and 3 to 5 of the
     module doc, under the contest row's lock. ``progress(step, done, total)`` is told how
@@ -111,7 +111,7 @@ def open_with(contest, secret: bytes | None, given: Sequence[int], *, by=None,  
         if progress is not None:
             progress(step, done, total)
 
-    def locked_closed():  # noqa: ANN202
+    def locked_closed():
         locked = Contest.objects.select_for_update().get(pk=contest.pk)
         if locked.stage != contest_info.BALLOT_CLOSED:
             raise BoxError(
@@ -166,7 +166,7 @@ def open_with(contest, secret: bytes | None, given: Sequence[int], *, by=None,  
     return payload
 
 
-def _read_shares(contest, key, texts: Sequence[str]) -> list[sealing.Share]:  # noqa: ANN001
+def _read_shares(contest, key, texts: Sequence[str]) -> list[sealing.Share]:
     holders = {t.position: t for t in Trustee.objects.filter(contest=contest)}
     shares = []
     for n, text in enumerate(t for t in texts if t and t.strip()):
@@ -183,7 +183,7 @@ def _read_shares(contest, key, texts: Sequence[str]) -> list[sealing.Share]:  # 
     return shares
 
 
-def _sealed_rows(contest) -> list[tuple[str, str, bytes]]:  # noqa: ANN001
+def _sealed_rows(contest) -> list[tuple[str, str, bytes]]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT receipt, section, ciphertext FROM voting_sealedballot WHERE "
@@ -193,7 +193,7 @@ def _sealed_rows(contest) -> list[tuple[str, str, bytes]]:  # noqa: ANN001
                 .values_list("receipt", "section", "ciphertext"))
 
 
-def _cast_entries(contest) -> list[dict]:  # noqa: ANN001
+def _cast_entries(contest) -> list[dict]:
     """The ledger's cast entries as sealedlist.check reads them. On PostgreSQL the two
     fields are taken out of the JSON by the server: half a million entries in a second."""
     if connection.vendor == "postgresql":
@@ -225,13 +225,13 @@ def _copy_cell(text: str) -> str:
             .replace("\t", "\\t"))
 
 
-def _write_opened(contest, sealed, opened, tell) -> int:  # noqa: ANN001
+def _write_opened(contest, sealed, opened, tell) -> int:
     """Store the opened ballots, chunk by chunk as they are opened, in the shuffled order,
     with new random keys; check each was sealed for the section it is stored under;
     ``tell(n)`` after each chunk. Returns how many were written."""
     n = 0
 
-    def rows():  # noqa: ANN202
+    def rows():
         nonlocal n
         for part in opened:
             tell(n)

@@ -40,9 +40,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from hustings.publication import chain
 from hustings.web.contests.elections import Election
 from hustings.web.contests.models import Stage
-from hustings.publication import chain
 from hustings.web.voting import codes, contest_info, ledger, trustees
 from hustings.web.voting.errors import AlreadyVoted, CredentialError, NotOpen
 from hustings.web.voting.models import Channel, Credential, Participation, SealedBallot, Voter
@@ -55,7 +55,7 @@ def credential_key() -> bytes:
     return settings.HUSTINGS_CREDENTIAL_KEY.encode("utf-8")
 
 
-def check_code(where, text: str) -> Credential:  # noqa: ANN001
+def check_code(where, text: str) -> Credential:
     """The credential a typed security code opens among the voters of ``where`` (an
     election, or a contest: its election's roll), or CredentialError.
 
@@ -89,7 +89,8 @@ def check_code(where, text: str) -> Credential:  # noqa: ANN001
     if cred.failed_attempts:
         Credential.objects.filter(pk=cred.pk).update(failed_attempts=0)
     if cred.voter.excluded:
-        raise CredentialError("This security code is no longer valid. Contact the returning officer.")
+        raise CredentialError("This security code is no longer valid. "
+                              "Contact the returning officer.")
     return cred
 
 
@@ -135,7 +136,7 @@ def _already_voted(e: IntegrityError, where: str, several: bool = False) -> Exce
     return e
 
 
-def _pg_execute(sql: str, params: Sequence):  # noqa: ANN202
+def _pg_execute(sql: str, params: Sequence):
     """Run one statement on Django's connection (inside its transaction, if any) through a
     server-side-binding psycopg cursor, so PostgreSQL parses and plans it once per connection
     (``prepare=True``) instead of once per cast. Errors come out as Django's (IntegrityError
@@ -155,7 +156,7 @@ def _pg_execute(sql: str, params: Sequence):  # noqa: ANN202
         return cur
 
 
-def ballot_sections(contest, voter) -> list[str]:  # noqa: ANN001
+def ballot_sections(contest, voter) -> list[str]:
     """The sections a voter holds a ballot in: all their sections in a college (2010 rules:
     one ballot in each section they belong to), the single section under OMOV."""
     if not contest.eligible(voter.marks):  # e.g. London's contest, for voters outside London
@@ -166,13 +167,13 @@ def ballot_sections(contest, voter) -> list[str]:  # noqa: ANN001
     return [s for s in sections if s in voter.sections]
 
 
-def remaining_sections(contest, voter) -> list[str]:  # noqa: ANN001
+def remaining_sections(contest, voter) -> list[str]:
     done = set(Participation.objects.filter(voter=voter, contest=contest)
                .values_list("section", flat=True))
     return [s for s in ballot_sections(contest, voter) if s not in done]
 
 
-def remaining_by_contest(contests, voter) -> dict[int, list[str]]:  # noqa: ANN001
+def remaining_by_contest(contests, voter) -> dict[int, list[str]]:
     """``remaining_sections`` of several contests in one query: {contest id: the sections
     the voter still has a ballot in}, for the contests where there is one."""
     eligible = {c.pk: ballot_sections(c, voter) for c in contests}
@@ -187,7 +188,7 @@ def remaining_by_contest(contests, voter) -> dict[int, list[str]]:  # noqa: ANN0
     return {pk: sections for pk, sections in left.items() if sections}
 
 
-def _locked_stage(contest) -> str:  # noqa: ANN001
+def _locked_stage(contest) -> str:
     with connection.cursor() as cur:
         lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
         cur.execute(f"SELECT stage FROM contests_contest WHERE id = %s{lock}", [contest.pk])
@@ -196,7 +197,7 @@ def _locked_stage(contest) -> str:  # noqa: ANN001
 
 def cast(
     contest, voter, section: str, ranking: Sequence[str], *, channel: str = Channel.ONLINE
-) -> str:  # noqa: ANN001
+) -> str:
     """Seal and store one ballot; return its receipt, the ciphertext's SHA-256 (after
     commit). Raises AlreadyVoted, NotOpen. An online ballot is a visit of one contest."""
     if channel == Channel.ONLINE:
@@ -212,7 +213,7 @@ def cast(
     return receipt
 
 
-def cast_visit(voter, ballots: Sequence[tuple[Any, str, Sequence[str]]]) -> list[str]:  # noqa: ANN001
+def cast_visit(voter, ballots: Sequence[tuple[Any, str, Sequence[str]]]) -> list[str]:
     """Cast a voter's visit to an election: one ballot per (contest, section, ranking), all
     stored in one transaction or none. Returns the receipts in the order given (after commit).
 
@@ -247,13 +248,13 @@ def cast_visit(voter, ballots: Sequence[tuple[Any, str, Sequence[str]]]) -> list
     return [receipt for _c, _s, _ct, receipt in sealed]
 
 
-def _not_open(contest, several: bool) -> str:  # noqa: ANN001
+def _not_open(contest, several: bool) -> str:
     if not several:
         return "The ballot is not open."
     return f"The ballot in {contest.title} is not open: nothing from this visit was cast."
 
 
-def _where(contest, section: str, several: bool) -> str:  # noqa: ANN001
+def _where(contest, section: str, several: bool) -> str:
     """How a refusal names the ballot: its section alone in a one-ballot cast (as ever), the
     contest (and the section of a college) in a visit of several."""
     if not several:
@@ -263,7 +264,7 @@ def _where(contest, section: str, several: bool) -> str:  # noqa: ANN001
     return contest.title
 
 
-def _orm_rows(contest, voter, section: str, ciphertext: bytes, receipt: str, channel: str) -> None:  # noqa: ANN001
+def _orm_rows(contest, voter, section: str, ciphertext: bytes, receipt: str, channel: str) -> None:
     """One ballot's rows through the ORM, inside the caller's transaction."""
     # Re-read the stage under a shared lock: closing takes the contest row FOR UPDATE,
     # so a cast either commits before the close (and the close's seal records it) or
@@ -306,13 +307,14 @@ SELECT (SELECT count(*) FROM b), h.id, h.seq, h.hash FROM (SELECT 1) one LEFT JO
 _PG_CAST_2 = """
 WITH e AS (
     INSERT INTO voting_ledgerentry (contest_id, lane, seq, kind, at, payload, prev_hash, hash)
-    VALUES (%(contest)s, %(lane)s, %(seq)s, %(kind)s, %(at)s, %(payload)s::jsonb, %(prev)s, %(hash)s)
+    VALUES (%(contest)s, %(lane)s, %(seq)s, %(kind)s, %(at)s, %(payload)s::jsonb,
+            %(prev)s, %(hash)s)
 )
 UPDATE voting_ledgerhead SET seq = %(seq)s, hash = %(hash)s WHERE id = %(head)s
 """
 
 
-def _pg_rows(contest, voter, section: str, ciphertext: bytes, receipt: str, channel: str) -> None:  # noqa: ANN001
+def _pg_rows(contest, voter, section: str, ciphertext: bytes, receipt: str, channel: str) -> None:
     """One online ballot's rows on PostgreSQL, inside the caller's transaction: the same
     rows and locks as ``_orm_rows``, in two prepared statements."""
     lane = ledger.cast_lane()

@@ -32,7 +32,7 @@ ADVICE = ("set it off for the ballot's database, e.g. ALTER DATABASE <name> SET 
           "log_min_duration_statement = -1")
 
 
-def statement_logging_risks(connection) -> list[str]:  # noqa: ANN001
+def statement_logging_risks(connection) -> list[str]:
     """What, in this server's logging settings, would write casts into its log."""
     if connection.vendor != "postgresql":
         return []
@@ -63,7 +63,7 @@ def message(risks: list[str]) -> str:
 
 
 @register(Tags.database)
-def check_statement_logging(app_configs, databases=None, **kwargs) -> list[Warning]:  # noqa: ANN001
+def check_statement_logging(app_configs, databases=None, **kwargs) -> list[Warning]:
     """Run by ``migrate`` and ``django-admin check --database default``."""
     out = []
     for alias in databases or []:
@@ -75,7 +75,7 @@ def check_statement_logging(app_configs, databases=None, **kwargs) -> list[Warni
 
 
 @register(Tags.security, deploy=True)
-def check_deployment_keys(app_configs, **kwargs) -> list[Warning]:  # noqa: ANN001
+def check_deployment_keys(app_configs, **kwargs) -> list[Warning]:
     """Run by ``check --deploy``: the settings ``hustings serve`` would refuse (development
     keys, mail kept on the machine, an unreadable trusted-proxy list), as warnings."""
     import os

@@ -50,13 +50,11 @@ and tests: each only calls the ``Contest`` method.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import secrets
 
 import numpy as np
-
 from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -65,8 +63,8 @@ from hustings.counting import Ballots, CountingError, count
 from hustings.formats.ballot_csv import ballots_csv_chunks, ballots_csv_text
 from hustings.formats.blt import blt_chunks
 from hustings.publication import resultdoc
-from hustings.web.errors import TransitionError
 from hustings.web.contests.models import Stage
+from hustings.web.errors import TransitionError
 from hustings.web.voting import (
     analysisdoc,
     box,
@@ -295,7 +293,7 @@ def _section_of(ballots: Ballots, index: int) -> Ballots:
                    overvote_sets=ballots.overvote_sets)
 
 
-def _sealed_by_receipt(contest):  # noqa: ANN001, ANN202
+def _sealed_by_receipt(contest):
     """Every sealed ballot, sorted by receipt (bytewise, as Python sorts the hex), read
     from a server-side cursor."""
     if connection.vendor == "postgresql":

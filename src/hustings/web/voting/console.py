@@ -41,7 +41,7 @@ class Step:
     what: str
 
 
-def section_names(contest) -> list[str]:  # noqa: ANN001
+def section_names(contest) -> list[str]:
     """The rule book's sections, in its order (their names, not their other spellings)."""
     return list(dict.fromkeys(contest_info.section_labels(contest).values()))
 
@@ -62,7 +62,7 @@ def marked(mark: str) -> Q:
     return Q(marks__icontains=json.dumps(mark))
 
 
-def contest_voters(contest) -> QuerySet:  # noqa: ANN001
+def contest_voters(contest) -> QuerySet:
     """The voters of the contest's election who may vote in it (not excluded; with its
     mark, for a contest open to part of the roll)."""
     voters = Voter.objects.filter(election_id=contest.election_id, excluded_at__isnull=True)
@@ -78,19 +78,19 @@ class ElectionContest:
     this: bool  # the contest whose page this is
 
 
-def election_contests(contest) -> list[ElectionContest]:  # noqa: ANN001
+def election_contests(contest) -> list[ElectionContest]:
     """Every contest of ``contest``'s election in ballot order, each with the number of
     voters who may vote in it: one COUNT per contest, whatever the roll's size."""
     return [ElectionContest(c, contest_voters(c).count(), c.pk == contest.pk)
             for c in contest.election.ordered_contests()]
 
 
-def roll_marks(contest) -> list[str]:  # noqa: ANN001
+def roll_marks(contest) -> list[str]:
     """The roll marks the election's contests ask for: the only ones a roll may carry."""
     return sorted({c.eligibility for c in contest.election.contests.all() if c.eligibility})
 
 
-def checklist(contest, setup, *, voters: int, issued: int, eligible: int) -> list[Step]:  # noqa: ANN001
+def checklist(contest, setup, *, voters: int, issued: int, eligible: int) -> list[Step]:
     stage = contest.stage
     key = trustees.box_key(contest)
     return [
@@ -122,7 +122,7 @@ def next_step(steps: list[Step]) -> Step | None:
     return next((s for s in steps if not s.done), None)
 
 
-def roll_figures(contest) -> dict:  # noqa: ANN001
+def roll_figures(contest) -> dict:
     voters = Voter.objects.filter(election_id=contest.election_id)
     eligible = voters.filter(excluded_at__isnull=True)
     creds = Credential.objects.filter(voter__election_id=contest.election_id)
@@ -145,7 +145,7 @@ def roll_figures(contest) -> dict:  # noqa: ANN001
     }
 
 
-def turnout(contest) -> list[dict]:  # noqa: ANN001
+def turnout(contest) -> list[dict]:
     """Per section: voters who hold a ballot there (not excluded), ballots cast, the share."""
     cast = dict(Participation.objects.filter(contest=contest).values("section")
                 .annotate(n=Count("id")).values_list("section", "n"))
@@ -170,7 +170,7 @@ class RollQuery:
     excluded: str = ""  # "yes" | "no" | ""
 
     @classmethod
-    def from_get(cls, get) -> RollQuery:  # noqa: ANN001
+    def from_get(cls, get) -> RollQuery:
         def pick(name: str, allowed: tuple[str, ...]) -> str:
             value = get.get(name, "")
             return value if value in allowed else ""
@@ -185,7 +185,7 @@ class RollQuery:
         return any((self.q, self.section, self.voted, self.code, self.excluded))
 
 
-def roll_rows(contest, query: RollQuery) -> QuerySet:  # noqa: ANN001
+def roll_rows(contest, query: RollQuery) -> QuerySet:
     rows = (Voter.objects.filter(election_id=contest.election_id).select_related("credential")
             .annotate(has_voted=Exists(Participation.objects.filter(voter=OuterRef("pk"),
                                                                     contest=contest))))
@@ -211,12 +211,12 @@ def roll_rows(contest, query: RollQuery) -> QuerySet:  # noqa: ANN001
     return rows.order_by("reference")
 
 
-def roll_page(contest, query: RollQuery, number) -> object:  # noqa: ANN001
+def roll_page(contest, query: RollQuery, number) -> object:
     """One page of the filtered roll (a Django ``Page``): a COUNT and one LIMIT query."""
     return Paginator(roll_rows(contest, query), ROLL_PAGE).get_page(number)
 
 
-def consequences(figures: dict, stage: str) -> dict[str, str]:  # noqa: ARG001
+def consequences(figures: dict, stage: str) -> dict[str, str]:
     """What each step that cannot be undone will do, in figures, for its confirmation."""
     f = figures
     return {

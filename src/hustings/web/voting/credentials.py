@@ -32,8 +32,8 @@ from django_tasks import task
 from hustings.formats import csv_cells
 from hustings.web.contests.models import Stage
 from hustings.web.voting import casting, codes
-from hustings.web.voting.mailing import code_for
 from hustings.web.voting.errors import NotOpen, VotingError
+from hustings.web.voting.mailing import code_for
 from hustings.web.voting.models import Credential, Voter, VotingSetup
 
 LETTER_HEADER = ("reference", "name", "postal_address", "security_code", "link")
@@ -57,7 +57,8 @@ def _issue(voter: Voter) -> Credential:
     secret = codes.derive_secret(_secret_key(), voter.pk, ballot_id)
     cred, _ = Credential.objects.update_or_create(
         voter=voter,
-        defaults={"ballot_id": ballot_id, "secret_digest": codes.digest(casting.credential_key(), secret),
+        defaults={"ballot_id": ballot_id,
+                  "secret_digest": codes.digest(casting.credential_key(), secret),
                   "failed_attempts": 0, "locked_until": None, "sent_at": None,
                   # a reissued code is handed over as a letter (``reissue_letter``)
                   "mail_status": "", "mail_error": "", "mail_attempts": 0},
@@ -65,18 +66,18 @@ def _issue(voter: Voter) -> Credential:
     return cred
 
 
-def _link(contest, base_url: str) -> str:  # noqa: ANN001
+def _link(contest, base_url: str) -> str:
     """The voting page of the contest's election: one code, one visit, every contest."""
     return base_url.rstrip("/") + reverse("voting:start", args=[contest.election.slug])
 
 
-def _refuse_after_close(contest, what: str) -> None:  # noqa: ANN001
+def _refuse_after_close(contest, what: str) -> None:
     contest.refresh_from_db(fields=["stage"])
     if contest.stage in _CLOSED:
         raise NotOpen(f"the ballot has closed: {what} is no longer possible")
 
 
-def issue_all(contest, *, base_url: str = "http://127.0.0.1:8000") -> tuple[int, str]:  # noqa: ANN001
+def issue_all(contest, *, base_url: str = "http://127.0.0.1:8000") -> tuple[int, str]:
     """``issue_codes``, and the letters of the voters it issued to as CSV text (reference,
     name, postal address, code, link), made now and kept nowhere. For a small roll in one
     request; a national one is issued by the worker (``jobs.issue_codes``) and its letters
@@ -100,7 +101,7 @@ class Issued:
     letter_ids: list[int] = field(default_factory=list)  # only with keep_letters
 
 
-def issue_codes(contest, *, base_url: str = "http://127.0.0.1:8000",  # noqa: ANN001
+def issue_codes(contest, *, base_url: str = "http://127.0.0.1:8000",
                 progress: Callable[[int, int], None] | None = None,
                 keep_letters: bool = False) -> Issued:
     """Issue a code to every voter on the frozen roll who has none yet, in batches of
@@ -204,14 +205,14 @@ def _write(batch: list[tuple[int, str, str, bool]]) -> dict[int, int]:
             for v, b, d, e in batch:
                 copy.write_row((v, b, d, mailing.QUEUED if e else ""))
         c.execute(
-            f"INSERT INTO {table} (voter_id, ballot_id, secret_digest, mail_status, "  # noqa: S608
+            f"INSERT INTO {table} (voter_id, ballot_id, secret_digest, mail_status, "
             "failed_attempts, reminders_sent, mail_attempts, mail_error) "
             "SELECT voter_id, ballot_id, secret_digest, mail_status, 0, 0, 0, '' "
             "FROM hustings_issue ON CONFLICT DO NOTHING RETURNING voter_id, id")
         return dict(c.fetchall())
 
 
-def _enqueue(task_, *args) -> None:  # noqa: ANN001
+def _enqueue(task_, *args) -> None:
     """With the database queue the task row joins the caller's transaction (it commits
     with the codes, or not at all); another backend (the demo's immediate one) runs it when
     the transaction commits."""
@@ -224,7 +225,7 @@ def _enqueue(task_, *args) -> None:  # noqa: ANN001
         transaction.on_commit(lambda: task_.enqueue(*args))
 
 
-def letters(contest, *, base_url: str = "http://127.0.0.1:8000") -> Iterator[str]:  # noqa: ANN001
+def letters(contest, *, base_url: str = "http://127.0.0.1:8000") -> Iterator[str]:
     """Every printed letter of the contest (voters with no email), as CSV lines made on
     demand for a streamed download: the codes are made again, not read back. Refused (at
     once, not part-way through the download) once the ballot has closed."""
@@ -232,17 +233,18 @@ def letters(contest, *, base_url: str = "http://127.0.0.1:8000") -> Iterator[str
     return _letter_lines(contest, _link(contest, base_url))
 
 
-def _letter_lines(contest, link: str) -> Iterator[str]:  # noqa: ANN001
+def _letter_lines(contest, link: str) -> Iterator[str]:
     yield csv_text([LETTER_HEADER])
     creds = (Credential.objects.select_related("voter")
-             .filter(voter__election_id=contest.election_id, voter__excluded_at__isnull=True, voter__email="")
+             .filter(voter__election_id=contest.election_id, voter__excluded_at__isnull=True,
+                     voter__email="")
              .order_by("voter__reference"))
     for cred in creds.iterator(chunk_size=2000):
         v = cred.voter
         yield csv_text([(v.reference, v.name, v.postal_address, code_for(cred), link)])
 
 
-def reissue(contest, reference: str, *, by=None) -> str:  # noqa: ANN001
+def reissue(contest, reference: str, *, by=None) -> str:
     """A new code for one voter (a lost letter); the old one stops working. Returned for a
     printed letter. Refused once the ballot has closed; written in the contest's audit log
     (who asked, for which voter: never the code). ``by`` is the officer."""
@@ -266,14 +268,14 @@ def reissue(contest, reference: str, *, by=None) -> str:  # noqa: ANN001
     return code_for(cred)
 
 
-def reissue_letter(contest, reference: str, *, by=None) -> str:  # noqa: ANN001
+def reissue_letter(contest, reference: str, *, by=None) -> str:
     """``reissue``, as the one-letter CSV the officer page downloads (cells neutralised)."""
     code = reissue(contest, reference, by=by)
     voter = Voter.objects.get(election_id=contest.election_id, reference=reference)
     return csv_text([LETTER_HEADER[:4], (reference, voter.name, voter.postal_address, code)])
 
 
-def remind(contest, *, base_url: str = "http://127.0.0.1:8000") -> int:  # noqa: ANN001
+def remind(contest, *, base_url: str = "http://127.0.0.1:8000") -> int:
     """Email each voter with an email who still has a ballot to cast their code again, in
     mail tasks of ``HUSTINGS_MAIL_BATCH`` (``mailing.send_batch``)."""
     from hustings.web.voting import mailing

@@ -61,7 +61,7 @@ def demo_roll_2015_csv(n: int = 30) -> str:
     return out.getvalue()
 
 
-def add_demo_roll(contest, text: str | None = None) -> int:  # noqa: ANN001
+def add_demo_roll(contest, text: str | None = None) -> int:
     """Import a synthetic roll (by default the 2010 one) into the contest's election once
     (a second call changes nothing)."""
     if Voter.objects.filter(election_id=contest.election_id).exists():
@@ -72,7 +72,7 @@ def add_demo_roll(contest, text: str | None = None) -> int:  # noqa: ANN001
 DEMO_TRUSTEE = "(the demo's returning officer)"  # how the demo's sole trustee is named
 
 
-def share_path(contest=None) -> Path:  # noqa: ANN001
+def share_path(contest=None) -> Path:
     """Where the demo's trustee share is written (and, in the demo, read back): the 2010
     contest's (no ``contest``), or another demo contest's, named after its slug beside it."""
     configured = getattr(settings, "HUSTINGS_DEMO_SHARE_FILE", "")
@@ -82,7 +82,7 @@ def share_path(contest=None) -> Path:  # noqa: ANN001
     return base.with_name(f"{base.stem}-{contest.slug}{base.suffix}")
 
 
-def name_demo_trustee(contest, officer: str, *, own_file: bool = False) -> Path:  # noqa: ANN001
+def name_demo_trustee(contest, officer: str, *, own_file: bool = False) -> Path:
     """The demo's officer (``officer``, a username) as the sole trustee; the share written
     (owner-only) to ``share_path()``, or with ``own_file`` to ``share_path(contest)``.
     Called once, when the demo contest is made."""
@@ -95,7 +95,7 @@ def name_demo_trustee(contest, officer: str, *, own_file: bool = False) -> Path:
     return path
 
 
-def demo_share(contest) -> Path | None:  # noqa: ANN001
+def demo_share(contest) -> Path | None:
     """The demo's share file, for the demo contest in the demo only
     (``HUSTINGS_DEMO_SHARE_FILE``), else None: no share is ever read from disk otherwise."""
     from django.apps import apps

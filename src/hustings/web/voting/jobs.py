@@ -59,13 +59,13 @@ CHUNK = 1024 * 1024
 STALE = dt.timedelta(minutes=5)
 
 
-def _running(contest, kind: str) -> Job | None:  # noqa: ANN001
+def _running(contest, kind: str) -> Job | None:
     alive = Q(state=Job.State.QUEUED) | Q(state=Job.State.RUNNING,
                                           updated_at__gte=timezone.now() - STALE)
     return Job.objects.filter(alive, contest=contest, kind=kind).first()
 
 
-def latest(contest) -> dict[str, Job]:  # noqa: ANN001
+def latest(contest) -> dict[str, Job]:
     """The newest job of each kind, for the officer's page."""
     out: dict[str, Job] = {}
     for job in Job.objects.filter(contest=contest).order_by("-created_at")[:50]:
@@ -73,7 +73,7 @@ def latest(contest) -> dict[str, Job]:  # noqa: ANN001
     return out
 
 
-def _set(job: Job, **fields) -> None:  # noqa: ANN003
+def _set(job: Job, **fields) -> None:
     """Record progress (outside any transaction of the step, so the page sees it)."""
     for k, v in fields.items():
         setattr(job, k, v)
@@ -113,7 +113,7 @@ class _Beside:
         try:
             while (fields := self.q.get()) is not None:
                 Job.objects.filter(pk=self.job.pk).update(updated_at=timezone.now(), **fields)
-        except Exception:  # noqa: BLE001 - progress is a courtesy; the step's outcome is not
+        except Exception:  # progress is a courtesy; the step's outcome is not
             pass
         finally:
             connections.close_all()  # this thread's connections only
@@ -124,7 +124,7 @@ class _Beside:
             self.thread.join(timeout=10)
 
 
-def _run(job_id: int, step) -> str:  # noqa: ANN001
+def _run(job_id: int, step) -> str:
     """Run ``step(job)``; its return is the message. A refusal fails the job with its text."""
     job = Job.objects.select_related("contest").get(pk=job_id)
     _set(job, state=Job.State.RUNNING)
@@ -153,7 +153,7 @@ def upload_dir() -> Path:
     return path
 
 
-def save_upload(upload) -> tuple[Path, int]:  # noqa: ANN001
+def save_upload(upload) -> tuple[Path, int]:
     """Copy an uploaded roll to a private file, chunk by chunk; returns it and its line
     count. RollError (nothing kept) if it is too big or not UTF-8."""
     name = getattr(upload, "name", None) or "the upload"
@@ -184,7 +184,7 @@ def save_upload(upload) -> tuple[Path, int]:  # noqa: ANN001
     return path, lines
 
 
-def start_import(contest, upload) -> Job:  # noqa: ANN001
+def start_import(contest, upload) -> Job:
     """Save the upload and queue its import; returns the job."""
     if (job := _running(contest, ROLL)) is not None:
         raise VotingError("a roll import is already running; wait for it to finish")
@@ -218,7 +218,7 @@ def run_import(job_id: int, path: str, source: str) -> str:
 # -- codes -----------------------------------------------------------------------------
 
 
-def start_issue(contest, *, base_url: str) -> Job:  # noqa: ANN001
+def start_issue(contest, *, base_url: str) -> Job:
     if (job := _running(contest, CODES)) is not None:
         return job
     with transaction.atomic():  # the job and its task row commit together (database queue)
@@ -250,7 +250,7 @@ def runs_here() -> bool:
     return isinstance(run_open_box.get_backend(), ImmediateBackend)
 
 
-def start_opening(contest, share_texts, *, by, and_count: bool) -> Job:  # noqa: ANN001
+def start_opening(contest, share_texts, *, by, and_count: bool) -> Job:
     """The trustees' request: check and combine the shares, seal the key to the running
     workers, queue the opening (``and_count``: then the count, for a returning officer).
     BoxError/ShareError (nothing queued) when refused or when no worker runs."""
@@ -311,7 +311,7 @@ def run_open_box(job_id: int, given: list[int], user_id: int | None, and_count: 
 # -- count and publish -----------------------------------------------------------------
 
 
-def start_count(contest, *, by) -> Job:  # noqa: ANN001
+def start_count(contest, *, by) -> Job:
     if (job := _running(contest, COUNT)) is not None:
         return job
     with transaction.atomic():  # the job and its task row commit together (database queue)
@@ -320,7 +320,7 @@ def start_count(contest, *, by) -> Job:  # noqa: ANN001
     return job
 
 
-def _user(user_id: int | None):  # noqa: ANN202
+def _user(user_id: int | None):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.filter(pk=user_id).first() if user_id else None
@@ -347,7 +347,7 @@ def run_count(job_id: int, user_id: int | None) -> str:
     return _run(job_id, step)
 
 
-def start_publish(contest, *, by) -> Job:  # noqa: ANN001
+def start_publish(contest, *, by) -> Job:
     if (job := _running(contest, PUBLISH)) is not None:
         return job
     with transaction.atomic():  # the job and its task row commit together (database queue)

@@ -44,7 +44,7 @@ def cast_lane() -> int:
     return secrets.randbelow(lanes())
 
 
-def setup_for(contest) -> VotingSetup:  # noqa: ANN001
+def setup_for(contest) -> VotingSetup:
     setup, created = VotingSetup.objects.get_or_create(contest=contest)
     if created or not LedgerHead.objects.filter(contest=contest).exists():
         LedgerHead.objects.bulk_create(
@@ -53,7 +53,8 @@ def setup_for(contest) -> VotingSetup:  # noqa: ANN001
     return setup
 
 
-def append(contest, kind: str, payload: Mapping[str, Any], *, lane: int | None = None) -> LedgerEntry:  # noqa: ANN001
+def append(contest, kind: str, payload: Mapping[str, Any], *,
+           lane: int | None = None) -> LedgerEntry:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("ledger.append must run inside the transaction it records")
     if lane is None:
@@ -76,7 +77,7 @@ def append(contest, kind: str, payload: Mapping[str, Any], *, lane: int | None =
     return entry
 
 
-def _seal(contest) -> dict[str, list]:  # noqa: ANN001
+def _seal(contest) -> dict[str, list]:
     """Lock every lane (in lane order, as no cast locks two) and record its head."""
     heads = LedgerHead.objects.select_for_update().filter(contest=contest).order_by("lane")
     return {str(h.lane): [h.seq, h.hash] for h in heads}
@@ -85,20 +86,20 @@ def _seal(contest) -> dict[str, list]:  # noqa: ANN001
 _FIELDS = ("lane", "seq", "kind", "at", "payload", "prev_hash", "hash")  # LedgerEntry.as_dict's
 
 
-def entries(contest) -> list[dict[str, Any]]:  # noqa: ANN001
+def entries(contest) -> list[dict[str, Any]]:
     """Every entry as a dict (``LedgerEntry.as_dict``'s keys, in its order), read as rows in
     chunks: no model objects, and no queryset cache holding 500,000 of them beside the dicts."""
     return list(iter_entries(contest))
 
 
-def iter_entries(contest) -> Iterator[dict[str, Any]]:  # noqa: ANN001
+def iter_entries(contest) -> Iterator[dict[str, Any]]:
     """``entries`` one at a time, from a server-side cursor (ledger.json is written so)."""
     rows = (LedgerEntry.objects.filter(contest=contest).order_by("lane", "seq")
             .values_list(*_FIELDS).iterator(chunk_size=20_000))
     return (dict(zip(_FIELDS, r)) for r in rows)
 
 
-def verify(contest) -> int:  # noqa: ANN001
+def verify(contest) -> int:
     """Re-check the stored chains and that the heads match them; returns the entry count."""
     items = entries(contest)
     n = chain.verify_entries(items)

@@ -33,6 +33,7 @@ What happens to each message is recorded on its credential (``mail_status``):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import smtplib
@@ -55,7 +56,7 @@ QUEUED, SENT, FAILED = "queued", "sent", "failed"
 
 
 @cache
-def _limiter(rate: str, pid: int) -> tuple[MovingWindowRateLimiter, object]:  # noqa: ARG001
+def _limiter(rate: str, pid: int) -> tuple[MovingWindowRateLimiter, object]:
     """One limiter per rate and per process (``pid`` is only the cache's key)."""
     return MovingWindowRateLimiter(MemoryStorage()), parse(rate)
 
@@ -92,7 +93,8 @@ def _permanent(e: Exception) -> bool:
     if isinstance(e, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in e.recipients.values())
     code = getattr(e, "smtp_code", None)
-    return isinstance(code, int) and code >= 500 and not isinstance(e, smtplib.SMTPServerDisconnected)
+    return (isinstance(code, int) and code >= 500
+            and not isinstance(e, smtplib.SMTPServerDisconnected))
 
 
 @task(queue_name="mail")
@@ -125,10 +127,8 @@ def send_batch(items: Sequence[Sequence], link: str, reminder: bool = False,
     except (smtplib.SMTPException, OSError) as e:  # could not connect at all
         error, rest = _reason(e), creds[len(sent) + len(refused):]
     finally:
-        try:
+        with contextlib.suppress(smtplib.SMTPException, OSError):
             connection.close()
-        except (smtplib.SMTPException, OSError):
-            pass
     _record(sent, refused, rest, error, link, reminder, attempt)
     return {"sent": len(sent), "failed": len(refused), "retrying": len(rest),
             "skipped": len(wanted) - len(creds)}
@@ -164,22 +164,25 @@ def _record(sent: list[str], refused: dict[str, str], rest: list[Credential], er
         [[c.voter_id, c.ballot_id] for c in rest], link, reminder, attempt + 1)
 
 
-def status(contest) -> dict[str, int]:  # noqa: ANN001
+def status(contest) -> dict[str, int]:
     """Codes issued, and their mail: queued, sent, failed; letters (voters with no email);
     voters on the roll still without a code. For the officer's page."""
-    counts = dict(Credential.objects.filter(voter__election_id=contest.election_id).values_list("mail_status")
-                  .annotate(n=Count("id")).order_by())
+    counts = dict(Credential.objects.filter(voter__election_id=contest.election_id)
+                  .values_list("mail_status").annotate(n=Count("id")).order_by())
     issued = sum(counts.values())
-    eligible = Voter.objects.filter(election_id=contest.election_id, excluded_at__isnull=True).count()
+    eligible = Voter.objects.filter(election_id=contest.election_id,
+                                    excluded_at__isnull=True).count()
     return {"issued": issued, "queued": counts.get(QUEUED, 0), "sent": counts.get(SENT, 0),
             "failed": counts.get(FAILED, 0), "letters": counts.get("", 0),
             "without_code": max(0, eligible - issued)}
 
 
-def failures(contest, limit: int = 50) -> list[tuple[str, str]]:  # noqa: ANN001
+def failures(contest, limit: int = 50) -> list[tuple[str, str]]:
     """(reference, reason) of the codes whose mail failed, for the officer to reissue."""
-    return list(Credential.objects.filter(voter__election_id=contest.election_id, mail_status=FAILED)
-                .order_by("voter__reference").values_list("voter__reference", "mail_error")[:limit])
+    return list(Credential.objects
+                .filter(voter__election_id=contest.election_id, mail_status=FAILED)
+                .order_by("voter__reference")
+                .values_list("voter__reference", "mail_error")[:limit])
 
 
 def code_for(cred: Credential) -> str:

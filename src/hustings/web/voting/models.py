@@ -250,12 +250,13 @@ class LedgerEntry(models.Model):
     class Meta:
         ordering = ["contest", "lane", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["contest", "lane", "seq"], name="ledger_unique_lane_seq")
+            models.UniqueConstraint(fields=["contest", "lane", "seq"],
+                                    name="ledger_unique_lane_seq")
         ]
 
     def as_dict(self) -> dict:
-        return {"lane": self.lane, "seq": self.seq, "kind": self.kind, "at": self.at, "payload": self.payload,
-                "prev_hash": self.prev_hash, "hash": self.hash}
+        return {"lane": self.lane, "seq": self.seq, "kind": self.kind, "at": self.at,
+                "payload": self.payload, "prev_hash": self.prev_hash, "hash": self.hash}
 
 
 class PublishedFile(models.Model):

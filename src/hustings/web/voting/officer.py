@@ -40,10 +40,10 @@ from hustings.web.contests.models import Contest
 from hustings.web.errors import PlatformError
 from hustings.web.voting import (
     box,
-    demo,
     console,
     contest_info,
     credentials,
+    demo,
     jobs,
     ledger,
     paper,
@@ -128,7 +128,8 @@ def _act(request, contest, action):
         late = roll.freeze(contest, freeze_date)
         messages.success(request, f"The roll is frozen ({late} joined after the freeze date).")
     elif action == "exclude":
-        roll.exclude(contest, request.POST.get("reference", "").strip(), request.POST.get("reason", ""))
+        roll.exclude(contest, request.POST.get("reference", "").strip(),
+                     request.POST.get("reason", ""))
         messages.success(request, "Voter excluded.")
     elif action == "issue":
         if _nothing_to_issue(request, contest):
@@ -168,15 +169,17 @@ def _act(request, contest, action):
         if upload is None:
             raise VotingError("choose a batch CSV file")
         batch = paper.submit_keying(
-            contest, section=request.POST.get("section", ""), label=request.POST.get("label", "").strip(),
-            text=uploads.read_text(upload), by=request.user,
+            contest, section=request.POST.get("section", ""),
+            label=request.POST.get("label", "").strip(), text=uploads.read_text(upload),
+            by=request.user,
         )
         messages.success(request, f"Batch {batch.label}: {batch.get_status_display()}.")
     elif action == "trustees":
         try:
             k = int(request.POST.get("threshold", "1"))
         except ValueError:
-            raise VotingError("the number of shares that open the box must be a whole number") from None
+            raise VotingError("the number of shares that open the box must be a whole "
+                              "number") from None
         holders = request.POST.get("holders", "").splitlines()
         handed = trustees.name_trustees(contest, holders, k)
         return render(request, "voting/shares.html", {"contest": contest, "shares": handed,
@@ -189,11 +192,10 @@ def _act(request, contest, action):
         # button, which seals it the same way) is only counted.
         if contest.stage == contest_info.BALLOT_OPEN:
             contest.close_ballot(by=request.user)
-        if box.needs_opening(contest):
-            if demo.demo_share(contest) is None:
-                messages.success(request, "The ballot is closed. The trustees now open the "
-                                 "ballot box; then the count runs.")
-                return redirect("voting:open_box", contest.slug)
+        if box.needs_opening(contest) and demo.demo_share(contest) is None:
+            messages.success(request, "The ballot is closed. The trustees now open the "
+                             "ballot box; then the count runs.")
+            return redirect("voting:open_box", contest.slug)
         # the count (and, in the demo, the box opening) runs in the worker (jobs.py)
         job = jobs.start_count(contest, by=request.user)
         job.refresh_from_db()

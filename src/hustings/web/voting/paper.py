@@ -12,7 +12,8 @@ count's ballot rules to judge). Two people key the same batch independently; the
 accepted only when the second keying agrees with the first exactly, envelope by envelope.
 
 Merging turns each envelope into a participation and a sealed ballot through the same
-casting transaction as online votes (sealed to the contest's key like them), so the participation constraint decides duplicates.
+casting transaction as online votes (sealed to the contest's key like them), so the
+participation constraint decides duplicates.
 Which ballot counts when a voter voted online too is the contest's ``paper_rule``:
 
 * ``first-received``: batches merge as soon as they are accepted; whichever ballot was
@@ -44,7 +45,7 @@ _RANK = re.compile(r"(pref|rank)(\d+)$", re.IGNORECASE)
 ACCEPTING = contest_info.ACCEPTING
 
 
-def parse_batch(text: str, candidates, *, source: str) -> list[Envelope]:  # noqa: ANN001
+def parse_batch(text: str, candidates, *, source: str) -> list[Envelope]:
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     if not rows:
         raise PaperBatchError(f"{source}: the file is empty; expected a header reference,pref1,…")
@@ -81,12 +82,13 @@ def parse_batch(text: str, candidates, *, source: str) -> list[Envelope]:  # noq
     return out
 
 
-def submit_keying(contest, *, section: str, label: str, text: str, by) -> PaperBatch:  # noqa: ANN001
+def submit_keying(contest, *, section: str, label: str, text: str, by) -> PaperBatch:
     """Record a keying of batch ``label``. The first is stored; the second must come from a
     different person and agree with it, and then the batch is accepted (and merged now or at
     close, by the contest's paper rule)."""
     if contest.stage not in ACCEPTING:
-        raise NotOpen("paper batches are accepted while the ballot is open or closed, before the count")
+        raise NotOpen("paper batches are accepted while the ballot is open or closed, "
+                      "before the count")
     if ledger.setup_for(contest).box_opened_at is not None:
         raise NotOpen("the ballot box has been opened: paper batches are accepted until then")
     rules = contest_info.rules(contest)
@@ -182,7 +184,7 @@ def merge(batch: PaperBatch) -> PaperBatch:
     return batch
 
 
-def merge_held_batches(contest) -> int:  # noqa: ANN001
+def merge_held_batches(contest) -> int:
     """Merge accepted batches held back by the 'online' rule (called by the count)."""
     held = list(PaperBatch.objects.filter(contest=contest, status=PaperBatch.Status.ACCEPTED))
     for batch in held:

@@ -22,8 +22,7 @@ from typing import Any
 
 from django.db import connection
 
-from hustings.web.voting.models import LedgerEntry, PublishedFile
-
+from hustings.web.voting.models import PublishedFile
 
 
 def _copy_text(text: str) -> str:
@@ -32,7 +31,7 @@ def _copy_text(text: str) -> str:
             .replace("\t", "\\t"))
 
 
-def store(contest, name: str, pieces: Iterable[str]) -> str:  # noqa: ANN001
+def store(contest, name: str, pieces: Iterable[str]) -> str:
     """Store the file ``name`` of ``contest`` from its pieces; returns its SHA-256 (hex)."""
     digest = hashlib.sha256()
     if connection.vendor != "postgresql":
@@ -71,7 +70,7 @@ def server_rows(sql: str, params: list, *, size: int = 20_000) -> Iterator[tuple
         yield from cur
 
 
-def _entries(contest) -> Iterator[dict[str, Any]]:  # noqa: ANN001
+def _entries(contest) -> Iterator[dict[str, Any]]:
     """The ledger's entries as ``ledger.iter_entries`` gives them; on PostgreSQL straight
     from a server-side cursor (the payload decoded by json itself)."""
     from hustings.web.voting.ledger import iter_entries
@@ -87,7 +86,7 @@ def _entries(contest) -> Iterator[dict[str, Any]]:  # noqa: ANN001
                "prev_hash": prev, "hash": hash_}
 
 
-def ledger_json_chunks(contest, *, size: int = 1 << 20) -> Iterator[str]:  # noqa: ANN001
+def ledger_json_chunks(contest, *, size: int = 1 << 20) -> Iterator[str]:
     """ledger.json's text (see module doc) in pieces of about ``size`` characters."""
     head = '{\n "contest": ' + _enc(contest.slug) + ',\n "entries": '
     parts, n, first = [head], len(head), True

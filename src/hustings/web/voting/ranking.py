@@ -43,7 +43,8 @@ def read_ranking(
         if len(idxs) > 1:
             names = " and ".join(candidates[i] for i in idxs)
             for i in idxs:
-                errors[field_name(i)] = f"Rank {rank} is given to more than one candidate ({names})."
+                errors[field_name(i)] = (f"Rank {rank} is given to more than one candidate "
+                                         f"({names}).")
     if not errors and not by_rank:
         if allow_blank:
             return ()

@@ -18,7 +18,7 @@ from hustings.web.voting.models import PublishedFile, SealedBallot
 PUBLISHED = contest_info.PUBLISHED
 
 
-def look_up(contest, text: str) -> dict:  # noqa: ANN001
+def look_up(contest, text: str) -> dict:
     """What the page says about a pasted receipt: {'asked', 'valid', 'in_box', 'matches',
     'published', 'in_published'}."""
     digits = sealing.normalise_receipt(text)
@@ -27,8 +27,9 @@ def look_up(contest, text: str) -> dict:  # noqa: ANN001
     if not digits:
         return out
     rows = SealedBallot.objects.filter(contest=contest)
-    found = list((rows.filter(receipt=digits) if len(digits) == 64
-                  else rows.filter(receipt__startswith=digits)).values_list("receipt", flat=True)[:2])
+    matching = (rows.filter(receipt=digits) if len(digits) == 64
+                else rows.filter(receipt__startswith=digits))
+    found = list(matching.values_list("receipt", flat=True)[:2])
     out["matches"] = len(found)
     out["in_box"] = len(found) == 1
     if out["in_box"]:

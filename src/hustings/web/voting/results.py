@@ -181,7 +181,7 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def files_names(files) -> list[str]:  # noqa: ANN001
+def files_names(files) -> list[str]:
     return [f["name"] for f in files]
 
 
@@ -229,7 +229,8 @@ def download(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     if f is None:
         raise Http404("no such file")
     ext = name[name.rfind("."):]
-    response = HttpResponse(f.content, content_type=TYPES.get(ext, "text/plain") + "; charset=utf-8")
+    response = HttpResponse(f.content,
+                            content_type=TYPES.get(ext, "text/plain") + "; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

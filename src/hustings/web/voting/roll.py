@@ -33,7 +33,6 @@ from hustings.web.voting.errors import NotOpen, RollError, VotingError
 from hustings.web.voting.models import Credential, Participation, Voter
 from hustings.web.voting.rollfile import RollLine, read_roll
 
-
 ProgressFn = Callable[[str, int], None]  # (what it is doing, lines or voters done so far)
 BATCH = 5000  # voters per INSERT on SQLite (COPY streams on PostgreSQL)
 _COLUMNS = ("election", "reference", "name", "email", "postal_address", "sections", "marks",
@@ -43,10 +42,10 @@ _COLUMNS = ("election", "reference", "name", "email", "postal_address", "section
 def _stream(roll: str | os.PathLike) -> contextlib.AbstractContextManager[Iterable[str]]:
     if isinstance(roll, str):
         return contextlib.nullcontext(io.StringIO(roll))
-    return open(roll, encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed by the with)
+    return open(roll, encoding="utf-8-sig", newline="")  # closed by the caller's with
 
 
-def import_roll(contest, roll: str | os.PathLike, *, source: str = "roll.csv",  # noqa: ANN001
+def import_roll(contest, roll: str | os.PathLike, *, source: str = "roll.csv",
                 progress: ProgressFn | None = None) -> int:
     """Replace the (unfrozen) roll with the file's voters; RollError lists every bad line
     and nothing is imported then. ``roll`` is the text, or the path of a UTF-8 file, which
@@ -76,7 +75,7 @@ def import_roll(contest, roll: str | os.PathLike, *, source: str = "roll.csv",  
     return n
 
 
-def election_contests(contest) -> list:  # noqa: ANN001
+def election_contests(contest) -> list:
     """Every contest of ``contest``'s election (``contest`` itself among them): the roll is
     theirs together."""
     return list(type(contest).objects.filter(election_id=contest.election_id).order_by("id"))
@@ -93,27 +92,28 @@ def _batched(lines: Iterable[RollLine]) -> Iterator[list[RollLine]]:  # itertool
         yield chunk
 
 
-def _voter(contest, x: RollLine) -> Voter:  # noqa: ANN001
+def _voter(contest, x: RollLine) -> Voter:
     return Voter(election_id=contest.election_id, reference=x.reference, name=x.name, email=x.email,
                  postal_address=x.postal_address, sections=list(x.sections), marks=list(x.marks),
                  joined=x.joined)
 
 
-def _clear(contest) -> None:  # noqa: ANN001
+def _clear(contest) -> None:
     """Delete the old roll and its codes with two set-wise DELETEs: Django's collector would
     load every row first (36 s and a gigabyte for 600,000 voters). Nothing else points at a
     voter before voting starts (checked by the caller: no participation)."""
     voters, creds = Voter._meta.db_table, Credential._meta.db_table
     q = connection.ops.quote_name
     with connection.cursor() as c:
-        c.execute(f"DELETE FROM {q(creds)} WHERE {q('voter_id')} IN "  # noqa: S608 (table names)
+        # the table and column names come from the models, never from input
+        c.execute(f"DELETE FROM {q(creds)} WHERE {q('voter_id')} IN "
                   f"(SELECT {q('id')} FROM {q(voters)} WHERE {q('election_id')} = %s)",
                   [contest.election_id])
-        c.execute(f"DELETE FROM {q(voters)} WHERE {q('election_id')} = %s",  # noqa: S608
+        c.execute(f"DELETE FROM {q(voters)} WHERE {q('election_id')} = %s",
                   [contest.election_id])
 
 
-def _copy(contest, lines: Iterable[RollLine]) -> None:  # noqa: ANN001
+def _copy(contest, lines: Iterable[RollLine]) -> None:
     """PostgreSQL COPY of the voters, streamed row by row (psycopg 3's ``cursor.copy``)."""
     fields = [Voter._meta.get_field(c) for c in _COLUMNS]
     cols = ", ".join(connection.ops.quote_name(f.column) for f in fields)
@@ -124,7 +124,7 @@ def _copy(contest, lines: Iterable[RollLine]) -> None:  # noqa: ANN001
                             json.dumps(list(x.sections)), json.dumps(list(x.marks)), x.joined, ""))
 
 
-def freeze(contest, freeze_date: dt.date | None = None) -> int:  # noqa: ANN001
+def freeze(contest, freeze_date: dt.date | None = None) -> int:
     """Freeze the roll. With a freeze date, voters who joined after it are excluded (the
     reason recorded); returns how many were. Reads the roll as a stream of (reference,
     sections) pairs and excludes with one UPDATE per join date: no voter objects."""
@@ -171,11 +171,12 @@ def freeze(contest, freeze_date: dt.date | None = None) -> int:  # noqa: ANN001
     return late
 
 
-def exclude(contest, reference: str, reason: str) -> Voter:  # noqa: ANN001
+def exclude(contest, reference: str, reason: str) -> Voter:
     if not reason.strip():
         raise VotingError("an exclusion needs a reason; none given")
     with transaction.atomic():
-        voter = Voter.objects.select_for_update().filter(election_id=contest.election_id, reference=reference).first()
+        voter = (Voter.objects.select_for_update()
+                 .filter(election_id=contest.election_id, reference=reference).first())
         if voter is None:
             raise VotingError(f"no voter with reference {reference!r} on the roll")
         if Participation.objects.filter(voter=voter).exists():

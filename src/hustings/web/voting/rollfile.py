@@ -50,7 +50,7 @@ class RollLine:
     marks: tuple[str, ...] = ()
 
 
-def roll_text(upload) -> str:  # noqa: ANN001
+def roll_text(upload) -> str:
     """An uploaded roll as text, or RollError saying why not (too big, not UTF-8)."""
     try:
         return read_text(upload)

@@ -55,9 +55,9 @@ def write(rows: Iterable[Sealed]) -> str:
 def write_chunks(ordered: Iterable[tuple[str, str, bytes]], *,
                  rows: int = 20_000) -> Iterator[str]:
     """The sealed list a piece at a time, from (receipt, section, ciphertext) rows already
-    sorted by receipt (a database cursor's order): ``write``'s text, never held whole. A row whose receipt is plain
-    hex (every row Hustings writes) is formatted directly, its section cell made once by
-    the csv module; any other row goes through the csv module whole."""
+    sorted by receipt (a database cursor's order): ``write``'s text, never held whole. A row
+    whose receipt is plain hex (every row Hustings writes) is formatted directly, its section
+    cell made once by the csv module; any other row goes through the csv module whole."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(HEADER)

@@ -152,7 +152,8 @@ def read_share(text: str, public_key: bytes, *, where: str = "the share") -> Sha
     letters = re.sub(r"[\s-]", "", " ".join(lines)).upper()
     want = _payload_chars()
     if not letters:
-        raise ShareError(f"{where}: empty; expected the {want} letters and digits of a trustee share")
+        raise ShareError(f"{where}: empty; expected the {want} letters and digits of a "
+                         "trustee share")
     if not re.fullmatch(r"[A-Z2-7]+", letters) or len(letters) != want:
         raise ShareError(
             f"{where}: {len(letters)} characters; expected {want} letters A-Z and digits 2-7 "

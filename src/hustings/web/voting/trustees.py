@@ -42,7 +42,7 @@ class HandedShare:
         return f"trustee-share-{self.position}.txt"
 
 
-def box_key(contest) -> BoxKey | None:  # noqa: ANN001
+def box_key(contest) -> BoxKey | None:
     """The contest's public key, kept on the instance: it cannot change once sealed
     ballots exist, and a cast asks for it every time."""
     cached = getattr(contest, "_voting_box_key", None)
@@ -53,7 +53,7 @@ def box_key(contest) -> BoxKey | None:  # noqa: ANN001
     return cached
 
 
-def name_trustees(contest, holders: Sequence[str], threshold: int) -> list[HandedShare]:  # noqa: ANN001
+def name_trustees(contest, holders: Sequence[str], threshold: int) -> list[HandedShare]:
     """Make the contest key, record the trustees, return their shares (once)."""
     holders = [h.strip() for h in holders if h.strip()]
     if not holders:
@@ -94,7 +94,7 @@ def name_trustees(contest, holders: Sequence[str], threshold: int) -> list[Hande
 
 # Sealing to the contest key: the cast (casting.py) and paper (box.py) both seal here, so
 # neither imports the other.
-def block(contest) -> int:  # noqa: ANN001
+def block(contest) -> int:
     cached = getattr(contest, "_voting_block", None)
     if cached is None:
         rules = contest_info.rules(contest)
@@ -104,7 +104,7 @@ def block(contest) -> int:  # noqa: ANN001
     return cached
 
 
-def seal_for(contest, section: str, ranking: Sequence[str | None]) -> tuple[bytes, str]:  # noqa: ANN001
+def seal_for(contest, section: str, ranking: Sequence[str | None]) -> tuple[bytes, str]:
     """(ciphertext, receipt) of one ballot of this contest."""
     key = box_key(contest)
     if key is None:

@@ -33,7 +33,6 @@ from hustings.web.contests.elections import Election
 from hustings.web.contests.models import Contest
 from hustings.web.voting import casting, contest_info, sealing, visit
 from hustings.web.voting.errors import AlreadyVoted, CredentialError, NotOpen
-from hustings.web.voting.models import Credential
 
 RATE_GROUP = "voting.code"
 
@@ -100,7 +99,7 @@ def _election(slug: str) -> visit.ElectionBallot:
     return found
 
 
-def _page(view):  # noqa: ANN001, ANN202
+def _page(view):
     """Turn a moved slug into a redirect to the election's page of the same step."""
     @functools.wraps(view)
     def wrapped(request: HttpRequest, slug: str) -> HttpResponse:

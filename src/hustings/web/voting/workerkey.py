@@ -18,6 +18,7 @@ fails with a message asking the trustees to enter their shares again.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
 import logging
 import threading
@@ -104,10 +105,9 @@ def _withdraw() -> None:
     _stop.set()
     current, _mine = _mine, None
     if current is not None:
-        try:
+        # at exit, the database may be gone; the row goes stale then
+        with contextlib.suppress(Exception):
             WorkerKey.objects.filter(worker_id=current[0]).delete()
-        except Exception:  # noqa: BLE001 - at exit, the database may be gone; the row goes stale
-            pass
 
 
 def alive() -> list[WorkerKey]:
@@ -115,7 +115,7 @@ def alive() -> list[WorkerKey]:
                 .order_by("-seen_at"))
 
 
-def seal_to_workers(job, secret: bytes) -> int:  # noqa: ANN001
+def seal_to_workers(job, secret: bytes) -> int:
     """Seal ``secret`` to every live worker's key, one ``KeyHandover`` per worker, for
     ``job``; returns how many. BoxError if no worker is running."""
     workers = alive()
@@ -129,7 +129,7 @@ def seal_to_workers(job, secret: bytes) -> int:  # noqa: ANN001
     return len(workers)
 
 
-def unseal(job) -> bytes:  # noqa: ANN001
+def unseal(job) -> bytes:
     """The secret sealed to this process's key for ``job``. Every handover row of the job
     is deleted, read or not: a copy is used once. BoxError (``DEAD_KEY``) when none is
     sealed to this process's key."""
@@ -148,12 +148,12 @@ def unseal(job) -> bytes:  # noqa: ANN001
     raise BoxError(DEAD_KEY)
 
 
-def still_held(job) -> bool:  # noqa: ANN001
+def still_held(job) -> bool:
     """Is a copy of ``job``'s key sealed to a worker that is still alive?"""
     live = {w.public_key for w in alive()}
     return KeyHandover.objects.filter(job=job, public_key__in=live).exists()
 
 
-def forget(job) -> None:  # noqa: ANN001
+def forget(job) -> None:
     """Delete the sealed copies of ``job`` (a Job or its id)."""
     KeyHandover.objects.filter(job=job).delete()

@@ -10,10 +10,10 @@
 * New tables: ``voting_sealedballot`` (append-only on PostgreSQL, like the ledger),
   ``voting_boxkey`` (the public key and k), ``voting_trustee`` (holders and fingerprints).
 """
-import django.db.models.deletion
 import uuid
-from django.db import migrations, models
 
+import django.db.models.deletion
+from django.db import migrations, models
 
 OPEN_STAGES = ("ballot_open", "ballot_closed")
 
