@@ -5,25 +5,12 @@ and title, its voters move to it, and going back returns them to their contest."
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from test_migration_sealed import latest, migrate  # the same steps through the migrations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("voting", "0007_national_scale"), ("contests", "0003_people_and_timetable")]
 AFTER = [("voting", "0008_election_roll")]
-
-
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
-
-
-def latest():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes("voting") + executor.loader.graph.leaf_nodes("contests")
 
 
 def test_each_contest_gets_an_election_and_its_voters_move_there_and_back():

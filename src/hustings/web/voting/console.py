@@ -27,7 +27,7 @@ from hustings.web.voting import contest_info, trustees
 from hustings.web.voting.models import Credential, Participation, Voter
 
 ROLL_PAGE = 50
-BEFORE_BALLOT = ("draft", "nominations_open", "nominations_closed")
+BEFORE_BALLOT = trustees.BEFORE_THE_BALLOT
 CLOSED = (Stage.BALLOT_CLOSED, Stage.COUNTED, Stage.PUBLISHED)
 
 

@@ -218,13 +218,19 @@ def run_import(job_id: int, path: str, source: str) -> str:
 # -- codes -----------------------------------------------------------------------------
 
 
-def start_issue(contest, *, base_url: str) -> Job:
-    if (job := _running(contest, CODES)) is not None:
+def _queue(contest, kind: str, task_, *args) -> Job:
+    """The contest's running job of this kind, or a new one queued for the worker: the job
+    and its task row commit together (the task queue is in the database)."""
+    if (job := _running(contest, kind)) is not None:
         return job
-    with transaction.atomic():  # the job and its task row commit together (database queue)
-        job = Job.objects.create(contest=contest, kind=CODES, step="waiting for the worker")
-        run_issue.enqueue(job.pk, base_url)
+    with transaction.atomic():
+        job = Job.objects.create(contest=contest, kind=kind, step="waiting for the worker")
+        task_.enqueue(job.pk, *args)
     return job
+
+
+def start_issue(contest, *, base_url: str) -> Job:
+    return _queue(contest, CODES, run_issue, base_url)
 
 
 @task()
@@ -312,12 +318,7 @@ def run_open_box(job_id: int, given: list[int], user_id: int | None, and_count: 
 
 
 def start_count(contest, *, by) -> Job:
-    if (job := _running(contest, COUNT)) is not None:
-        return job
-    with transaction.atomic():  # the job and its task row commit together (database queue)
-        job = Job.objects.create(contest=contest, kind=COUNT, step="waiting for the worker")
-        run_count.enqueue(job.pk, getattr(by, "pk", None))
-    return job
+    return _queue(contest, COUNT, run_count, getattr(by, "pk", None))
 
 
 def _user(user_id: int | None):
@@ -348,12 +349,7 @@ def run_count(job_id: int, user_id: int | None) -> str:
 
 
 def start_publish(contest, *, by) -> Job:
-    if (job := _running(contest, PUBLISH)) is not None:
-        return job
-    with transaction.atomic():  # the job and its task row commit together (database queue)
-        job = Job.objects.create(contest=contest, kind=PUBLISH, step="waiting for the worker")
-        run_publish.enqueue(job.pk, getattr(by, "pk", None))
-    return job
+    return _queue(contest, PUBLISH, run_publish, getattr(by, "pk", None))
 
 
 @task()

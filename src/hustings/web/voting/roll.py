@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from django.db import connection, transaction
 from django.utils import timezone
 
+from hustings.web.contests.models import Contest
 from hustings.web.voting import contest_info, ledger
 from hustings.web.voting.errors import NotOpen, RollError, VotingError
 from hustings.web.voting.models import Credential, Participation, Voter
@@ -78,7 +79,7 @@ def import_roll(contest, roll: str | os.PathLike, *, source: str = "roll.csv",
 def election_contests(contest) -> list:
     """Every contest of ``contest``'s election (``contest`` itself among them): the roll is
     theirs together."""
-    return list(type(contest).objects.filter(election_id=contest.election_id).order_by("id"))
+    return list(Contest.objects.filter(election_id=contest.election_id).order_by("id"))
 
 
 def _refuse_if_frozen(contests: list) -> None:
